@@ -1,0 +1,1 @@
+//! Word-of-mouth spread on a social graph (in progress).
