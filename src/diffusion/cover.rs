@@ -1,0 +1,231 @@
+//! Greedy maximum coverage over RR sets, with upper bounds on the optimum's coverage.
+//!
+//! Unit costs: lazy greedy (a max-heap of possibly stale marginal coverages; a popped entry
+//! whose key equals the node's current coverage is the true maximum, since coverage only
+//! falls). After each pick, the `k` largest current marginals are read off the heap the same
+//! way, giving the OPIM-C bound `OPT <= cov(S_i) + sum of the top-k marginals w.r.t. S_i`.
+//!
+//! Knapsack costs: cost-benefit lazy greedy plus the best affordable single node; the bound is
+//! `cov(S_i) + fractional knapsack of the marginals w.r.t. S_i`.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+use super::rr::{InvertedIndex, RrCollection};
+
+/// Result of a greedy coverage run on one RR collection.
+pub(crate) struct Cover {
+    pub seeds: Vec<u32>,
+    /// Upper bound on the number of sets any feasible seed set covers.
+    pub upper: f64,
+}
+
+/// Candidate nodes: all nodes, or a given list.
+pub(crate) fn candidate_list(n: usize, candidates: Option<&[u32]>) -> Vec<u32> {
+    match candidates {
+        Some(c) => c.to_vec(),
+        None => (0..n as u32).collect(),
+    }
+}
+
+/// Marks `rr`'s sets covered by `v`, lowering the marginal coverage of their members.
+fn take(
+    v: u32,
+    index: &InvertedIndex,
+    rr: &RrCollection,
+    covered: &mut [bool],
+    deg: &mut [u32],
+) -> usize {
+    let mut newly = 0;
+    for &r in index.sets_of(v as usize) {
+        let r = r as usize;
+        if !covered[r] {
+            covered[r] = true;
+            newly += 1;
+            for &w in rr.set(r) {
+                deg[w as usize] -= 1;
+            }
+        }
+    }
+    newly
+}
+
+/// Lazy greedy for `k` seeds among `candidates` (distinct nodes).
+pub(crate) fn greedy_k(
+    index: &InvertedIndex,
+    rr: &RrCollection,
+    candidates: &[u32],
+    k: usize,
+) -> Cover {
+    let n = index.offsets.len() - 1;
+    let mut deg: Vec<u32> = (0..n).map(|v| index.degree(v) as u32).collect();
+    let mut covered = vec![false; rr.len()];
+    let mut heap: BinaryHeap<(u32, Reverse<u32>)> = candidates
+        .iter()
+        .filter(|&&v| deg[v as usize] > 0)
+        .map(|&v| (deg[v as usize], Reverse(v)))
+        .collect();
+    let mut seeds = Vec::with_capacity(k);
+    let mut count = 0usize;
+    let mut upper = f64::INFINITY;
+    let mut fresh: Vec<(u32, u32)> = Vec::with_capacity(k);
+    loop {
+        // The k largest current marginals, in order.
+        fresh.clear();
+        while fresh.len() < k {
+            let Some((key, Reverse(v))) = heap.pop() else {
+                break;
+            };
+            let d = deg[v as usize];
+            if d == key {
+                fresh.push((d, v));
+            } else if d > 0 {
+                heap.push((d, Reverse(v)));
+            }
+        }
+        let top: u64 = fresh.iter().map(|&(d, _)| d as u64).sum();
+        upper = upper.min((count as u64 + top) as f64);
+        if seeds.len() == k || fresh.is_empty() {
+            break;
+        }
+        let (_, v) = fresh[0];
+        for &(d, w) in &fresh[1..] {
+            heap.push((d, Reverse(w)));
+        }
+        count += take(v, index, rr, &mut covered, &mut deg);
+        seeds.push(v);
+    }
+    // Fewer than k nodes cover anything: pad with the first unused candidates (they add 0).
+    if seeds.len() < k {
+        let mut used = vec![false; n];
+        for &s in &seeds {
+            used[s as usize] = true;
+        }
+        for &c in candidates {
+            if seeds.len() == k {
+                break;
+            }
+            if !used[c as usize] {
+                used[c as usize] = true;
+                seeds.push(c);
+            }
+        }
+    }
+    Cover { seeds, upper }
+}
+
+/// A non-negative finite f64 ordered totally, for heap keys.
+#[derive(Clone, Copy, PartialEq)]
+struct Key(f64);
+impl Eq for Key {}
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// Fractional knapsack of current marginals: an upper bound on what any set of cost at most
+/// `budget` adds.
+fn fractional(
+    deg: &[u32],
+    candidates: &[u32],
+    costs: &[f64],
+    budget: f64,
+    order: &mut Vec<usize>,
+) -> f64 {
+    order.clear();
+    order.extend(
+        (0..candidates.len()).filter(|&i| deg[candidates[i] as usize] > 0 && costs[i] <= budget),
+    );
+    order.sort_unstable_by(|&a, &b| {
+        let ra = deg[candidates[a] as usize] as f64 / costs[a];
+        let rb = deg[candidates[b] as usize] as f64 / costs[b];
+        rb.total_cmp(&ra).then(a.cmp(&b))
+    });
+    let mut left = budget;
+    let mut value = 0.0;
+    for &i in order.iter() {
+        let d = deg[candidates[i] as usize] as f64;
+        if costs[i] <= left {
+            left -= costs[i];
+            value += d;
+        } else {
+            value += d * left / costs[i];
+            break;
+        }
+    }
+    value
+}
+
+/// Cost-benefit lazy greedy under a knapsack budget, against the best affordable single node;
+/// returns the better. `costs[i]` is the (positive) cost of `candidates[i]`.
+pub(crate) fn greedy_knapsack(
+    index: &InvertedIndex,
+    rr: &RrCollection,
+    candidates: &[u32],
+    costs: &[f64],
+    budget: f64,
+) -> Cover {
+    let n = index.offsets.len() - 1;
+    let mut deg: Vec<u32> = (0..n).map(|v| index.degree(v) as u32).collect();
+    let mut covered = vec![false; rr.len()];
+    let mut order = Vec::new();
+
+    // Best single: most sets covered by one affordable node (ties: first candidate).
+    let mut best_single: Option<(u32, usize)> = None;
+    for (i, &v) in candidates.iter().enumerate() {
+        let d = deg[v as usize] as usize;
+        if costs[i] <= budget && best_single.is_none_or(|(_, bd)| d > bd) {
+            best_single = Some((v, d));
+        }
+    }
+
+    let mut heap: BinaryHeap<(Key, Reverse<usize>, u32)> = (0..candidates.len())
+        .filter(|&i| costs[i] <= budget && deg[candidates[i] as usize] > 0)
+        .map(|i| {
+            let d = deg[candidates[i] as usize];
+            (Key(d as f64 / costs[i]), Reverse(i), d)
+        })
+        .collect();
+    let mut upper = f64::INFINITY;
+    let mut seeds = Vec::new();
+    let mut count = 0usize;
+    let mut left = budget;
+    let mut next_bound = 0usize;
+    loop {
+        // Bound at picks 0, 1, 2, 4, 8, ... (any subset of the steps gives a valid bound).
+        if seeds.len() >= next_bound {
+            upper =
+                upper.min(count as f64 + fractional(&deg, candidates, costs, budget, &mut order));
+            next_bound = (next_bound * 2).max(1);
+        }
+        let Some((_, Reverse(i), d_then)) = heap.pop() else {
+            break;
+        };
+        let v = candidates[i];
+        let d = deg[v as usize];
+        if d == 0 || costs[i] > left {
+            continue;
+        }
+        if d != d_then {
+            heap.push((Key(d as f64 / costs[i]), Reverse(i), d));
+            continue;
+        }
+        left -= costs[i];
+        count += take(v, index, rr, &mut covered, &mut deg);
+        seeds.push(v);
+    }
+    upper = upper.min(count as f64 + fractional(&deg, candidates, costs, budget, &mut order));
+    match best_single {
+        Some((v, d)) if d > count => Cover {
+            seeds: vec![v],
+            upper,
+        },
+        _ => Cover { seeds, upper },
+    }
+}

@@ -1,0 +1,419 @@
+//! Seeded, deterministic graph generators: a directed Chung-Lu power-law benchmark graph and a
+//! synthetic city network of residents, grid workers and WeChat groups.
+
+use rand::Rng;
+use rand::seq::SliceRandom;
+use rayon::prelude::*;
+
+use super::rng::{stream, tag};
+use super::{DiffusionError, Probability, SocialGraph};
+
+/// Pairs sampled per random stream in [`chung_lu`].
+const CL_CHUNK: usize = 1 << 16;
+
+/// Directed Chung-Lu graph with power-law expected in- and out-degrees.
+///
+/// Node `i`'s expected out-degree is proportional to `(i + 1)^(-1/(exponent - 1))`, so degrees
+/// follow a power law with the given exponent; in-degree weights are the same sequence under a
+/// seeded random permutation, so a node's in- and out-degree are independent. Each edge's tail
+/// and head are drawn independently from these weights (continuous inverse-CDF sampling);
+/// self-loops and duplicates are rejected and redrawn, so the graph has exactly `m` distinct
+/// edges. Probabilities are assigned by `probability` ([`Probability::Given`] is refused: there
+/// is nothing to keep).
+///
+/// # Arguments
+/// * `n`, `m` - nodes and edges; `m` at most `n (n - 1) / 4`, so rejection stays cheap.
+/// * `exponent` - degree exponent, greater than 2 (2.5 in the benchmarks).
+/// * `probability` - edge probabilities, e.g. [`Probability::WeightedCascade`].
+/// * `seed` - the graph is a function of `(n, m, exponent, seed)`, whatever the thread count.
+///
+/// # Complexity
+/// `O(m log m)` time (parallel sort), `O(m)` memory.
+///
+/// # Example
+/// ```
+/// use fanzha::diffusion::{chung_lu, Probability};
+/// let g = chung_lu(1_000, 5_000, 2.5, Probability::WeightedCascade, 42).unwrap();
+/// assert_eq!((g.node_count(), g.edge_count()), (1_000, 5_000));
+/// let h = chung_lu(1_000, 5_000, 2.5, Probability::WeightedCascade, 42).unwrap();
+/// assert!((0..1_000).all(|v| g.out_edges(v).eq(h.out_edges(v))));
+/// ```
+pub fn chung_lu(
+    n: usize,
+    m: usize,
+    exponent: f64,
+    probability: Probability,
+    seed: u64,
+) -> Result<SocialGraph, DiffusionError> {
+    if !(2..=u32::MAX as usize).contains(&n) {
+        return Err(DiffusionError::invalid("n", "must be in 2..=u32::MAX"));
+    }
+    if (m as f64) > (n as f64) * (n as f64 - 1.0) / 4.0 {
+        return Err(DiffusionError::invalid(
+            "m",
+            "must be at most n (n - 1) / 4",
+        ));
+    }
+    if !(exponent.is_finite() && exponent > 2.0) {
+        return Err(DiffusionError::invalid("exponent", "must be a number > 2"));
+    }
+    if probability == Probability::Given {
+        return Err(DiffusionError::invalid(
+            "probability",
+            "a generated graph has no given probabilities; use WeightedCascade or Constant",
+        ));
+    }
+    let a = 1.0 / (exponent - 1.0);
+    let q = 1.0 - a;
+    let top = ((n + 1) as f64).powf(q) - 1.0;
+    let draw = move |u: f64| -> u32 {
+        let x = (1.0 + u * top).powf(1.0 / q);
+        ((x as usize).saturating_sub(1)).min(n - 1) as u32
+    };
+    let mut perm: Vec<u32> = (0..n as u32).collect();
+    perm.shuffle(&mut stream(seed, tag::CHUNG_LU, u64::MAX));
+
+    let mut edges: Vec<u64> = Vec::new();
+    let mut round = 0u64;
+    while edges.len() < m {
+        if round > 10_000 {
+            return Err(DiffusionError::invalid("m", "too dense to sample"));
+        }
+        let need = m - edges.len();
+        let chunks = need.div_ceil(CL_CHUNK);
+        let mut fresh: Vec<u64> = (0..chunks)
+            .into_par_iter()
+            .flat_map_iter(|c| {
+                let mut rng = stream(seed, tag::CHUNG_LU, (round << 32) | c as u64);
+                let count = CL_CHUNK.min(need - c * CL_CHUNK);
+                let perm = &perm;
+                (0..count).filter_map(move |_| {
+                    let u = draw(rng.random::<f64>());
+                    let v = perm[draw(rng.random::<f64>()) as usize];
+                    (u != v).then_some(((u as u64) << 32) | v as u64)
+                })
+            })
+            .collect();
+        fresh.par_sort_unstable();
+        fresh.dedup();
+        fresh.retain(|e| edges.binary_search(e).is_err());
+        // Merge two sorted, disjoint lists.
+        let mut merged = Vec::with_capacity(edges.len() + fresh.len());
+        let (mut i, mut j) = (0, 0);
+        while i < edges.len() && j < fresh.len() {
+            if edges[i] < fresh[j] {
+                merged.push(edges[i]);
+                i += 1;
+            } else {
+                merged.push(fresh[j]);
+                j += 1;
+            }
+        }
+        merged.extend_from_slice(&edges[i..]);
+        merged.extend_from_slice(&fresh[j..]);
+        edges = merged;
+        round += 1;
+    }
+    let sources: Vec<u32> = edges.iter().map(|&e| (e >> 32) as u32).collect();
+    let targets: Vec<u32> = edges.iter().map(|&e| e as u32).collect();
+    drop(edges);
+    SocialGraph::from_parts(n, &sources, &targets, None, probability)
+}
+
+/// One population segment of a synthetic city: its region, its demographic group and its size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CitySegment {
+    /// Region (town) index.
+    pub region: u32,
+    /// Demographic group index.
+    pub group: u32,
+    /// Residents.
+    pub population: f64,
+}
+
+/// Shape of a synthetic city network; [`Default`] gives the values used by the `seeds`
+/// example (all assumptions, not data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CityOptions {
+    /// Residents per node (the scale factor).
+    pub people_per_node: f64,
+    /// Nodes per grid worker in each region.
+    pub nodes_per_grid_worker: f64,
+    /// WeChat groups owned by each grid worker.
+    pub groups_per_worker: usize,
+    /// Mean members of a WeChat group (sizes uniform in half to 1.5 times this).
+    pub group_size: usize,
+    /// Probability that a group member is of the group's theme demographic (else anyone in the
+    /// region).
+    pub group_homophily: f64,
+    /// Mean personal contacts per node (undirected, heavy-tailed).
+    pub contacts: f64,
+    /// Pareto tail index of a node's contact activity (smaller: heavier tail).
+    pub activity_tail: f64,
+    /// Probability that a contact lives in the same region.
+    pub same_region: f64,
+    /// Probability that a same-region contact is in the same demographic group.
+    pub same_group: f64,
+    /// Probability that a member reads and passes on the owner's post.
+    pub post_probability: f64,
+    /// Ties to other members each member has inside a group.
+    pub member_ties: usize,
+    /// Probability along a tie between members of a group.
+    pub member_probability: f64,
+    /// Probability along a personal contact.
+    pub contact_probability: f64,
+}
+
+impl Default for CityOptions {
+    fn default() -> Self {
+        CityOptions {
+            people_per_node: 50.0,
+            nodes_per_grid_worker: 12.0,
+            groups_per_worker: 2,
+            group_size: 30,
+            group_homophily: 0.5,
+            contacts: 6.0,
+            activity_tail: 2.0,
+            same_region: 0.8,
+            same_group: 0.6,
+            post_probability: 0.3,
+            member_ties: 2,
+            member_probability: 0.05,
+            contact_probability: 0.08,
+        }
+    }
+}
+
+/// A WeChat group of the synthetic city.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WeChatGroup {
+    /// The grid worker who owns the group and posts the alert.
+    pub owner: u32,
+    /// The members (owner excluded).
+    pub members: Vec<u32>,
+}
+
+/// A synthetic city: the graph (node segment = index into the segment list), its grid workers
+/// and their WeChat groups.
+#[derive(Debug, Clone)]
+pub struct CityNetwork {
+    /// The network.
+    pub graph: SocialGraph,
+    /// Grid workers (distinct node indices, by region).
+    pub grid_workers: Vec<u32>,
+    /// WeChat groups.
+    pub groups: Vec<WeChatGroup>,
+}
+
+/// Generates a synthetic city network.
+///
+/// Each segment gets `round(population / people_per_node)` nodes (at least one if its
+/// population is positive), numbered segment by segment. In each region, one node per
+/// `nodes_per_grid_worker` is a grid worker; each owns `groups_per_worker` WeChat groups whose
+/// members come from the region, a share `group_homophily` of them from one theme demographic
+/// (dense clusters: owner -> member edges with `post_probability`, and `member_ties` ties each
+/// between members). Personal contacts join a node drawn by Pareto activity (heavy-tailed
+/// degrees) to one in the same region (then same group) with probabilities `same_region`,
+/// `same_group`, else anyone. Parallel edges merge as `1 - prod(1 - p)`; no self-loops.
+///
+/// # Complexity
+/// `O(N log N + contacts)` for `N` nodes; sequential (one seeded stream).
+///
+/// # Example
+/// ```
+/// use fanzha::diffusion::{city_network, CityOptions, CitySegment};
+/// let segs = [CitySegment { region: 0, group: 0, population: 5_000.0 },
+///             CitySegment { region: 0, group: 1, population: 3_000.0 }];
+/// let city = city_network(&segs, &CityOptions::default(), 1).unwrap();
+/// assert_eq!(city.graph.node_count(), 160);
+/// assert_eq!(city.graph.segment_sizes(), vec![100, 60]);
+/// assert!(!city.grid_workers.is_empty());
+/// ```
+pub fn city_network(
+    segments: &[CitySegment],
+    options: &CityOptions,
+    seed: u64,
+) -> Result<CityNetwork, DiffusionError> {
+    let o = options;
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    let unit = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
+    if !(positive(o.people_per_node)
+        && positive(o.nodes_per_grid_worker)
+        && positive(o.activity_tail)
+        && o.contacts.is_finite()
+        && o.contacts >= 0.0)
+    {
+        return Err(DiffusionError::invalid(
+            "options",
+            "scales must be positive and finite",
+        ));
+    }
+    if ![
+        o.group_homophily,
+        o.same_region,
+        o.same_group,
+        o.post_probability,
+        o.member_probability,
+        o.contact_probability,
+    ]
+    .into_iter()
+    .all(unit)
+    {
+        return Err(DiffusionError::invalid(
+            "options",
+            "probabilities must be in [0, 1]",
+        ));
+    }
+    let mut segment_of = Vec::new();
+    for (s, seg) in segments.iter().enumerate() {
+        if !(seg.population.is_finite() && seg.population >= 0.0) {
+            return Err(DiffusionError::invalid(
+                "segments",
+                format!("segment {s} has population {}", seg.population),
+            ));
+        }
+        let count = (seg.population / o.people_per_node).round() as usize;
+        let count = if seg.population > 0.0 {
+            count.max(1)
+        } else {
+            0
+        };
+        segment_of.extend(std::iter::repeat_n(s as u32, count));
+    }
+    let n = segment_of.len();
+    if n < 2 || n > u32::MAX as usize / 2 {
+        return Err(DiffusionError::invalid(
+            "segments",
+            format!("would give {n} nodes"),
+        ));
+    }
+    let mut rng = stream(seed, tag::CITY, 0);
+    let regions = segments.iter().map(|s| s.region).max().unwrap_or(0) as usize + 1;
+    let mut by_region: Vec<Vec<u32>> = vec![Vec::new(); regions];
+    let mut by_segment: Vec<Vec<u32>> = vec![Vec::new(); segments.len()];
+    for (v, &s) in segment_of.iter().enumerate() {
+        by_region[segments[s as usize].region as usize].push(v as u32);
+        by_segment[s as usize].push(v as u32);
+    }
+    // Segments of each region, for themed groups and same-group contacts.
+    let mut region_segments: Vec<Vec<usize>> = vec![Vec::new(); regions];
+    for (s, seg) in segments.iter().enumerate() {
+        if !by_segment[s].is_empty() {
+            region_segments[seg.region as usize].push(s);
+        }
+    }
+
+    let mut edges: Vec<(u64, f64)> = Vec::new();
+    let add = |u: u32, v: u32, p: f64, edges: &mut Vec<(u64, f64)>| {
+        if u != v && p > 0.0 {
+            edges.push((((u as u64) << 32) | v as u64, p));
+        }
+    };
+
+    let mut grid_workers = Vec::new();
+    let mut groups = Vec::new();
+    for r in 0..regions {
+        let people = &by_region[r];
+        if people.is_empty() {
+            continue;
+        }
+        let workers = ((people.len() as f64 / o.nodes_per_grid_worker).round() as usize)
+            .clamp(1, people.len());
+        let mut pool = people.clone();
+        pool.shuffle(&mut rng);
+        let mut owners = pool[..workers].to_vec();
+        owners.sort_unstable();
+        for &owner in &owners {
+            for _ in 0..o.groups_per_worker {
+                let size = if o.group_size == 0 {
+                    0
+                } else {
+                    rng.random_range(o.group_size.div_ceil(2)..=o.group_size * 3 / 2)
+                };
+                let theme = region_segments[r][rng.random_range(0..region_segments[r].len())];
+                let mut members = Vec::with_capacity(size);
+                for _ in 0..size {
+                    let v = if rng.random::<f64>() < o.group_homophily {
+                        let t = &by_segment[theme];
+                        t[rng.random_range(0..t.len())]
+                    } else {
+                        people[rng.random_range(0..people.len())]
+                    };
+                    if v != owner {
+                        members.push(v);
+                    }
+                }
+                members.sort_unstable();
+                members.dedup();
+                for &m in &members {
+                    add(owner, m, o.post_probability, &mut edges);
+                }
+                if members.len() > 1 {
+                    for i in 0..members.len() {
+                        for _ in 0..o.member_ties {
+                            let j = rng.random_range(0..members.len());
+                            add(members[i], members[j], o.member_probability, &mut edges);
+                            add(members[j], members[i], o.member_probability, &mut edges);
+                        }
+                    }
+                }
+                groups.push(WeChatGroup { owner, members });
+            }
+        }
+        grid_workers.extend(owners);
+    }
+
+    // Personal contacts: one end by heavy-tailed activity, the other by homophily.
+    let mut cumulative = Vec::with_capacity(n);
+    let mut total = 0.0;
+    for _ in 0..n {
+        let u: f64 = 1.0 - rng.random::<f64>();
+        total += u.powf(-1.0 / o.activity_tail);
+        cumulative.push(total);
+    }
+    let ties = (o.contacts * n as f64 / 2.0).round() as usize;
+    for _ in 0..ties {
+        let x = rng.random::<f64>() * total;
+        let u = cumulative.partition_point(|&c| c <= x).min(n - 1) as u32;
+        let s = segment_of[u as usize] as usize;
+        let v = if rng.random::<f64>() < o.same_region {
+            if rng.random::<f64>() < o.same_group {
+                let t = &by_segment[s];
+                t[rng.random_range(0..t.len())]
+            } else {
+                let t = &by_region[segments[s].region as usize];
+                t[rng.random_range(0..t.len())]
+            }
+        } else {
+            let x = rng.random::<f64>() * total;
+            cumulative.partition_point(|&c| c <= x).min(n - 1) as u32
+        };
+        add(u, v, o.contact_probability, &mut edges);
+        add(v, u, o.contact_probability, &mut edges);
+    }
+
+    // Merge parallel edges: independent chances combine as 1 - prod(1 - p).
+    edges.sort_unstable_by_key(|&(k, _)| k);
+    let mut sources = Vec::with_capacity(edges.len());
+    let mut targets = Vec::with_capacity(edges.len());
+    let mut probs: Vec<f32> = Vec::with_capacity(edges.len());
+    let mut i = 0;
+    while i < edges.len() {
+        let key = edges[i].0;
+        let mut miss = 1.0;
+        while i < edges.len() && edges[i].0 == key {
+            miss *= 1.0 - edges[i].1;
+            i += 1;
+        }
+        sources.push((key >> 32) as u32);
+        targets.push(key as u32);
+        probs.push((1.0 - miss) as f32);
+    }
+    let graph = SocialGraph::from_parts(n, &sources, &targets, Some(&probs), Probability::Given)?
+        .with_segments(segment_of)?;
+    Ok(CityNetwork {
+        graph,
+        grid_workers,
+        groups,
+    })
+}

@@ -1,0 +1,470 @@
+//! The social graph: a compressed (CSR) directed graph in both directions, with a segment per
+//! node and an activation probability per edge.
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use super::DiffusionError;
+
+/// How edge activation probabilities are assigned when a graph is built.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Probability {
+    /// Keep the probability given with each edge.
+    Given,
+    /// Every edge gets this probability (in `[0, 1]`).
+    Constant(f64),
+    /// Weighted cascade: edge `(u, v)` gets `1 / indegree(v)`, so every node's in-edges sum to 1.
+    WeightedCascade,
+}
+
+impl Probability {
+    /// Parses `wc` (weighted cascade), `given`, or a constant probability such as `0.01`.
+    ///
+    /// # Example
+    /// ```
+    /// use fanzha::diffusion::Probability;
+    /// assert_eq!(Probability::parse("wc").unwrap(), Probability::WeightedCascade);
+    /// assert_eq!(Probability::parse("0.1").unwrap(), Probability::Constant(0.1));
+    /// assert!(Probability::parse("1.5").is_err());
+    /// ```
+    pub fn parse(text: &str) -> Result<Self, DiffusionError> {
+        match text {
+            "wc" | "WC" | "weighted-cascade" => Ok(Probability::WeightedCascade),
+            "given" => Ok(Probability::Given),
+            _ => {
+                let p: f64 = text.parse().map_err(|_| {
+                    DiffusionError::invalid(
+                        "probability",
+                        format!("{text:?} is neither `wc`, `given` nor a number"),
+                    )
+                })?;
+                check_probability(p)?;
+                Ok(Probability::Constant(p))
+            }
+        }
+    }
+}
+
+fn check_probability(p: f64) -> Result<(), DiffusionError> {
+    if p.is_finite() && (0.0..=1.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(DiffusionError::invalid(
+            "probability",
+            format!("{p} is not in [0, 1]"),
+        ))
+    }
+}
+
+/// A directed edge with its activation probability, as input to [`SocialGraph::from_edges`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Edge {
+    /// Tail (the node that passes the alert on).
+    pub source: u32,
+    /// Head (the node that may receive it).
+    pub target: u32,
+    /// Activation probability in `[0, 1]` (used with [`Probability::Given`]).
+    pub probability: f32,
+}
+
+/// A directed social graph in compressed sparse row form, indexed both ways.
+///
+/// Nodes are `0..node_count()`. Each node carries a segment index (`u32`, the population segment
+/// the person belongs to) and a label (`u64`, the id it had in the input file). Each edge
+/// `(u, v)` carries the probability that `u`, once active, activates `v` (independent cascade),
+/// or the weight of `u` in `v`'s threshold sum (linear threshold).
+///
+/// Out-edges serve forward simulation, in-edges reverse-reachable sampling. Memory is about
+/// `16 bytes x edges + 40 bytes x nodes`. Convert from and to petgraph with
+/// [`SocialGraph::from_petgraph`] and [`SocialGraph::to_petgraph`].
+#[derive(Debug, Clone)]
+pub struct SocialGraph {
+    segments: Vec<u32>,
+    segment_count: usize,
+    labels: Vec<u64>,
+    out_offsets: Vec<usize>,
+    out_targets: Vec<u32>,
+    out_probs: Vec<f32>,
+    in_offsets: Vec<usize>,
+    in_sources: Vec<u32>,
+    in_probs: Vec<f32>,
+    /// The common probability of a node's in-edges, or -1 when they differ.
+    in_uniform: Vec<f32>,
+    max_in_weight: f64,
+}
+
+impl SocialGraph {
+    /// Builds a graph with `node_count` nodes from a list of edges; every node is in segment 0
+    /// and labelled by its index until [`with_segments`](Self::with_segments) /
+    /// [`with_labels`](Self::with_labels) say otherwise.
+    ///
+    /// Parallel edges and self-loops are kept as given.
+    ///
+    /// # Arguments
+    /// * `node_count` - number of nodes; every edge endpoint must be below it.
+    /// * `edges` - the edges; their `probability` is used only with [`Probability::Given`].
+    /// * `probability` - how to assign activation probabilities.
+    ///
+    /// # Returns
+    /// The graph, or [`DiffusionError::InvalidArgument`] for an endpoint out of range or a
+    /// probability outside `[0, 1]`.
+    ///
+    /// # Complexity
+    /// `O(n + m)` time (counting sort in both directions) and memory.
+    ///
+    /// # Example
+    /// ```
+    /// use fanzha::diffusion::{Edge, Probability, SocialGraph};
+    /// let edges = [Edge { source: 0, target: 1, probability: 0.5 },
+    ///              Edge { source: 2, target: 1, probability: 0.5 }];
+    /// let g = SocialGraph::from_edges(3, &edges, Probability::WeightedCascade).unwrap();
+    /// assert_eq!(g.edge_count(), 2);
+    /// assert_eq!(g.in_degree(1), 2);
+    /// assert_eq!(g.out_edges(0).collect::<Vec<_>>(), vec![(1, 0.5)]);
+    /// ```
+    pub fn from_edges(
+        node_count: usize,
+        edges: &[Edge],
+        probability: Probability,
+    ) -> Result<Self, DiffusionError> {
+        let sources: Vec<u32> = edges.iter().map(|e| e.source).collect();
+        let targets: Vec<u32> = edges.iter().map(|e| e.target).collect();
+        let probs: Vec<f32> = edges.iter().map(|e| e.probability).collect();
+        Self::from_parts(node_count, &sources, &targets, Some(&probs), probability)
+    }
+
+    /// Builds a graph from parallel arrays of sources, targets and (optional) probabilities.
+    /// Without probabilities, [`Probability::Given`] is an error.
+    pub(crate) fn from_parts(
+        node_count: usize,
+        sources: &[u32],
+        targets: &[u32],
+        probs: Option<&[f32]>,
+        probability: Probability,
+    ) -> Result<Self, DiffusionError> {
+        if node_count > u32::MAX as usize {
+            return Err(DiffusionError::invalid(
+                "node_count",
+                format!("{node_count} nodes exceed the u32 index range"),
+            ));
+        }
+        if sources.len() != targets.len() {
+            return Err(DiffusionError::invalid(
+                "edges",
+                "sources and targets differ in length",
+            ));
+        }
+        let m = sources.len();
+        for (i, (&u, &v)) in sources.iter().zip(targets).enumerate() {
+            if u as usize >= node_count || v as usize >= node_count {
+                return Err(DiffusionError::invalid(
+                    "edges",
+                    format!("edge {i} ({u} -> {v}) has an endpoint >= node count {node_count}"),
+                ));
+            }
+        }
+        let n = node_count;
+        let mut in_degree = vec![0u32; n];
+        for &v in targets {
+            in_degree[v as usize] += 1;
+        }
+        let prob_of = |i: usize| -> Result<f32, DiffusionError> {
+            match probability {
+                Probability::Given => {
+                    let p = probs.ok_or_else(|| {
+                        DiffusionError::invalid("probability", "no probabilities were given")
+                    })?[i];
+                    check_probability(p as f64)?;
+                    Ok(p)
+                }
+                Probability::Constant(p) => Ok(p as f32),
+                Probability::WeightedCascade => Ok(1.0 / in_degree[targets[i] as usize] as f32),
+            }
+        };
+        if let Probability::Constant(p) = probability {
+            check_probability(p)?;
+        }
+        if let Some(p) = probs {
+            if p.len() != m {
+                return Err(DiffusionError::invalid(
+                    "edges",
+                    "probabilities and edges differ in length",
+                ));
+            }
+        }
+        let mut edge_probs = Vec::with_capacity(m);
+        for i in 0..m {
+            edge_probs.push(prob_of(i)?);
+        }
+
+        let (out_offsets, out_targets, out_probs) = counting_sort(n, sources, targets, &edge_probs);
+        let (in_offsets, in_sources, in_probs) = counting_sort(n, targets, sources, &edge_probs);
+        drop(edge_probs);
+
+        let mut in_uniform = vec![0.0f32; n];
+        let mut max_in_weight = 0.0f64;
+        for v in 0..n {
+            let ps = &in_probs[in_offsets[v]..in_offsets[v + 1]];
+            let first = ps.first().copied().unwrap_or(0.0);
+            in_uniform[v] = if ps.iter().all(|&p| p == first) {
+                first
+            } else {
+                -1.0
+            };
+            let sum: f64 = ps.iter().map(|&p| p as f64).sum();
+            max_in_weight = max_in_weight.max(sum);
+        }
+        Ok(SocialGraph {
+            segments: vec![0; n],
+            segment_count: 1,
+            labels: (0..n as u64).collect(),
+            out_offsets,
+            out_targets,
+            out_probs,
+            in_offsets,
+            in_sources,
+            in_probs,
+            in_uniform,
+            max_in_weight,
+        })
+    }
+
+    /// Sets each node's segment index (one entry per node).
+    ///
+    /// # Example
+    /// ```
+    /// use fanzha::diffusion::{Probability, SocialGraph};
+    /// let g = SocialGraph::from_edges(2, &[], Probability::Given).unwrap()
+    ///     .with_segments(vec![0, 3]).unwrap();
+    /// assert_eq!(g.segment(1), 3);
+    /// assert_eq!(g.segment_count(), 4);
+    /// ```
+    pub fn with_segments(mut self, segments: Vec<u32>) -> Result<Self, DiffusionError> {
+        if segments.len() != self.node_count() {
+            return Err(DiffusionError::invalid(
+                "segments",
+                format!("{} entries for {} nodes", segments.len(), self.node_count()),
+            ));
+        }
+        self.segment_count = segments.iter().max().map_or(1, |&s| s as usize + 1);
+        self.segments = segments;
+        Ok(self)
+    }
+
+    /// Sets each node's label (the id it has outside this library; one entry per node).
+    pub fn with_labels(mut self, labels: Vec<u64>) -> Result<Self, DiffusionError> {
+        if labels.len() != self.node_count() {
+            return Err(DiffusionError::invalid(
+                "labels",
+                format!("{} entries for {} nodes", labels.len(), self.node_count()),
+            ));
+        }
+        self.labels = labels;
+        Ok(self)
+    }
+
+    /// The same graph with probabilities reassigned (`Given` keeps them).
+    ///
+    /// # Complexity
+    /// `O(n + m)`.
+    pub fn with_probability(&self, probability: Probability) -> Result<Self, DiffusionError> {
+        let mut sources = Vec::with_capacity(self.edge_count());
+        for u in 0..self.node_count() {
+            sources.extend(std::iter::repeat_n(u as u32, self.out_degree(u as u32)));
+        }
+        let g = Self::from_parts(
+            self.node_count(),
+            &sources,
+            &self.out_targets,
+            Some(&self.out_probs),
+            probability,
+        )?;
+        g.with_segments(self.segments.clone())?
+            .with_labels(self.labels.clone())
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.out_targets.len()
+    }
+
+    /// One more than the largest segment index (at least 1).
+    pub fn segment_count(&self) -> usize {
+        self.segment_count
+    }
+
+    /// Segment of node `v`. Panics if `v` is out of range.
+    pub fn segment(&self, v: u32) -> u32 {
+        self.segments[v as usize]
+    }
+
+    /// Segment of every node.
+    pub fn segments(&self) -> &[u32] {
+        &self.segments
+    }
+
+    /// Label (input id) of node `v`. Panics if `v` is out of range.
+    pub fn label(&self, v: u32) -> u64 {
+        self.labels[v as usize]
+    }
+
+    /// Labels of every node.
+    pub fn labels(&self) -> &[u64] {
+        &self.labels
+    }
+
+    /// Number of nodes in each segment.
+    pub fn segment_sizes(&self) -> Vec<usize> {
+        let mut sizes = vec![0; self.segment_count];
+        for &s in &self.segments {
+            sizes[s as usize] += 1;
+        }
+        sizes
+    }
+
+    /// Out-degree of `v`.
+    pub fn out_degree(&self, v: u32) -> usize {
+        let v = v as usize;
+        self.out_offsets[v + 1] - self.out_offsets[v]
+    }
+
+    /// In-degree of `v`.
+    pub fn in_degree(&self, v: u32) -> usize {
+        let v = v as usize;
+        self.in_offsets[v + 1] - self.in_offsets[v]
+    }
+
+    /// Out-edges of `u` as `(target, probability)`, in input order.
+    pub fn out_edges(&self, u: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let r = self.out_range(u);
+        self.out_targets[r.clone()]
+            .iter()
+            .copied()
+            .zip(self.out_probs[r].iter().copied())
+    }
+
+    /// In-edges of `v` as `(source, probability)`, in input order.
+    pub fn in_edges(&self, v: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
+        let r = self.in_range(v);
+        self.in_sources[r.clone()]
+            .iter()
+            .copied()
+            .zip(self.in_probs[r].iter().copied())
+    }
+
+    /// The largest sum of a node's in-edge probabilities; the linear threshold model needs it
+    /// to be at most 1.
+    pub fn max_in_weight(&self) -> f64 {
+        self.max_in_weight
+    }
+
+    /// Converts a petgraph graph whose node weights are segment indices and edge weights are
+    /// probabilities. Node `i` of the result is `NodeIndex(i)`, labelled `i`.
+    ///
+    /// # Complexity
+    /// `O(n + m)`.
+    ///
+    /// # Example
+    /// ```
+    /// use fanzha::diffusion::{Probability, SocialGraph};
+    /// use petgraph::graph::DiGraph;
+    /// let mut pg = DiGraph::<u32, f32>::new();
+    /// let a = pg.add_node(0);
+    /// let b = pg.add_node(1);
+    /// pg.add_edge(a, b, 0.3);
+    /// let g = SocialGraph::from_petgraph(&pg, Probability::Given).unwrap();
+    /// assert_eq!(g.segment(1), 1);
+    /// assert_eq!(g.to_petgraph().edge_count(), 1);
+    /// ```
+    pub fn from_petgraph(
+        graph: &DiGraph<u32, f32>,
+        probability: Probability,
+    ) -> Result<Self, DiffusionError> {
+        let edges: Vec<Edge> = graph
+            .edge_references()
+            .map(|e| Edge {
+                source: e.source().index() as u32,
+                target: e.target().index() as u32,
+                probability: *e.weight(),
+            })
+            .collect();
+        let segments = graph.node_weights().copied().collect();
+        Self::from_edges(graph.node_count(), &edges, probability)?.with_segments(segments)
+    }
+
+    /// Converts to a petgraph graph (node weight: segment; edge weight: probability), e.g. to
+    /// run petgraph's algorithms on the network.
+    pub fn to_petgraph(&self) -> DiGraph<u32, f32> {
+        let mut g = DiGraph::with_capacity(self.node_count(), self.edge_count());
+        for &s in &self.segments {
+            g.add_node(s);
+        }
+        for u in 0..self.node_count() as u32 {
+            for (v, p) in self.out_edges(u) {
+                g.add_edge(NodeIndex::new(u as usize), NodeIndex::new(v as usize), p);
+            }
+        }
+        g
+    }
+
+    pub(crate) fn out_range(&self, u: u32) -> std::ops::Range<usize> {
+        let u = u as usize;
+        self.out_offsets[u]..self.out_offsets[u + 1]
+    }
+
+    pub(crate) fn in_range(&self, v: u32) -> std::ops::Range<usize> {
+        let v = v as usize;
+        self.in_offsets[v]..self.in_offsets[v + 1]
+    }
+
+    pub(crate) fn out_targets(&self) -> &[u32] {
+        &self.out_targets
+    }
+
+    pub(crate) fn out_probs(&self) -> &[f32] {
+        &self.out_probs
+    }
+
+    pub(crate) fn in_sources(&self) -> &[u32] {
+        &self.in_sources
+    }
+
+    pub(crate) fn in_probs(&self) -> &[f32] {
+        &self.in_probs
+    }
+
+    pub(crate) fn in_uniform(&self, v: u32) -> f32 {
+        self.in_uniform[v as usize]
+    }
+}
+
+/// Groups edges by `key` (stable), returning offsets, the other endpoints and probabilities.
+fn counting_sort(
+    n: usize,
+    key: &[u32],
+    other: &[u32],
+    probs: &[f32],
+) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
+    let mut offsets = vec![0usize; n + 1];
+    for &k in key {
+        offsets[k as usize + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut next = offsets.clone();
+    let mut ends = vec![0u32; key.len()];
+    let mut ps = vec![0f32; key.len()];
+    for i in 0..key.len() {
+        let slot = &mut next[key[i] as usize];
+        ends[*slot] = other[i];
+        ps[*slot] = probs[i];
+        *slot += 1;
+    }
+    (offsets, ends, ps)
+}

@@ -1,0 +1,314 @@
+//! Reverse-reachable (RR) sets: sampling in parallel with per-chunk seeded streams, flat
+//! storage, and the node -> RR-set inverted index.
+//!
+//! An RR set is the set of nodes that would have activated a random root `v`: under independent
+//! cascade, the nodes reaching `v` through edges kept with their probabilities; under linear
+//! threshold, a reverse random walk. For any seed set `S`, `Pr[S meets the RR set]` equals the
+//! probability that `S` activates the root, so `n x (fraction of RR sets covered by S)` is an
+//! unbiased estimate of `S`'s spread (Borgs et al., SODA 2014). With roots drawn in proportion to
+//! a node weight, `W x fraction` estimates the weighted spread.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::cascade::pick_in_neighbour;
+use super::rng::{Scratch, stream, with_scratch};
+use super::{DiffusionError, Model, SocialGraph};
+
+/// RR sets per random stream. Collections always hold a multiple of this many sets, so the
+/// `i`-th set is the same whatever the growth schedule and the thread count.
+pub(crate) const RR_CHUNK: usize = 256;
+
+/// Where RR-set roots come from: uniform over nodes, or in proportion to the node's segment
+/// weight.
+#[derive(Debug, Clone)]
+pub(crate) struct Roots {
+    /// Cumulative segment mass (weight x size), for a binary search; empty if uniform.
+    cumulative: Vec<f64>,
+    /// Nodes grouped by segment.
+    nodes: Vec<u32>,
+    /// `nodes[offsets[s]..offsets[s + 1]]` are the nodes of segment `s`.
+    offsets: Vec<usize>,
+    /// Total weight `W = sum_v w(v)` (`n` if uniform).
+    pub total: f64,
+    /// Weight of each node's segment (empty if uniform).
+    pub segment_weight: Vec<f64>,
+}
+
+impl Roots {
+    pub fn new(graph: &SocialGraph, weights: Option<&[f64]>) -> Result<Self, DiffusionError> {
+        let n = graph.node_count();
+        let Some(w) = weights else {
+            return Ok(Roots {
+                cumulative: Vec::new(),
+                nodes: Vec::new(),
+                offsets: Vec::new(),
+                total: n as f64,
+                segment_weight: Vec::new(),
+            });
+        };
+        let segs = graph.segment_count();
+        let sizes = graph.segment_sizes();
+        let mut offsets = vec![0usize; segs + 1];
+        for s in 0..segs {
+            offsets[s + 1] = offsets[s] + sizes[s];
+        }
+        let mut next = offsets.clone();
+        let mut nodes = vec![0u32; n];
+        for v in 0..n as u32 {
+            let s = graph.segment(v) as usize;
+            nodes[next[s]] = v;
+            next[s] += 1;
+        }
+        let mut cumulative = Vec::with_capacity(segs);
+        let mut total = 0.0;
+        for s in 0..segs {
+            total += w[s] * sizes[s] as f64;
+            cumulative.push(total);
+        }
+        if !(total > 0.0 && total.is_finite()) {
+            return Err(DiffusionError::invalid(
+                "weights",
+                "the weighted population must be positive and finite",
+            ));
+        }
+        Ok(Roots {
+            cumulative,
+            nodes,
+            offsets,
+            total,
+            segment_weight: w[..segs].to_vec(),
+        })
+    }
+
+    #[inline]
+    fn sample(&self, n: usize, rng: &mut ChaCha8Rng) -> u32 {
+        if self.cumulative.is_empty() {
+            return rng.random_range(0..n as u32);
+        }
+        let x = rng.random::<f64>() * self.total;
+        let mut s = self.cumulative.partition_point(|&c| c <= x);
+        // Rounding can put x at the very end; skip empty or zero-weight segments.
+        s = s.min(self.cumulative.len() - 1);
+        while self.offsets[s + 1] == self.offsets[s] || self.segment_weight[s] <= 0.0 {
+            s -= 1;
+        }
+        let range = self.offsets[s]..self.offsets[s + 1];
+        let i = rng.random_range(0..range.len());
+        self.nodes[range.start + i]
+    }
+}
+
+/// A collection of RR sets stored flat: set `i` is `nodes[offsets[i]..offsets[i + 1]]`, its
+/// root first.
+#[derive(Debug, Clone)]
+pub(crate) struct RrCollection {
+    pub nodes: Vec<u32>,
+    pub offsets: Vec<usize>,
+    seed: u64,
+    tag: u64,
+}
+
+impl RrCollection {
+    pub fn new(seed: u64, tag: u64) -> Self {
+        RrCollection {
+            nodes: Vec::new(),
+            offsets: vec![0],
+            seed,
+            tag,
+        }
+    }
+
+    /// Number of sets.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    pub fn set(&self, i: usize) -> &[u32] {
+        &self.nodes[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// Grows the collection to `target` sets (rounded up to a multiple of [`RR_CHUNK`]).
+    pub fn grow(&mut self, graph: &SocialGraph, model: Model, roots: &Roots, target: usize) {
+        let have = self.len() / RR_CHUNK;
+        let want = target.div_ceil(RR_CHUNK);
+        if want <= have {
+            return;
+        }
+        let n = graph.node_count();
+        let (seed, tag) = (self.seed, self.tag);
+        let chunks: Vec<(Vec<u32>, Vec<u32>)> = (have..want)
+            .into_par_iter()
+            .map(|c| {
+                let mut rng = stream(seed, tag, c as u64);
+                let mut nodes = Vec::with_capacity(RR_CHUNK * 8);
+                let mut lens = Vec::with_capacity(RR_CHUNK);
+                with_scratch(|s| {
+                    for _ in 0..RR_CHUNK {
+                        let root = roots.sample(n, &mut rng);
+                        let before = nodes.len();
+                        match model {
+                            Model::IndependentCascade => {
+                                rr_ic(graph, root, &mut rng, s, &mut nodes)
+                            }
+                            Model::LinearThreshold => rr_lt(graph, root, &mut rng, s, &mut nodes),
+                        }
+                        lens.push((nodes.len() - before) as u32);
+                    }
+                });
+                (nodes, lens)
+            })
+            .collect();
+        let extra: usize = chunks.iter().map(|(nodes, _)| nodes.len()).sum();
+        self.nodes.reserve(extra);
+        self.offsets.reserve((want - have) * RR_CHUNK);
+        for (nodes, lens) in chunks {
+            let mut at = self.nodes.len();
+            self.nodes.extend_from_slice(&nodes);
+            for len in lens {
+                at += len as usize;
+                self.offsets.push(at);
+            }
+        }
+    }
+
+    /// Number of sets that contain a node marked in `in_set`.
+    pub fn coverage(&self, in_set: &[bool]) -> usize {
+        (0..self.len())
+            .into_par_iter()
+            .with_min_len(4096)
+            .filter(|&i| self.set(i).iter().any(|&v| in_set[v as usize]))
+            .count()
+    }
+}
+
+/// Independent-cascade RR set of `root`, appended to `out`.
+///
+/// Where all in-edges of a node share one probability `p` (weighted cascade, constant
+/// probability), live edges are found by geometric skipping: one logarithm per live edge instead
+/// of one coin per edge.
+#[inline]
+fn rr_ic(
+    graph: &SocialGraph,
+    root: u32,
+    rng: &mut ChaCha8Rng,
+    s: &mut Scratch,
+    out: &mut Vec<u32>,
+) {
+    s.begin(graph.node_count());
+    let start = out.len();
+    s.visit(root);
+    out.push(root);
+    let sources = graph.in_sources();
+    let probs = graph.in_probs();
+    let mut i = start;
+    while i < out.len() {
+        let v = out[i];
+        i += 1;
+        let range = graph.in_range(v);
+        if range.is_empty() {
+            continue;
+        }
+        let p = graph.in_uniform(v);
+        if p >= 0.0 {
+            if p == 0.0 {
+                continue;
+            }
+            if p >= 1.0 {
+                for &u in &sources[range] {
+                    if s.visit(u) {
+                        out.push(u);
+                    }
+                }
+                continue;
+            }
+            // Gaps between live edges are geometric: floor(ln U / ln(1 - p)).
+            let inv = 1.0 / (-(p as f64)).ln_1p();
+            let mut j = range.start;
+            loop {
+                let u01: f64 = 1.0 - rng.random::<f64>();
+                let gap = (u01.ln() * inv) as usize;
+                j = j.saturating_add(gap);
+                if j >= range.end {
+                    break;
+                }
+                let u = sources[j];
+                if s.visit(u) {
+                    out.push(u);
+                }
+                j += 1;
+            }
+        } else {
+            for j in range {
+                if rng.random::<f32>() < probs[j] {
+                    let u = sources[j];
+                    if s.visit(u) {
+                        out.push(u);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Linear-threshold RR set of `root`: a reverse random walk that stops at a node listening to
+/// no one or at a node already on the walk.
+#[inline]
+fn rr_lt(
+    graph: &SocialGraph,
+    root: u32,
+    rng: &mut ChaCha8Rng,
+    s: &mut Scratch,
+    out: &mut Vec<u32>,
+) {
+    s.begin(graph.node_count());
+    s.visit(root);
+    out.push(root);
+    let mut v = root;
+    loop {
+        let u = pick_in_neighbour(graph, v, rng);
+        if u == u32::MAX || !s.visit(u) {
+            break;
+        }
+        out.push(u);
+        v = u;
+    }
+}
+
+/// Node -> RR-set inverted index, built by counting sort: the sets containing `v` are
+/// `sets[offsets[v]..offsets[v + 1]]`, in increasing order.
+pub(crate) struct InvertedIndex {
+    pub offsets: Vec<usize>,
+    pub sets: Vec<u32>,
+}
+
+impl InvertedIndex {
+    pub fn build(n: usize, rr: &RrCollection) -> Self {
+        let mut offsets = vec![0usize; n + 1];
+        for &v in &rr.nodes {
+            offsets[v as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets[..n].to_vec();
+        let mut sets = vec![0u32; rr.nodes.len()];
+        for i in 0..rr.len() {
+            for &v in rr.set(i) {
+                let slot = &mut next[v as usize];
+                sets[*slot] = i as u32;
+                *slot += 1;
+            }
+        }
+        InvertedIndex { offsets, sets }
+    }
+
+    pub fn degree(&self, v: usize) -> usize {
+        self.offsets[v + 1] - self.offsets[v]
+    }
+
+    pub fn sets_of(&self, v: usize) -> &[u32] {
+        &self.sets[self.offsets[v]..self.offsets[v + 1]]
+    }
+}
