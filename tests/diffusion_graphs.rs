@@ -162,7 +162,12 @@ fn city_network_follows_the_segments() {
             population: 5_000.0,
         },
     ];
-    let options = CityOptions::default();
+    let options = CityOptions {
+        people_per_node: 50.0,
+        nodes_per_grid_worker: 12.0,
+        group_size: 30,
+        ..CityOptions::default()
+    };
     let city = city_network(&segments, &options, 9).unwrap();
     let g = &city.graph;
     assert_eq!(g.segment_sizes(), vec![400, 200, 300, 100]);

@@ -132,7 +132,7 @@ pub struct CitySegment {
 }
 
 /// Shape of a synthetic city network; [`Default`] gives the values used by the `seeds`
-/// example (all assumptions, not data).
+/// example (all assumptions, not data; see [`CityOptions::default`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CityOptions {
     /// Residents per node (the scale factor).
@@ -165,21 +165,27 @@ pub struct CityOptions {
 }
 
 impl Default for CityOptions {
+    /// One node per 20 residents; a grid worker per 1,000 residents (50 nodes) owning two
+    /// WeChat groups of about 300 residents (15 nodes), 70% of one demographic; 4 personal
+    /// contacts per node, 80% in the region, 60% of those in the same group; a member reads and
+    /// passes on a post with probability 0.3, a tie between members or contacts carries it with
+    /// probability 0.05. Assumptions chosen to keep the cascade subcritical (seeds matter), not
+    /// data.
     fn default() -> Self {
         CityOptions {
-            people_per_node: 50.0,
-            nodes_per_grid_worker: 12.0,
+            people_per_node: 20.0,
+            nodes_per_grid_worker: 50.0,
             groups_per_worker: 2,
-            group_size: 30,
-            group_homophily: 0.5,
-            contacts: 6.0,
+            group_size: 15,
+            group_homophily: 0.7,
+            contacts: 4.0,
             activity_tail: 2.0,
             same_region: 0.8,
             same_group: 0.6,
             post_probability: 0.3,
-            member_ties: 2,
+            member_ties: 1,
             member_probability: 0.05,
-            contact_probability: 0.08,
+            contact_probability: 0.05,
         }
     }
 }
@@ -225,8 +231,8 @@ pub struct CityNetwork {
 /// let segs = [CitySegment { region: 0, group: 0, population: 5_000.0 },
 ///             CitySegment { region: 0, group: 1, population: 3_000.0 }];
 /// let city = city_network(&segs, &CityOptions::default(), 1).unwrap();
-/// assert_eq!(city.graph.node_count(), 160);
-/// assert_eq!(city.graph.segment_sizes(), vec![100, 60]);
+/// assert_eq!(city.graph.node_count(), 400); // one node per 20 residents
+/// assert_eq!(city.graph.segment_sizes(), vec![250, 150]);
 /// assert!(!city.grid_workers.is_empty());
 /// ```
 pub fn city_network(

@@ -14,6 +14,9 @@
 //! - Seed selection: [`Opim`] (reverse-reachable sampling in the manner of OPIM-C, with a
 //!   certified approximation ratio; targeted by segment weights and costed under a knapsack
 //!   budget) and [`celf`] (lazy greedy on Monte Carlo estimates, the reference for small graphs).
+//! - Into the planner: [`audience_per_unit`] and [`forwarding_placement`] turn a seed set's
+//!   expected reach per segment into a placement's audience (one unit = one round of posting);
+//!   [`city_segments`] and [`segment_weights`] read a compiled [`Problem`](crate::Problem).
 //!
 //! Every random thing takes a `u64` seed and draws from ChaCha8 streams named by the seed and
 //! a chunk index, reduced in index order: results are identical for a seed on every machine and
@@ -37,6 +40,7 @@ mod generate;
 mod graph;
 mod load;
 mod opim;
+mod placement;
 mod rng;
 mod rr;
 
@@ -47,3 +51,6 @@ pub use generate::{CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu,
 pub use graph::{Edge, Probability, SocialGraph};
 pub use load::{load_edge_list, parse_edge_list, write_edge_list};
 pub use opim::{Budget, GREEDY_RATIO, KNAPSACK_RATIO, Opim, SeedSelection};
+pub use placement::{
+    ForwardingSpec, audience_per_unit, city_segments, forwarding_placement, segment_weights,
+};

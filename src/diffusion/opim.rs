@@ -35,6 +35,12 @@ pub struct SeedSelection {
     pub seeds: Vec<u32>,
     /// Unbiased estimate of the seeds' (weighted) spread from the validation collection.
     pub spread: f64,
+    /// 95% normal-approximation interval of `spread` (binomial coverage of the validation
+    /// collection).
+    pub spread_ci: (f64, f64),
+    /// Expected people reached in each segment (index = segment), estimated from the validation
+    /// collection; `None` for segments of weight 0 (no RR set is rooted there).
+    pub segments: Vec<Option<f64>>,
     /// Lower confidence bound on the seeds' (weighted) spread.
     pub spread_lower: f64,
     /// Upper confidence bound on the best feasible seed set's (weighted) spread.
@@ -325,6 +331,21 @@ impl<'a> Opim<'a> {
                 || r1.len() >= self.max_rr_sets
                 || (r1.len() as f64) >= theta_max;
             if done {
+                for &s in &cover.seeds {
+                    in_set[s as usize] = true;
+                }
+                let by_segment = r2.coverage_by_root_segment(graph, &in_set);
+                let theta2 = r2.len() as f64;
+                let segments = by_segment
+                    .iter()
+                    .enumerate()
+                    .map(|(s, &c)| {
+                        let w = roots.segment_weight.get(s).copied().unwrap_or(1.0);
+                        (w > 0.0).then(|| c as f64 * roots.total / (theta2 * w))
+                    })
+                    .collect();
+                let p = cov2 / theta2;
+                let half = 1.96 * (p * (1.0 - p) / theta2).sqrt() * roots.total;
                 let cost = match self.budget {
                     Budget::Seeds(_) => cover.seeds.len() as f64,
                     Budget::Knapsack { costs, .. } => {
@@ -339,6 +360,8 @@ impl<'a> Opim<'a> {
                 return Ok(SeedSelection {
                     seeds: cover.seeds,
                     spread: cov2 * scale,
+                    spread_ci: ((cov2 * scale - half).max(0.0), cov2 * scale + half),
+                    segments,
                     spread_lower: lower * (roots.total / r2.len() as f64),
                     optimum_upper: upper * (roots.total / r1.len() as f64),
                     certified_ratio: certified.min(1.0),

@@ -181,6 +181,31 @@ impl RrCollection {
             .filter(|&i| self.set(i).iter().any(|&v| in_set[v as usize]))
             .count()
     }
+
+    /// Number of covered sets per root segment (integer sums: the same on any thread count).
+    pub fn coverage_by_root_segment(&self, graph: &SocialGraph, in_set: &[bool]) -> Vec<usize> {
+        let segs = graph.segment_count();
+        (0..self.len())
+            .into_par_iter()
+            .with_min_len(4096)
+            .fold(
+                || vec![0usize; segs],
+                |mut acc, i| {
+                    let set = self.set(i);
+                    if set.iter().any(|&v| in_set[v as usize]) {
+                        acc[graph.segment(set[0]) as usize] += 1;
+                    }
+                    acc
+                },
+            )
+            .reduce(
+                || vec![0usize; segs],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            )
+    }
 }
 
 /// Independent-cascade RR set of `root`, appended to `out`.
