@@ -1,214 +1,220 @@
 //! Graphs: loading edge lists, generators, petgraph round trip.
 
-use std::collections::HashSet;
+/// In a module named after the file, so `cargo test diffusion` selects these tests.
+mod diffusion_graphs {
 
-use fanzha::diffusion::{
-    CityOptions, CitySegment, DiffusionError, Probability, SocialGraph, chung_lu, city_network,
-    load_edge_list, parse_edge_list, write_edge_list,
-};
+    use std::collections::HashSet;
 
-fn pool(threads: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("a rayon pool builds")
-}
+    use fanzha::diffusion::{
+        CityOptions, CitySegment, DiffusionError, Probability, SocialGraph, chung_lu, city_network,
+        load_edge_list, parse_edge_list, write_edge_list,
+    };
 
-fn edges_of(g: &SocialGraph) -> Vec<(u32, u32, f32)> {
-    (0..g.node_count() as u32)
-        .flat_map(|u| g.out_edges(u).map(move |(v, p)| (u, v, p)))
-        .collect()
-}
-
-#[test]
-fn malformed_edge_lists_name_the_line() {
-    let cases: [(&str, usize); 5] = [
-        ("1 2\n2 3\n3\n", 3),
-        ("# header\n1 2\n\n1 two\n", 4),
-        ("1 2 0.5 9\n", 1),
-        ("1 2\n3 4\n5 6 7 8\n", 3),
-        ("99999999999999999999 1\n", 1),
-    ];
-    for (text, line) in cases {
-        match parse_edge_list(text.as_bytes(), Probability::WeightedCascade) {
-            Err(DiffusionError::Parse { line: got, message }) => {
-                assert_eq!(got, line, "{text:?}: {message}");
-                assert!(!message.is_empty());
-            }
-            other => panic!("{text:?}: expected a parse error, got {other:?}"),
-        }
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a rayon pool builds")
     }
-    // A probability column is required (and checked) only when probabilities are given.
-    let err = parse_edge_list(b"1 2 0.1\n2 3 -0.2\n", Probability::Given).unwrap_err();
-    assert!(matches!(err, DiffusionError::Parse { line: 2, .. }));
-    assert!(parse_edge_list(b"1 2 0.1\n2 3 -0.2\n", Probability::WeightedCascade).is_ok());
-    // The message names the line in Display too.
-    assert!(err.to_string().starts_with("line 2:"));
-}
 
-#[test]
-fn missing_file_is_an_io_error() {
-    let err = load_edge_list("/nonexistent/fanzha.txt", Probability::WeightedCascade).unwrap_err();
-    assert!(matches!(err, DiffusionError::Io { .. }));
-}
-
-#[test]
-fn weighted_cascade_constant_and_given_probabilities() {
-    let text = b"7 9 0.25\n8 9 0.5\n9 7 1\n";
-    let wc = parse_edge_list(text, Probability::WeightedCascade).unwrap();
-    assert_eq!(wc.labels(), &[7, 8, 9]);
-    assert_eq!(wc.in_edges(2).collect::<Vec<_>>(), vec![(0, 0.5), (1, 0.5)]);
-    assert_eq!(wc.in_edges(0).collect::<Vec<_>>(), vec![(2, 1.0)]);
-    assert!((wc.max_in_weight() - 1.0).abs() < 1e-6);
-    let given = parse_edge_list(text, Probability::Given).unwrap();
-    assert_eq!(
-        given.in_edges(2).collect::<Vec<_>>(),
-        vec![(0, 0.25), (1, 0.5)]
-    );
-    let constant = parse_edge_list(text, Probability::Constant(0.1)).unwrap();
-    assert!(constant.out_edges(2).all(|(_, p)| p == 0.1f32));
-}
-
-#[test]
-fn write_then_load_round_trips() {
-    let g = chung_lu(300, 1_500, 2.5, Probability::WeightedCascade, 3).unwrap();
-    let mut text = Vec::new();
-    write_edge_list(&g, &mut text, true).unwrap();
-    let path = std::env::temp_dir().join(format!("fanzha-roundtrip-{}.txt", std::process::id()));
-    std::fs::write(&path, &text).unwrap();
-    let h = load_edge_list(&path, Probability::Given).unwrap();
-    std::fs::remove_file(&path).ok();
-    // Isolated nodes do not appear in an edge list; map both sides through labels.
-    let relabel = |g: &SocialGraph| -> Vec<(u64, u64, f32)> {
-        edges_of(g)
-            .into_iter()
-            .map(|(u, v, p)| (g.label(u), g.label(v), p))
+    fn edges_of(g: &SocialGraph) -> Vec<(u32, u32, f32)> {
+        (0..g.node_count() as u32)
+            .flat_map(|u| g.out_edges(u).map(move |(v, p)| (u, v, p)))
             .collect()
-    };
-    assert_eq!(relabel(&g), relabel(&h));
-}
-
-#[test]
-fn petgraph_round_trip_keeps_segments_and_probabilities() {
-    let g = chung_lu(200, 800, 2.5, Probability::Constant(0.2), 5)
-        .unwrap()
-        .with_segments((0..200).map(|v| v % 3).collect())
-        .unwrap();
-    let pg = g.to_petgraph();
-    assert_eq!((pg.node_count(), pg.edge_count()), (200, 800));
-    let back = SocialGraph::from_petgraph(&pg, Probability::Given).unwrap();
-    assert_eq!(back.segments(), g.segments());
-    let mut a = edges_of(&g);
-    let mut b = edges_of(&back);
-    a.sort_by(|x, y| x.partial_cmp(y).unwrap());
-    b.sort_by(|x, y| x.partial_cmp(y).unwrap());
-    assert_eq!(a, b);
-}
-
-#[test]
-fn chung_lu_is_exact_simple_heavy_tailed_and_thread_independent() {
-    let (n, m) = (3_000, 20_000);
-    let g1 = pool(1).install(|| chung_lu(n, m, 2.5, Probability::WeightedCascade, 11).unwrap());
-    let g2 = pool(2).install(|| chung_lu(n, m, 2.5, Probability::WeightedCascade, 11).unwrap());
-    assert_eq!(edges_of(&g1), edges_of(&g2));
-    assert_eq!(g1.edge_count(), m);
-    let mut seen = HashSet::new();
-    for (u, v, _) in edges_of(&g1) {
-        assert_ne!(u, v, "self-loop");
-        assert!(seen.insert((u, v)), "duplicate edge {u} -> {v}");
     }
-    // Heavy tail: the top out-degree is far above the mean (m / n ~ 6.7).
-    let max_out = (0..n as u32).map(|v| g1.out_degree(v)).max().unwrap();
-    let max_in = (0..n as u32).map(|v| g1.in_degree(v)).max().unwrap();
-    assert!(
-        max_out > 100 && max_in > 100,
-        "max out {max_out}, max in {max_in}"
-    );
-    // Weighted cascade: every node with in-edges has in-weights summing to 1.
-    assert!((g1.max_in_weight() - 1.0).abs() < 1e-4);
-    let other = chung_lu(n, m, 2.5, Probability::WeightedCascade, 12).unwrap();
-    assert_ne!(edges_of(&g1), edges_of(&other));
-}
 
-#[test]
-fn generator_arguments_are_checked() {
-    assert!(chung_lu(1, 0, 2.5, Probability::WeightedCascade, 0).is_err());
-    assert!(chung_lu(10, 100, 2.5, Probability::WeightedCascade, 0).is_err());
-    assert!(chung_lu(10, 5, 1.5, Probability::WeightedCascade, 0).is_err());
-    assert!(chung_lu(10, 5, 2.5, Probability::Given, 0).is_err());
-}
-
-#[test]
-fn city_network_follows_the_segments() {
-    let segments = [
-        CitySegment {
-            region: 0,
-            group: 0,
-            population: 20_000.0,
-        },
-        CitySegment {
-            region: 0,
-            group: 1,
-            population: 10_000.0,
-        },
-        CitySegment {
-            region: 1,
-            group: 0,
-            population: 15_000.0,
-        },
-        CitySegment {
-            region: 1,
-            group: 1,
-            population: 5_000.0,
-        },
-    ];
-    let options = CityOptions {
-        people_per_node: 50.0,
-        nodes_per_grid_worker: 12.0,
-        group_size: 30,
-        ..CityOptions::default()
-    };
-    let city = city_network(&segments, &options, 9).unwrap();
-    let g = &city.graph;
-    assert_eq!(g.segment_sizes(), vec![400, 200, 300, 100]);
-    // Grid workers: one per 12 nodes in each region, distinct, and they own the groups.
-    assert_eq!(city.grid_workers.len(), 50 + 33);
-    let workers: HashSet<u32> = city.grid_workers.iter().copied().collect();
-    assert_eq!(workers.len(), city.grid_workers.len());
-    assert_eq!(
-        city.groups.len(),
-        city.grid_workers.len() * options.groups_per_worker
-    );
-    let region = |v: u32| segments[g.segment(v) as usize].region;
-    for group in &city.groups {
-        assert!(workers.contains(&group.owner));
-        assert!(
-            group.members.len() >= 10,
-            "group of {}",
-            group.members.len()
-        );
-        for &m in &group.members {
-            assert_eq!(
-                region(m),
-                region(group.owner),
-                "groups stay in their region"
-            );
-            assert!(
-                g.out_edges(group.owner).any(|(v, _)| v == m),
-                "owner posts to member"
-            );
+    #[test]
+    fn malformed_edge_lists_name_the_line() {
+        let cases: [(&str, usize); 5] = [
+            ("1 2\n2 3\n3\n", 3),
+            ("# header\n1 2\n\n1 two\n", 4),
+            ("1 2 0.5 9\n", 1),
+            ("1 2\n3 4\n5 6 7 8\n", 3),
+            ("99999999999999999999 1\n", 1),
+        ];
+        for (text, line) in cases {
+            match parse_edge_list(text.as_bytes(), Probability::WeightedCascade) {
+                Err(DiffusionError::Parse { line: got, message }) => {
+                    assert_eq!(got, line, "{text:?}: {message}");
+                    assert!(!message.is_empty());
+                }
+                other => panic!("{text:?}: expected a parse error, got {other:?}"),
+            }
         }
+        // A probability column is required (and checked) only when probabilities are given.
+        let err = parse_edge_list(b"1 2 0.1\n2 3 -0.2\n", Probability::Given).unwrap_err();
+        assert!(matches!(err, DiffusionError::Parse { line: 2, .. }));
+        assert!(parse_edge_list(b"1 2 0.1\n2 3 -0.2\n", Probability::WeightedCascade).is_ok());
+        // The message names the line in Display too.
+        assert!(err.to_string().starts_with("line 2:"));
     }
-    // Homophily: most personal contacts stay within the region.
-    let edges = edges_of(g);
-    let within = edges
-        .iter()
-        .filter(|(u, v, _)| region(*u) == region(*v))
-        .count();
-    assert!(within as f64 > 0.7 * edges.len() as f64);
-    assert!(edges.iter().all(|&(u, v, p)| u != v && p > 0.0 && p <= 1.0));
-    // Deterministic for a seed.
-    let again = city_network(&segments, &options, 9).unwrap();
-    assert_eq!(edges, edges_of(&again.graph));
-    assert_eq!(city.grid_workers, again.grid_workers);
+
+    #[test]
+    fn missing_file_is_an_io_error() {
+        let err =
+            load_edge_list("/nonexistent/fanzha.txt", Probability::WeightedCascade).unwrap_err();
+        assert!(matches!(err, DiffusionError::Io { .. }));
+    }
+
+    #[test]
+    fn weighted_cascade_constant_and_given_probabilities() {
+        let text = b"7 9 0.25\n8 9 0.5\n9 7 1\n";
+        let wc = parse_edge_list(text, Probability::WeightedCascade).unwrap();
+        assert_eq!(wc.labels(), &[7, 8, 9]);
+        assert_eq!(wc.in_edges(2).collect::<Vec<_>>(), vec![(0, 0.5), (1, 0.5)]);
+        assert_eq!(wc.in_edges(0).collect::<Vec<_>>(), vec![(2, 1.0)]);
+        assert!((wc.max_in_weight() - 1.0).abs() < 1e-6);
+        let given = parse_edge_list(text, Probability::Given).unwrap();
+        assert_eq!(
+            given.in_edges(2).collect::<Vec<_>>(),
+            vec![(0, 0.25), (1, 0.5)]
+        );
+        let constant = parse_edge_list(text, Probability::Constant(0.1)).unwrap();
+        assert!(constant.out_edges(2).all(|(_, p)| p == 0.1f32));
+    }
+
+    #[test]
+    fn write_then_load_round_trips() {
+        let g = chung_lu(300, 1_500, 2.5, Probability::WeightedCascade, 3).unwrap();
+        let mut text = Vec::new();
+        write_edge_list(&g, &mut text, true).unwrap();
+        let path =
+            std::env::temp_dir().join(format!("fanzha-roundtrip-{}.txt", std::process::id()));
+        std::fs::write(&path, &text).unwrap();
+        let h = load_edge_list(&path, Probability::Given).unwrap();
+        std::fs::remove_file(&path).ok();
+        // Isolated nodes do not appear in an edge list; map both sides through labels.
+        let relabel = |g: &SocialGraph| -> Vec<(u64, u64, f32)> {
+            edges_of(g)
+                .into_iter()
+                .map(|(u, v, p)| (g.label(u), g.label(v), p))
+                .collect()
+        };
+        assert_eq!(relabel(&g), relabel(&h));
+    }
+
+    #[test]
+    fn petgraph_round_trip_keeps_segments_and_probabilities() {
+        let g = chung_lu(200, 800, 2.5, Probability::Constant(0.2), 5)
+            .unwrap()
+            .with_segments((0..200).map(|v| v % 3).collect())
+            .unwrap();
+        let pg = g.to_petgraph();
+        assert_eq!((pg.node_count(), pg.edge_count()), (200, 800));
+        let back = SocialGraph::from_petgraph(&pg, Probability::Given).unwrap();
+        assert_eq!(back.segments(), g.segments());
+        let mut a = edges_of(&g);
+        let mut b = edges_of(&back);
+        a.sort_by(|x, y| x.partial_cmp(y).unwrap());
+        b.sort_by(|x, y| x.partial_cmp(y).unwrap());
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn chung_lu_is_exact_simple_heavy_tailed_and_thread_independent() {
+        let (n, m) = (3_000, 20_000);
+        let g1 = pool(1).install(|| chung_lu(n, m, 2.5, Probability::WeightedCascade, 11).unwrap());
+        let g2 = pool(2).install(|| chung_lu(n, m, 2.5, Probability::WeightedCascade, 11).unwrap());
+        assert_eq!(edges_of(&g1), edges_of(&g2));
+        assert_eq!(g1.edge_count(), m);
+        let mut seen = HashSet::new();
+        for (u, v, _) in edges_of(&g1) {
+            assert_ne!(u, v, "self-loop");
+            assert!(seen.insert((u, v)), "duplicate edge {u} -> {v}");
+        }
+        // Heavy tail: the top out-degree is far above the mean (m / n ~ 6.7).
+        let max_out = (0..n as u32).map(|v| g1.out_degree(v)).max().unwrap();
+        let max_in = (0..n as u32).map(|v| g1.in_degree(v)).max().unwrap();
+        assert!(
+            max_out > 100 && max_in > 100,
+            "max out {max_out}, max in {max_in}"
+        );
+        // Weighted cascade: every node with in-edges has in-weights summing to 1.
+        assert!((g1.max_in_weight() - 1.0).abs() < 1e-4);
+        let other = chung_lu(n, m, 2.5, Probability::WeightedCascade, 12).unwrap();
+        assert_ne!(edges_of(&g1), edges_of(&other));
+    }
+
+    #[test]
+    fn generator_arguments_are_checked() {
+        assert!(chung_lu(1, 0, 2.5, Probability::WeightedCascade, 0).is_err());
+        assert!(chung_lu(10, 100, 2.5, Probability::WeightedCascade, 0).is_err());
+        assert!(chung_lu(10, 5, 1.5, Probability::WeightedCascade, 0).is_err());
+        assert!(chung_lu(10, 5, 2.5, Probability::Given, 0).is_err());
+    }
+
+    #[test]
+    fn city_network_follows_the_segments() {
+        let segments = [
+            CitySegment {
+                region: 0,
+                group: 0,
+                population: 20_000.0,
+            },
+            CitySegment {
+                region: 0,
+                group: 1,
+                population: 10_000.0,
+            },
+            CitySegment {
+                region: 1,
+                group: 0,
+                population: 15_000.0,
+            },
+            CitySegment {
+                region: 1,
+                group: 1,
+                population: 5_000.0,
+            },
+        ];
+        let options = CityOptions {
+            people_per_node: 50.0,
+            nodes_per_grid_worker: 12.0,
+            group_size: 30,
+            ..CityOptions::default()
+        };
+        let city = city_network(&segments, &options, 9).unwrap();
+        let g = &city.graph;
+        assert_eq!(g.segment_sizes(), vec![400, 200, 300, 100]);
+        // Grid workers: one per 12 nodes in each region, distinct, and they own the groups.
+        assert_eq!(city.grid_workers.len(), 50 + 33);
+        let workers: HashSet<u32> = city.grid_workers.iter().copied().collect();
+        assert_eq!(workers.len(), city.grid_workers.len());
+        assert_eq!(
+            city.groups.len(),
+            city.grid_workers.len() * options.groups_per_worker
+        );
+        let region = |v: u32| segments[g.segment(v) as usize].region;
+        for group in &city.groups {
+            assert!(workers.contains(&group.owner));
+            assert!(
+                group.members.len() >= 10,
+                "group of {}",
+                group.members.len()
+            );
+            for &m in &group.members {
+                assert_eq!(
+                    region(m),
+                    region(group.owner),
+                    "groups stay in their region"
+                );
+                assert!(
+                    g.out_edges(group.owner).any(|(v, _)| v == m),
+                    "owner posts to member"
+                );
+            }
+        }
+        // Homophily: most personal contacts stay within the region.
+        let edges = edges_of(g);
+        let within = edges
+            .iter()
+            .filter(|(u, v, _)| region(*u) == region(*v))
+            .count();
+        assert!(within as f64 > 0.7 * edges.len() as f64);
+        assert!(edges.iter().all(|&(u, v, p)| u != v && p > 0.0 && p <= 1.0));
+        // Deterministic for a seed.
+        let again = city_network(&segments, &options, 9).unwrap();
+        assert_eq!(edges, edges_of(&again.graph));
+        assert_eq!(city.grid_workers, again.grid_workers);
+    }
 }

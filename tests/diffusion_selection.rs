@@ -1,270 +1,274 @@
 //! Seed selection: OPIM-C style RR sampling against CELF, targeting, costs, determinism.
 
-use fanzha::diffusion::{
-    Celf, Edge, GREEDY_RATIO, KNAPSACK_RATIO, Model, MonteCarlo, Opim, Probability, SocialGraph,
-    celf, chung_lu, monte_carlo,
-};
+/// In a module named after the file, so `cargo test diffusion` selects these tests.
+mod diffusion_selection {
 
-fn pool(threads: usize) -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("a rayon pool builds")
-}
+    use fanzha::diffusion::{
+        Celf, Edge, GREEDY_RATIO, KNAPSACK_RATIO, Model, MonteCarlo, Opim, Probability,
+        SocialGraph, celf, chung_lu, monte_carlo,
+    };
 
-#[test]
-fn same_seed_same_answer_on_one_and_two_threads() {
-    let g = chung_lu(5_000, 30_000, 2.5, Probability::WeightedCascade, 21)
-        .unwrap()
-        .with_segments((0..5_000).map(|v| v % 3).collect())
-        .unwrap();
-    let weights = [1.0, 0.2, 5.0];
-    let candidates: Vec<u32> = (0..5_000).step_by(7).collect();
-    let costs: Vec<f64> = candidates.iter().map(|&v| 1.0 + (v % 5) as f64).collect();
-    let runs: Vec<(&str, Opim<'_>)> = vec![
-        ("ic", Opim::new(10).epsilon(0.2).seed(5)),
-        (
-            "lt",
-            Opim::new(10)
-                .epsilon(0.2)
-                .seed(5)
-                .model(Model::LinearThreshold),
-        ),
-        (
-            "targeted",
-            Opim::new(10).epsilon(0.2).seed(5).weights(&weights),
-        ),
-        (
-            "knapsack",
-            Opim::knapsack(&costs, 20.0)
-                .epsilon(0.2)
-                .seed(5)
-                .candidates(&candidates),
-        ),
-    ];
-    for (name, opim) in runs {
-        let a = pool(1).install(|| opim.run(&g).unwrap());
-        let b = pool(2).install(|| opim.run(&g).unwrap());
-        assert_eq!(a, b, "{name}");
-        assert!(
-            a.certified_ratio > 0.0 && a.certified_ratio <= 1.0,
-            "{name}: {a:?}"
-        );
-        assert!(
-            a.spread_lower <= a.spread && a.spread <= a.optimum_upper,
-            "{name}: {a:?}"
-        );
-        assert!(
-            a.certified_ratio >= a.target_ratio || a.rounds > 1,
-            "{name}: stopped without reaching the target in the first round"
-        );
+    fn pool(threads: usize) -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a rayon pool builds")
     }
-}
 
-#[test]
-fn rr_seeds_reach_as_far_as_celf_seeds() {
-    for (model, seed) in [(Model::IndependentCascade, 1), (Model::LinearThreshold, 2)] {
-        let g = chung_lu(300, 1_200, 2.5, Probability::WeightedCascade, seed).unwrap();
-        let k = 4;
-        let celf_seeds = celf(
+    #[test]
+    fn same_seed_same_answer_on_one_and_two_threads() {
+        let g = chung_lu(5_000, 30_000, 2.5, Probability::WeightedCascade, 21)
+            .unwrap()
+            .with_segments((0..5_000).map(|v| v % 3).collect())
+            .unwrap();
+        let weights = [1.0, 0.2, 5.0];
+        let candidates: Vec<u32> = (0..5_000).step_by(7).collect();
+        let costs: Vec<f64> = candidates.iter().map(|&v| 1.0 + (v % 5) as f64).collect();
+        let runs: Vec<(&str, Opim<'_>)> = vec![
+            ("ic", Opim::new(10).epsilon(0.2).seed(5)),
+            (
+                "lt",
+                Opim::new(10)
+                    .epsilon(0.2)
+                    .seed(5)
+                    .model(Model::LinearThreshold),
+            ),
+            (
+                "targeted",
+                Opim::new(10).epsilon(0.2).seed(5).weights(&weights),
+            ),
+            (
+                "knapsack",
+                Opim::knapsack(&costs, 20.0)
+                    .epsilon(0.2)
+                    .seed(5)
+                    .candidates(&candidates),
+            ),
+        ];
+        for (name, opim) in runs {
+            let a = pool(1).install(|| opim.run(&g).unwrap());
+            let b = pool(2).install(|| opim.run(&g).unwrap());
+            assert_eq!(a, b, "{name}");
+            assert!(
+                a.certified_ratio > 0.0 && a.certified_ratio <= 1.0,
+                "{name}: {a:?}"
+            );
+            assert!(
+                a.spread_lower <= a.spread && a.spread <= a.optimum_upper,
+                "{name}: {a:?}"
+            );
+            assert!(
+                a.certified_ratio >= a.target_ratio || a.rounds > 1,
+                "{name}: stopped without reaching the target in the first round"
+            );
+        }
+    }
+
+    #[test]
+    fn rr_seeds_reach_as_far_as_celf_seeds() {
+        for (model, seed) in [(Model::IndependentCascade, 1), (Model::LinearThreshold, 2)] {
+            let g = chung_lu(300, 1_200, 2.5, Probability::WeightedCascade, seed).unwrap();
+            let k = 4;
+            let celf_seeds = celf(
+                &g,
+                &Celf {
+                    k,
+                    model,
+                    samples: 200,
+                    seed: 3,
+                    weights: None,
+                    candidates: None,
+                },
+            )
+            .unwrap()
+            .seeds;
+            let rr = Opim::new(k)
+                .epsilon(0.05)
+                .model(model)
+                .seed(4)
+                .run(&g)
+                .unwrap();
+            assert!(rr.certified_ratio >= GREEDY_RATIO - 0.05, "{rr:?}");
+            // Judge both with fresh, larger Monte Carlo runs.
+            let judge = MonteCarlo {
+                seed: 99,
+                ..MonteCarlo::new(model, 4_000)
+            };
+            let by_celf = monte_carlo(&g, &celf_seeds, &judge).unwrap().total;
+            let by_rr = monte_carlo(&g, &rr.seeds, &judge).unwrap().total;
+            assert!(
+                by_rr.hi >= by_celf.lo,
+                "{model:?}: RR seeds {by_rr:?} fall below CELF's interval {by_celf:?}"
+            );
+            // The RR estimate of the spread agrees with Monte Carlo.
+            let width = by_rr.hi - by_rr.lo;
+            assert!(
+                (rr.spread - by_rr.mean).abs() < 3.0 * width + 0.05 * by_rr.mean,
+                "{rr:?} {by_rr:?}"
+            );
+        }
+    }
+
+    /// Two stars: hub 0 reaches 40 people of segment 0 (worth nothing), hub 41 reaches 15 people of
+    /// segment 1 (worth 1 each). Counting heads picks hub 0; valuing segments must pick hub 41.
+    fn two_stars() -> SocialGraph {
+        let mut edges = Vec::new();
+        let mut segments = vec![0u32; 57];
+        for leaf in 1..=40 {
+            edges.push(Edge {
+                source: 0,
+                target: leaf,
+                probability: 0.8,
+            });
+        }
+        segments[41] = 1;
+        for leaf in 42..57 {
+            edges.push(Edge {
+                source: 41,
+                target: leaf,
+                probability: 0.8,
+            });
+            segments[leaf as usize] = 1;
+        }
+        SocialGraph::from_edges(57, &edges, Probability::Given)
+            .unwrap()
+            .with_segments(segments)
+            .unwrap()
+    }
+
+    #[test]
+    fn targeting_reaches_more_weighted_value() {
+        let g = two_stars();
+        let weights = [0.0, 1.0];
+        let plain = Opim::new(1).epsilon(0.1).seed(1).run(&g).unwrap();
+        let targeted = Opim::new(1)
+            .epsilon(0.1)
+            .seed(1)
+            .weights(&weights)
+            .run(&g)
+            .unwrap();
+        assert_eq!(plain.seeds, vec![0]);
+        assert_eq!(targeted.seeds, vec![41]);
+        let judge = MonteCarlo {
+            weights: Some(&weights),
+            seed: 7,
+            ..MonteCarlo::new(Model::IndependentCascade, 2_000)
+        };
+        let v_plain = monte_carlo(&g, &plain.seeds, &judge).unwrap().value;
+        let v_targeted = monte_carlo(&g, &targeted.seeds, &judge).unwrap().value;
+        assert!(v_targeted.lo > v_plain.hi, "{v_targeted:?} vs {v_plain:?}");
+        // The targeted estimate is in value units: hub 41 reaches 1 + 15 x 0.8 = 13 people of worth 1.
+        assert!((targeted.spread - 13.0).abs() < 1.0, "{targeted:?}");
+        // CELF with the same weights agrees.
+        let c = celf(
             &g,
             &Celf {
-                k,
-                model,
+                k: 1,
+                model: Model::IndependentCascade,
                 samples: 200,
-                seed: 3,
-                weights: None,
+                seed: 0,
+                weights: Some(&weights),
                 candidates: None,
             },
         )
-        .unwrap()
-        .seeds;
-        let rr = Opim::new(k)
-            .epsilon(0.05)
-            .model(model)
-            .seed(4)
-            .run(&g)
-            .unwrap();
-        assert!(rr.certified_ratio >= GREEDY_RATIO - 0.05, "{rr:?}");
-        // Judge both with fresh, larger Monte Carlo runs.
-        let judge = MonteCarlo {
-            seed: 99,
-            ..MonteCarlo::new(model, 4_000)
-        };
-        let by_celf = monte_carlo(&g, &celf_seeds, &judge).unwrap().total;
-        let by_rr = monte_carlo(&g, &rr.seeds, &judge).unwrap().total;
-        assert!(
-            by_rr.hi >= by_celf.lo,
-            "{model:?}: RR seeds {by_rr:?} fall below CELF's interval {by_celf:?}"
-        );
-        // The RR estimate of the spread agrees with Monte Carlo.
-        let width = by_rr.hi - by_rr.lo;
-        assert!(
-            (rr.spread - by_rr.mean).abs() < 3.0 * width + 0.05 * by_rr.mean,
-            "{rr:?} {by_rr:?}"
-        );
-    }
-}
-
-/// Two stars: hub 0 reaches 40 people of segment 0 (worth nothing), hub 41 reaches 15 people of
-/// segment 1 (worth 1 each). Counting heads picks hub 0; valuing segments must pick hub 41.
-fn two_stars() -> SocialGraph {
-    let mut edges = Vec::new();
-    let mut segments = vec![0u32; 57];
-    for leaf in 1..=40 {
-        edges.push(Edge {
-            source: 0,
-            target: leaf,
-            probability: 0.8,
-        });
-    }
-    segments[41] = 1;
-    for leaf in 42..57 {
-        edges.push(Edge {
-            source: 41,
-            target: leaf,
-            probability: 0.8,
-        });
-        segments[leaf as usize] = 1;
-    }
-    SocialGraph::from_edges(57, &edges, Probability::Given)
-        .unwrap()
-        .with_segments(segments)
-        .unwrap()
-}
-
-#[test]
-fn targeting_reaches_more_weighted_value() {
-    let g = two_stars();
-    let weights = [0.0, 1.0];
-    let plain = Opim::new(1).epsilon(0.1).seed(1).run(&g).unwrap();
-    let targeted = Opim::new(1)
-        .epsilon(0.1)
-        .seed(1)
-        .weights(&weights)
-        .run(&g)
         .unwrap();
-    assert_eq!(plain.seeds, vec![0]);
-    assert_eq!(targeted.seeds, vec![41]);
-    let judge = MonteCarlo {
-        weights: Some(&weights),
-        seed: 7,
-        ..MonteCarlo::new(Model::IndependentCascade, 2_000)
-    };
-    let v_plain = monte_carlo(&g, &plain.seeds, &judge).unwrap().value;
-    let v_targeted = monte_carlo(&g, &targeted.seeds, &judge).unwrap().value;
-    assert!(v_targeted.lo > v_plain.hi, "{v_targeted:?} vs {v_plain:?}");
-    // The targeted estimate is in value units: hub 41 reaches 1 + 15 x 0.8 = 13 people of worth 1.
-    assert!((targeted.spread - 13.0).abs() < 1.0, "{targeted:?}");
-    // CELF with the same weights agrees.
-    let c = celf(
-        &g,
-        &Celf {
-            k: 1,
-            model: Model::IndependentCascade,
-            samples: 200,
-            seed: 0,
-            weights: Some(&weights),
-            candidates: None,
-        },
-    )
-    .unwrap();
-    assert_eq!(c.seeds, vec![41]);
-}
-
-#[test]
-fn knapsack_respects_the_budget_and_keeps_the_best_single() {
-    // Hub 0 (cost 10) reaches 61 nodes (6.1 per unit of cost); ten small stars (cost 0.5) reach
-    // 4 each (8 per unit). Cost-benefit greedy takes the ten stars (40 nodes, cost 5), then
-    // cannot afford the hub: the best-single safeguard must return the hub.
-    let mut edges = Vec::new();
-    for leaf in 1..=60 {
-        edges.push(Edge {
-            source: 0,
-            target: leaf,
-            probability: 1.0,
-        });
+        assert_eq!(c.seeds, vec![41]);
     }
-    let mut next = 61;
-    let mut small = Vec::new();
-    for _ in 0..10 {
-        small.push(next);
-        for j in 1..=3 {
+
+    #[test]
+    fn knapsack_respects_the_budget_and_keeps_the_best_single() {
+        // Hub 0 (cost 10) reaches 61 nodes (6.1 per unit of cost); ten small stars (cost 0.5) reach
+        // 4 each (8 per unit). Cost-benefit greedy takes the ten stars (40 nodes, cost 5), then
+        // cannot afford the hub: the best-single safeguard must return the hub.
+        let mut edges = Vec::new();
+        for leaf in 1..=60 {
             edges.push(Edge {
-                source: next,
-                target: next + j,
+                source: 0,
+                target: leaf,
                 probability: 1.0,
             });
         }
-        next += 4;
+        let mut next = 61;
+        let mut small = Vec::new();
+        for _ in 0..10 {
+            small.push(next);
+            for j in 1..=3 {
+                edges.push(Edge {
+                    source: next,
+                    target: next + j,
+                    probability: 1.0,
+                });
+            }
+            next += 4;
+        }
+        let g = SocialGraph::from_edges(next as usize, &edges, Probability::Given).unwrap();
+        let mut candidates = vec![0u32];
+        candidates.extend(&small);
+        let mut costs = vec![10.0];
+        costs.extend(std::iter::repeat_n(0.5, small.len()));
+        let sel = Opim::knapsack(&costs, 10.0)
+            .epsilon(0.1)
+            .seed(2)
+            .candidates(&candidates)
+            .run(&g)
+            .unwrap();
+        assert_eq!(
+            sel.seeds,
+            vec![0],
+            "the best single node beats cost-benefit greedy here"
+        );
+        assert!(sel.cost <= 10.0);
+        assert!(sel.certified_ratio >= KNAPSACK_RATIO - 0.1, "{sel:?}");
+        // With a budget of 5, the hub is unaffordable: ten small stars, cost 5.
+        let sel = Opim::knapsack(&costs, 5.0)
+            .epsilon(0.1)
+            .seed(2)
+            .candidates(&candidates)
+            .run(&g)
+            .unwrap();
+        assert_eq!(sel.seeds.len(), 10);
+        assert!(sel.seeds.iter().all(|s| small.contains(s)));
+        assert_eq!(sel.cost, 5.0);
+        // The RR estimate of the true spread 40 (p = 1): binomial, sd about 3 at 256 sets.
+        assert!((sel.spread - 40.0).abs() < 10.0, "{sel:?}");
     }
-    let g = SocialGraph::from_edges(next as usize, &edges, Probability::Given).unwrap();
-    let mut candidates = vec![0u32];
-    candidates.extend(&small);
-    let mut costs = vec![10.0];
-    costs.extend(std::iter::repeat_n(0.5, small.len()));
-    let sel = Opim::knapsack(&costs, 10.0)
-        .epsilon(0.1)
-        .seed(2)
-        .candidates(&candidates)
-        .run(&g)
-        .unwrap();
-    assert_eq!(
-        sel.seeds,
-        vec![0],
-        "the best single node beats cost-benefit greedy here"
-    );
-    assert!(sel.cost <= 10.0);
-    assert!(sel.certified_ratio >= KNAPSACK_RATIO - 0.1, "{sel:?}");
-    // With a budget of 5, the hub is unaffordable: ten small stars, cost 5.
-    let sel = Opim::knapsack(&costs, 5.0)
-        .epsilon(0.1)
-        .seed(2)
-        .candidates(&candidates)
-        .run(&g)
-        .unwrap();
-    assert_eq!(sel.seeds.len(), 10);
-    assert!(sel.seeds.iter().all(|s| small.contains(s)));
-    assert_eq!(sel.cost, 5.0);
-    // The RR estimate of the true spread 40 (p = 1): binomial, sd about 3 at 256 sets.
-    assert!((sel.spread - 40.0).abs() < 10.0, "{sel:?}");
-}
 
-#[test]
-fn candidates_restrict_the_seeds() {
-    let g = chung_lu(1_000, 5_000, 2.5, Probability::WeightedCascade, 8).unwrap();
-    let candidates: Vec<u32> = (500..1_000).collect();
-    let sel = Opim::new(5)
-        .epsilon(0.2)
-        .candidates(&candidates)
-        .run(&g)
-        .unwrap();
-    assert_eq!(sel.seeds.len(), 5);
-    assert!(sel.seeds.iter().all(|s| (500..1_000).contains(s)));
-    // Asking for more seeds than candidates returns every candidate.
-    let few = [3u32, 4];
-    let sel = Opim::new(5).epsilon(0.2).candidates(&few).run(&g).unwrap();
-    let mut seeds = sel.seeds.clone();
-    seeds.sort_unstable();
-    assert_eq!(seeds, vec![3, 4]);
-}
+    #[test]
+    fn candidates_restrict_the_seeds() {
+        let g = chung_lu(1_000, 5_000, 2.5, Probability::WeightedCascade, 8).unwrap();
+        let candidates: Vec<u32> = (500..1_000).collect();
+        let sel = Opim::new(5)
+            .epsilon(0.2)
+            .candidates(&candidates)
+            .run(&g)
+            .unwrap();
+        assert_eq!(sel.seeds.len(), 5);
+        assert!(sel.seeds.iter().all(|s| (500..1_000).contains(s)));
+        // Asking for more seeds than candidates returns every candidate.
+        let few = [3u32, 4];
+        let sel = Opim::new(5).epsilon(0.2).candidates(&few).run(&g).unwrap();
+        let mut seeds = sel.seeds.clone();
+        seeds.sort_unstable();
+        assert_eq!(seeds, vec![3, 4]);
+    }
 
-#[test]
-fn bad_arguments_are_errors() {
-    let g = chung_lu(100, 300, 2.5, Probability::WeightedCascade, 8).unwrap();
-    assert!(Opim::new(0).run(&g).is_err());
-    assert!(Opim::new(3).epsilon(0.0).run(&g).is_err());
-    assert!(Opim::new(3).delta(1.5).run(&g).is_err());
-    assert!(Opim::new(3).candidates(&[1, 1]).run(&g).is_err());
-    assert!(Opim::new(3).candidates(&[100]).run(&g).is_err());
-    assert!(Opim::new(3).weights(&[-1.0]).run(&g).is_err());
-    assert!(Opim::knapsack(&[1.0; 99], 3.0).run(&g).is_err());
-    assert!(Opim::knapsack(&[5.0; 100], 3.0).run(&g).is_err());
-    let dense = chung_lu(100, 900, 2.5, Probability::Constant(0.9), 8).unwrap();
-    assert!(
-        Opim::new(3)
-            .model(Model::LinearThreshold)
-            .run(&dense)
-            .is_err()
-    );
+    #[test]
+    fn bad_arguments_are_errors() {
+        let g = chung_lu(100, 300, 2.5, Probability::WeightedCascade, 8).unwrap();
+        assert!(Opim::new(0).run(&g).is_err());
+        assert!(Opim::new(3).epsilon(0.0).run(&g).is_err());
+        assert!(Opim::new(3).delta(1.5).run(&g).is_err());
+        assert!(Opim::new(3).candidates(&[1, 1]).run(&g).is_err());
+        assert!(Opim::new(3).candidates(&[100]).run(&g).is_err());
+        assert!(Opim::new(3).weights(&[-1.0]).run(&g).is_err());
+        assert!(Opim::knapsack(&[1.0; 99], 3.0).run(&g).is_err());
+        assert!(Opim::knapsack(&[5.0; 100], 3.0).run(&g).is_err());
+        let dense = chung_lu(100, 900, 2.5, Probability::Constant(0.9), 8).unwrap();
+        assert!(
+            Opim::new(3)
+                .model(Model::LinearThreshold)
+                .run(&dense)
+                .is_err()
+        );
+    }
 }

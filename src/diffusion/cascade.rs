@@ -264,6 +264,9 @@ pub(crate) fn simulate(
     s: &mut Scratch,
 ) {
     s.begin(graph.node_count());
+    if model == Model::LinearThreshold {
+        s.need_choices(graph.node_count());
+    }
     for &v in seeds {
         if s.visit(v) {
             s.queue.push(v);

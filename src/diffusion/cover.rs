@@ -28,6 +28,25 @@ pub(crate) fn candidate_list(n: usize, candidates: Option<&[u32]>) -> Vec<u32> {
     }
 }
 
+/// Buffers reused across rounds (allocated once: `O(n + RR sets)`).
+#[derive(Default)]
+pub(crate) struct CoverWork {
+    deg: Vec<u32>,
+    covered: Vec<bool>,
+}
+
+impl CoverWork {
+    fn reset(&mut self, index: &InvertedIndex, sets: usize) {
+        let n = index.node_count();
+        self.deg.clear();
+        self.deg
+            .extend(index.offsets.windows(2).map(|w| (w[1] - w[0]) as u32));
+        debug_assert_eq!(self.deg.len(), n);
+        self.covered.clear();
+        self.covered.resize(sets, false);
+    }
+}
+
 /// Marks `rr`'s sets covered by `v`, lowering the marginal coverage of their members.
 fn take(
     v: u32,
@@ -56,10 +75,11 @@ pub(crate) fn greedy_k(
     rr: &RrCollection,
     candidates: &[u32],
     k: usize,
+    work: &mut CoverWork,
 ) -> Cover {
-    let n = index.offsets.len() - 1;
-    let mut deg: Vec<u32> = (0..n).map(|v| index.degree(v) as u32).collect();
-    let mut covered = vec![false; rr.len()];
+    let n = index.node_count();
+    work.reset(index, rr.len());
+    let CoverWork { deg, covered } = work;
     let mut heap: BinaryHeap<(u32, Reverse<u32>)> = candidates
         .iter()
         .filter(|&&v| deg[v as usize] > 0)
@@ -92,7 +112,7 @@ pub(crate) fn greedy_k(
         for &(d, w) in &fresh[1..] {
             heap.push((d, Reverse(w)));
         }
-        count += take(v, index, rr, &mut covered, &mut deg);
+        count += take(v, index, rr, &mut covered[..], &mut deg[..]);
         seeds.push(v);
     }
     // Fewer than k nodes cover anything: pad with the first unused candidates (they add 0).
@@ -170,10 +190,10 @@ pub(crate) fn greedy_knapsack(
     candidates: &[u32],
     costs: &[f64],
     budget: f64,
+    work: &mut CoverWork,
 ) -> Cover {
-    let n = index.offsets.len() - 1;
-    let mut deg: Vec<u32> = (0..n).map(|v| index.degree(v) as u32).collect();
-    let mut covered = vec![false; rr.len()];
+    work.reset(index, rr.len());
+    let CoverWork { deg, covered } = work;
     let mut order = Vec::new();
 
     // Best single: most sets covered by one affordable node (ties: first candidate).
@@ -201,7 +221,7 @@ pub(crate) fn greedy_knapsack(
         // Bound at picks 0, 1, 2, 4, 8, ... (any subset of the steps gives a valid bound).
         if seeds.len() >= next_bound {
             upper =
-                upper.min(count as f64 + fractional(&deg, candidates, costs, budget, &mut order));
+                upper.min(count as f64 + fractional(deg, candidates, costs, budget, &mut order));
             next_bound = (next_bound * 2).max(1);
         }
         let Some((_, Reverse(i), d_then)) = heap.pop() else {
@@ -217,10 +237,10 @@ pub(crate) fn greedy_knapsack(
             continue;
         }
         left -= costs[i];
-        count += take(v, index, rr, &mut covered, &mut deg);
+        count += take(v, index, rr, &mut covered[..], &mut deg[..]);
         seeds.push(v);
     }
-    upper = upper.min(count as f64 + fractional(&deg, candidates, costs, budget, &mut order));
+    upper = upper.min(count as f64 + fractional(deg, candidates, costs, budget, &mut order));
     match best_single {
         Some((v, d)) if d > count => Cover {
             seeds: vec![v],

@@ -6,6 +6,16 @@ use petgraph::visit::EdgeRef;
 
 use super::DiffusionError;
 
+/// A node's in-edge record: `in_sources[start..next.start]`; `uniform` is the common
+/// probability of those edges or -1 when they differ; `inv_log_q = 1 / ln(1 - uniform)` (for
+/// geometric skipping; 0 when `uniform` is 0 or 1).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct InHead {
+    pub start: usize,
+    pub uniform: f32,
+    pub inv_log_q: f32,
+}
+
 /// How edge activation probabilities are assigned when a graph is built.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Probability {
@@ -85,11 +95,11 @@ pub struct SocialGraph {
     out_offsets: Vec<usize>,
     out_targets: Vec<u32>,
     out_probs: Vec<f32>,
-    in_offsets: Vec<usize>,
+    /// Per node (and a sentinel): where its in-edges start, and their common probability.
+    /// One record per node so that reverse sampling touches one cache line per node.
+    in_heads: Vec<InHead>,
     in_sources: Vec<u32>,
     in_probs: Vec<f32>,
-    /// The common probability of a node's in-edges, or -1 when they differ.
-    in_uniform: Vec<f32>,
     max_in_weight: f64,
 }
 
@@ -197,23 +207,42 @@ impl SocialGraph {
             edge_probs.push(prob_of(i)?);
         }
 
-        let (out_offsets, out_targets, out_probs) = counting_sort(n, sources, targets, &edge_probs);
-        let (in_offsets, in_sources, in_probs) = counting_sort(n, targets, sources, &edge_probs);
+        let ((out_offsets, out_targets, out_probs), (in_offsets, in_sources, in_probs)) =
+            rayon::join(
+                || counting_sort(n, sources, targets, &edge_probs),
+                || counting_sort(n, targets, sources, &edge_probs),
+            );
         drop(edge_probs);
 
-        let mut in_uniform = vec![0.0f32; n];
+        let mut in_heads = Vec::with_capacity(n + 1);
         let mut max_in_weight = 0.0f64;
         for v in 0..n {
             let ps = &in_probs[in_offsets[v]..in_offsets[v + 1]];
             let first = ps.first().copied().unwrap_or(0.0);
-            in_uniform[v] = if ps.iter().all(|&p| p == first) {
+            let uniform = if ps.iter().all(|&p| p == first) {
                 first
             } else {
                 -1.0
             };
+            let inv_log_q = if uniform > 0.0 && uniform < 1.0 {
+                (1.0 / (-(uniform as f64)).ln_1p()) as f32
+            } else {
+                0.0
+            };
+            in_heads.push(InHead {
+                start: in_offsets[v],
+                uniform,
+                inv_log_q,
+            });
             let sum: f64 = ps.iter().map(|&p| p as f64).sum();
             max_in_weight = max_in_weight.max(sum);
         }
+        in_heads.push(InHead {
+            start: in_offsets[n],
+            uniform: 0.0,
+            inv_log_q: 0.0,
+        });
+        drop(in_offsets);
         Ok(SocialGraph {
             segments: vec![0; n],
             segment_count: 1,
@@ -221,10 +250,9 @@ impl SocialGraph {
             out_offsets,
             out_targets,
             out_probs,
-            in_offsets,
+            in_heads,
             in_sources,
             in_probs,
-            in_uniform,
             max_in_weight,
         })
     }
@@ -336,7 +364,7 @@ impl SocialGraph {
     /// In-degree of `v`.
     pub fn in_degree(&self, v: u32) -> usize {
         let v = v as usize;
-        self.in_offsets[v + 1] - self.in_offsets[v]
+        self.in_heads[v + 1].start - self.in_heads[v].start
     }
 
     /// Out-edges of `u` as `(target, probability)`, in input order.
@@ -419,7 +447,7 @@ impl SocialGraph {
 
     pub(crate) fn in_range(&self, v: u32) -> std::ops::Range<usize> {
         let v = v as usize;
-        self.in_offsets[v]..self.in_offsets[v + 1]
+        self.in_heads[v].start..self.in_heads[v + 1].start
     }
 
     pub(crate) fn out_targets(&self) -> &[u32] {
@@ -439,7 +467,11 @@ impl SocialGraph {
     }
 
     pub(crate) fn in_uniform(&self, v: u32) -> f32 {
-        self.in_uniform[v as usize]
+        self.in_heads[v as usize].uniform
+    }
+
+    pub(crate) fn in_heads(&self) -> &[InHead] {
+        &self.in_heads
     }
 }
 

@@ -1,7 +1,7 @@
 //! Seed selection by reverse-reachable sampling with a certified approximation ratio, in the
 //! manner of OPIM-C (Tang, Tang, Xiao, Yuan, SIGMOD 2018).
 
-use super::cover::{candidate_list, greedy_k, greedy_knapsack};
+use super::cover::{CoverWork, candidate_list, greedy_k, greedy_knapsack};
 use super::rng::tag;
 use super::rr::{InvertedIndex, RR_CHUNK, Roots, RrCollection};
 use super::{DiffusionError, Model, SocialGraph, cascade::check_weights};
@@ -295,6 +295,8 @@ impl<'a> Opim<'a> {
         let mut r1 = RrCollection::new(self.seed, tag::RR_SELECT);
         let mut r2 = RrCollection::new(self.seed, tag::RR_VALIDATE);
         let mut in_set = vec![false; n];
+        let mut index = InvertedIndex::default();
+        let mut work = CoverWork::default();
         let mut theta = theta_0.ceil() as usize;
         let mut round = 0;
         loop {
@@ -302,14 +304,15 @@ impl<'a> Opim<'a> {
             theta = theta.min(self.max_rr_sets);
             r1.grow(graph, self.model, &roots, theta);
             r2.grow(graph, self.model, &roots, theta);
-            let index = InvertedIndex::build(n, &r1);
+            index.rebuild(n, &r1);
             let cover = match self.budget {
-                Budget::Seeds(k) => greedy_k(&index, &r1, &candidates, k.min(candidates.len())),
+                Budget::Seeds(k) => {
+                    greedy_k(&index, &r1, &candidates, k.min(candidates.len()), &mut work)
+                }
                 Budget::Knapsack { costs, budget } => {
-                    greedy_knapsack(&index, &r1, &candidates, costs, budget)
+                    greedy_knapsack(&index, &r1, &candidates, costs, budget, &mut work)
                 }
             };
-            drop(index);
             for &s in &cover.seeds {
                 in_set[s as usize] = true;
             }

@@ -46,6 +46,8 @@ pub(crate) struct Scratch {
     /// `chosen[v] == stamp`).
     pub chosen: Vec<u32>,
     pub choice: Vec<u32>,
+    /// Visited bits for reverse sampling (n bits: stays in cache; cleared after each set).
+    pub bits: Vec<u64>,
 }
 
 impl Scratch {
@@ -53,8 +55,6 @@ impl Scratch {
     pub fn begin(&mut self, n: usize) {
         if self.mark.len() < n {
             self.mark.resize(n, 0);
-            self.chosen.resize(n, 0);
-            self.choice.resize(n, 0);
         }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
@@ -63,6 +63,40 @@ impl Scratch {
             self.stamp = 1;
         }
         self.queue.clear();
+    }
+
+    /// Makes the linear-threshold arrays cover `n` nodes (after [`begin`](Self::begin)).
+    pub fn need_choices(&mut self, n: usize) {
+        if self.chosen.len() < n {
+            self.chosen.resize(n, 0);
+            self.choice.resize(n, 0);
+        }
+    }
+
+    /// Makes the visited bits cover `n` nodes; all bits are clear between RR sets.
+    pub fn need_bits(&mut self, n: usize) {
+        let words = n.div_ceil(64);
+        if self.bits.len() < words {
+            self.bits.resize(words, 0);
+        }
+    }
+
+    /// Sets bit `v`; returns true if it was clear.
+    #[inline]
+    pub fn set_bit(&mut self, v: u32) -> bool {
+        let w = &mut self.bits[(v >> 6) as usize];
+        let m = 1u64 << (v & 63);
+        let fresh = *w & m == 0;
+        *w |= m;
+        fresh
+    }
+
+    /// Clears the bits of `nodes`.
+    #[inline]
+    pub fn clear_bits(&mut self, nodes: &[u32]) {
+        for &v in nodes {
+            self.bits[(v >> 6) as usize] &= !(1u64 << (v & 63));
+        }
     }
 
     /// Marks `v`; returns true if it was not marked in this sample.

@@ -212,7 +212,8 @@ impl RrCollection {
 ///
 /// Where all in-edges of a node share one probability `p` (weighted cascade, constant
 /// probability), live edges are found by geometric skipping: one logarithm per live edge instead
-/// of one coin per edge.
+/// of one coin per edge. Visited nodes are kept in a bitset (`n / 8` bytes, cache-resident),
+/// cleared from `out` at the end.
 #[inline]
 fn rr_ic(
     graph: &SocialGraph,
@@ -221,60 +222,63 @@ fn rr_ic(
     s: &mut Scratch,
     out: &mut Vec<u32>,
 ) {
-    s.begin(graph.node_count());
+    s.need_bits(graph.node_count());
     let start = out.len();
-    s.visit(root);
+    s.set_bit(root);
     out.push(root);
+    let heads = graph.in_heads();
     let sources = graph.in_sources();
     let probs = graph.in_probs();
     let mut i = start;
     while i < out.len() {
-        let v = out[i];
+        let v = out[i] as usize;
         i += 1;
-        let range = graph.in_range(v);
-        if range.is_empty() {
+        let head = heads[v];
+        let end = heads[v + 1].start;
+        if head.start == end {
             continue;
         }
-        let p = graph.in_uniform(v);
+        let p = head.uniform;
         if p >= 0.0 {
             if p == 0.0 {
                 continue;
             }
             if p >= 1.0 {
-                for &u in &sources[range] {
-                    if s.visit(u) {
+                for &u in &sources[head.start..end] {
+                    if s.set_bit(u) {
                         out.push(u);
                     }
                 }
                 continue;
             }
             // Gaps between live edges are geometric: floor(ln U / ln(1 - p)).
-            let inv = 1.0 / (-(p as f64)).ln_1p();
-            let mut j = range.start;
+            let inv = head.inv_log_q as f64;
+            let mut j = head.start;
             loop {
                 let u01: f64 = 1.0 - rng.random::<f64>();
                 let gap = (u01.ln() * inv) as usize;
                 j = j.saturating_add(gap);
-                if j >= range.end {
+                if j >= end {
                     break;
                 }
                 let u = sources[j];
-                if s.visit(u) {
+                if s.set_bit(u) {
                     out.push(u);
                 }
                 j += 1;
             }
         } else {
-            for j in range {
+            for j in head.start..end {
                 if rng.random::<f32>() < probs[j] {
                     let u = sources[j];
-                    if s.visit(u) {
+                    if s.set_bit(u) {
                         out.push(u);
                     }
                 }
             }
         }
     }
+    s.clear_bits(&out[start..]);
 }
 
 /// Linear-threshold RR set of `root`: a reverse random walk that stops at a node listening to
@@ -287,50 +291,57 @@ fn rr_lt(
     s: &mut Scratch,
     out: &mut Vec<u32>,
 ) {
-    s.begin(graph.node_count());
-    s.visit(root);
+    s.need_bits(graph.node_count());
+    let start = out.len();
+    s.set_bit(root);
     out.push(root);
     let mut v = root;
     loop {
         let u = pick_in_neighbour(graph, v, rng);
-        if u == u32::MAX || !s.visit(u) {
+        if u == u32::MAX || !s.set_bit(u) {
             break;
         }
         out.push(u);
         v = u;
     }
+    s.clear_bits(&out[start..]);
 }
 
 /// Node -> RR-set inverted index, built by counting sort: the sets containing `v` are
-/// `sets[offsets[v]..offsets[v + 1]]`, in increasing order.
+/// `sets[offsets[v]..offsets[v + 1]]`, in increasing order. Rebuilt in place each round so
+/// its buffers (`O(n)` and `O(total RR size)`) are allocated once.
+#[derive(Default)]
 pub(crate) struct InvertedIndex {
     pub offsets: Vec<usize>,
     pub sets: Vec<u32>,
 }
 
 impl InvertedIndex {
-    pub fn build(n: usize, rr: &RrCollection) -> Self {
-        let mut offsets = vec![0usize; n + 1];
+    pub fn rebuild(&mut self, n: usize, rr: &RrCollection) {
+        // Count, prefix-sum to end positions, then place sets in reverse so each node's list
+        // comes out in increasing order and `offsets[v]` ends up holding v's start.
+        let offsets = &mut self.offsets;
+        offsets.clear();
+        offsets.resize(n + 1, 0);
         for &v in &rr.nodes {
-            offsets[v as usize + 1] += 1;
+            offsets[v as usize] += 1;
         }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
+        for i in 1..n {
+            offsets[i] += offsets[i - 1];
         }
-        let mut next = offsets[..n].to_vec();
-        let mut sets = vec![0u32; rr.nodes.len()];
-        for i in 0..rr.len() {
+        offsets[n] = rr.nodes.len();
+        self.sets.resize(rr.nodes.len(), 0);
+        for i in (0..rr.len()).rev() {
             for &v in rr.set(i) {
-                let slot = &mut next[v as usize];
-                sets[*slot] = i as u32;
-                *slot += 1;
+                let slot = &mut offsets[v as usize];
+                *slot -= 1;
+                self.sets[*slot] = i as u32;
             }
         }
-        InvertedIndex { offsets, sets }
     }
 
-    pub fn degree(&self, v: usize) -> usize {
-        self.offsets[v + 1] - self.offsets[v]
+    pub fn node_count(&self) -> usize {
+        self.offsets.len() - 1
     }
 
     pub fn sets_of(&self, v: usize) -> &[u32] {
