@@ -81,7 +81,8 @@ pub struct SeedSelection {
 /// # Complexity
 /// Expected time `O(theta x (1 + EPT))` to sample (`EPT`: expected edges examined per RR set;
 /// geometric skipping makes it the number of live edges when a node's in-edges share one
-/// probability), plus `O(k^2 log c + total RR size)` per round for greedy; memory
+/// probability), plus `O(n + total RR size + k^2 log c)` per round for the inverted index and
+/// lazy greedy (`c` candidates); memory
 /// `O(total RR size + n)`. RR sets are sampled in parallel in chunks of 256, each chunk from its
 /// own stream derived from the seed, so the answer is identical for a seed whatever the number
 /// of threads.
