@@ -1,0 +1,225 @@
+//! The crate's one error type.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::plan::Violation;
+
+/// Everything that can go wrong with a user's data or request.
+///
+/// Validation errors name the offending item (kind and id) and the field, so a planner can
+/// find the line to fix. The enum is `#[non_exhaustive]`: new variants may appear in minor
+/// releases.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// An error about the contents of a file: wraps the error and names the file.
+    #[error("{}: {error}", path.display())]
+    InFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong in it.
+        #[source]
+        error: Box<Error>,
+    },
+
+    /// The JSON is malformed, truncated, or a value has the wrong type, is missing or unknown.
+    #[error("{}{message} (line {line}, column {column})", at_path(path))]
+    Json {
+        /// Where in the document, e.g. `segments[3] "huayang.young_gig" > risk[0] > rate`;
+        /// empty for syntax errors.
+        path: String,
+        /// What serde said.
+        message: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+
+    /// Two items of one kind share an id.
+    #[error("duplicate {kind} id {id:?}")]
+    DuplicateId {
+        /// Kind of item (`"segment"`, `"placement"` …).
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+
+    /// A field refers to an id that does not exist.
+    #[error("{item}: field `{field}` refers to unknown {kind} {id:?}")]
+    UnknownId {
+        /// The item holding the reference.
+        item: Item,
+        /// The field.
+        field: String,
+        /// Kind of the referenced item.
+        kind: &'static str,
+        /// The unknown id.
+        id: String,
+    },
+
+    /// A number is NaN, infinite, negative or outside its range.
+    #[error("{item}: field `{field}` is {value}, expected {expected}")]
+    InvalidValue {
+        /// The item holding the number.
+        item: Item,
+        /// The field.
+        field: String,
+        /// The value found.
+        value: f64,
+        /// The allowed range, in words.
+        expected: &'static str,
+    },
+
+    /// A list that must not be empty is empty, or an item is otherwise unusable.
+    #[error("{item}: field `{field}` {problem}")]
+    Invalid {
+        /// The item.
+        item: Item,
+        /// The field.
+        field: String,
+        /// What is wrong.
+        problem: String,
+    },
+
+    /// A floor cannot be met even with every unit of every placement.
+    #[error(
+        "{item}: field `min_reduction` asks {required} for segment {segment:?} and threat \
+         {threat:?}, but at most {reachable:.6} is reachable with every unit of every placement"
+    )]
+    UnreachableFloor {
+        /// The floor.
+        item: Item,
+        /// Segment id.
+        segment: String,
+        /// Threat id.
+        threat: String,
+        /// The floor's reduction.
+        required: f64,
+        /// The most reduction all placements at capacity achieve.
+        reachable: f64,
+    },
+
+    /// A strategy could not meet a fairness floor within the resources.
+    #[error(
+        "cannot meet the floor for segment {segment:?} and threat {threat:?} within the \
+         resources: reached reduction {achieved:.6} of the required {required} (shortfall \
+         {shortfall:.6})",
+        shortfall = required - achieved
+    )]
+    FloorShortfall {
+        /// Segment id.
+        segment: String,
+        /// Threat id.
+        threat: String,
+        /// Required reduction.
+        required: f64,
+        /// Reduction reached when resources ran out.
+        achieved: f64,
+    },
+
+    /// A plan names a message on a placement that cannot carry its format.
+    #[error("allocation {index}: message {message:?} cannot run on placement {placement:?}")]
+    IncompatibleArm {
+        /// Position in the plan's allocation list.
+        index: usize,
+        /// Message id.
+        message: String,
+        /// Placement id.
+        placement: String,
+    },
+
+    /// A plan breaks constraints of the problem.
+    #[error("infeasible plan: {}", list(violations))]
+    Infeasible {
+        /// Every broken constraint.
+        violations: Vec<Violation>,
+    },
+
+    /// A plan or argument does not fit the problem it is used with.
+    #[error("{0}")]
+    Mismatch(String),
+
+    /// A strategy name that is not known.
+    #[error("unknown strategy {name:?}; known: {known}")]
+    UnknownStrategy {
+        /// The name asked for.
+        name: String,
+        /// The known names, comma-separated.
+        known: String,
+    },
+}
+
+fn at_path(path: &str) -> String {
+    if path.is_empty() || path == "." {
+        String::new()
+    } else {
+        format!("at {path}: ")
+    }
+}
+
+fn list(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Names an item of a scenario in an error: its kind and id (or position when it has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Kind (`"segment"`, `"placement"`, `"floor"` …).
+    pub kind: &'static str,
+    /// Id, or `#index` for items without an id.
+    pub id: String,
+}
+
+impl Item {
+    /// An item with an id.
+    pub fn new(kind: &'static str, id: impl Into<String>) -> Self {
+        Item {
+            kind,
+            id: id.into(),
+        }
+    }
+
+    /// An item without an id, named by its position (0-based) in its list.
+    pub fn at(kind: &'static str, index: usize) -> Self {
+        Item {
+            kind,
+            id: format!("#{index}"),
+        }
+    }
+}
+
+impl fmt::Display for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.id.starts_with('#') {
+            write!(f, "{} {}", self.kind, self.id)
+        } else {
+            write!(f, "{} {:?}", self.kind, self.id)
+        }
+    }
+}
+
+impl Error {
+    /// Wraps this error with the file it came from.
+    pub fn in_file(self, path: impl Into<PathBuf>) -> Error {
+        Error::InFile {
+            path: path.into(),
+            error: Box::new(self),
+        }
+    }
+}

@@ -1,0 +1,591 @@
+//! Validation of a [`Scenario`] and its translation into a [`Problem`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::scenario::Scenario;
+use super::selects;
+use crate::error::{Error, Item};
+use crate::problem::{
+    Arm, Cell, ChannelInfo, DepartmentInfo, FloorTarget, MessageInfo, PlacementInfo, Problem,
+    SegmentInfo, ThreatInfo,
+};
+use crate::response;
+
+/// Allowed range of a number.
+#[derive(Clone, Copy)]
+enum Range {
+    /// `[0, inf)`
+    NonNegative,
+    /// `(0, inf)`
+    Positive,
+    /// `[0, 1]`
+    Share,
+    /// `[0, 1)`
+    Ceiling,
+    /// `(0, 1]`
+    Depth,
+    /// `(0, 1)`
+    OpenShare,
+}
+
+impl Range {
+    fn contains(self, v: f64) -> bool {
+        v.is_finite()
+            && match self {
+                Range::NonNegative => v >= 0.0,
+                Range::Positive => v > 0.0,
+                Range::Share => (0.0..=1.0).contains(&v),
+                Range::Ceiling => (0.0..1.0).contains(&v),
+                Range::Depth => v > 0.0 && v <= 1.0,
+                Range::OpenShare => v > 0.0 && v < 1.0,
+            }
+    }
+
+    fn expected(self) -> &'static str {
+        match self {
+            Range::NonNegative => "a finite number >= 0",
+            Range::Positive => "a finite number > 0",
+            Range::Share => "a number in [0, 1]",
+            Range::Ceiling => "a number in [0, 1)",
+            Range::Depth => "a number in (0, 1]",
+            Range::OpenShare => "a number in (0, 1)",
+        }
+    }
+}
+
+fn check(value: f64, item: &Item, field: impl Into<String>, range: Range) -> Result<(), Error> {
+    if range.contains(value) {
+        Ok(())
+    } else {
+        Err(Error::InvalidValue {
+            item: item.clone(),
+            field: field.into(),
+            value,
+            expected: range.expected(),
+        })
+    }
+}
+
+fn check_opt(
+    value: Option<f64>,
+    item: &Item,
+    field: impl Into<String>,
+    range: Range,
+) -> Result<(), Error> {
+    value.map_or(Ok(()), |v| check(v, item, field, range))
+}
+
+/// Maps ids to indices, rejecting duplicates.
+fn index<'a>(
+    kind: &'static str,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<HashMap<&'a str, usize>, Error> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        if map.insert(id, i).is_some() {
+            return Err(Error::DuplicateId {
+                kind,
+                id: id.to_string(),
+            });
+        }
+    }
+    Ok(map)
+}
+
+fn lookup(
+    map: &HashMap<&str, usize>,
+    id: &str,
+    item: &Item,
+    field: impl Into<String>,
+    kind: &'static str,
+) -> Result<usize, Error> {
+    map.get(id).copied().ok_or_else(|| Error::UnknownId {
+        item: item.clone(),
+        field: field.into(),
+        kind,
+        id: id.to_string(),
+    })
+}
+
+/// Known segment ids, regions and groups, to check selectors against.
+struct Names<'a> {
+    segments: HashMap<&'a str, usize>,
+    regions: HashSet<&'a str>,
+    groups: HashSet<&'a str>,
+}
+
+impl Names<'_> {
+    fn check_selector(
+        &self,
+        segment: &Option<String>,
+        region: &Option<String>,
+        group: &Option<String>,
+        item: &Item,
+        field: &str,
+    ) -> Result<(), Error> {
+        let unknown = |kind: &'static str, sub: &str, id: &str| Error::UnknownId {
+            item: item.clone(),
+            field: format!("{field}.{sub}"),
+            kind,
+            id: id.to_string(),
+        };
+        if let Some(id) = segment
+            && !self.segments.contains_key(id.as_str())
+        {
+            return Err(unknown("segment", "segment", id));
+        }
+        if let Some(r) = region
+            && !self.regions.contains(r.as_str())
+        {
+            return Err(unknown("region", "region", r));
+        }
+        if let Some(g) = group
+            && !self.groups.contains(g.as_str())
+        {
+            return Err(unknown("group", "group", g));
+        }
+        Ok(())
+    }
+}
+
+impl Scenario {
+    /// Validates the scenario and builds the index-based [`Problem`].
+    ///
+    /// Checks: duplicate ids (threats, segments, channels, placements, messages,
+    /// departments); unknown ids in every reference (threats, owners, selector segments,
+    /// regions and groups); NaN, infinite and negative numbers; rates, shares, relevance and
+    /// appeal in `[0, 1]`, depth in `(0, 1]`, ceilings in `[0, 1)`, scales `> 0`; a message
+    /// whose format no placement carries; a floor unreachable even with every unit of every
+    /// placement. Never panics on any input.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, as an [`Error`] naming the item (kind and id) and the field.
+    ///
+    /// # Complexity
+    ///
+    /// `O(S (A + R + F) + M K + arms * S * F)` for `S` segments, `F` threats, `K` placements,
+    /// `M` messages, `A` audience rules, `R` appeal rules.
+    pub fn compile(&self) -> Result<Problem, Error> {
+        let sc = self;
+        if sc.threats.is_empty() {
+            return Err(Error::Invalid {
+                item: Item::new("scenario", &sc.name),
+                field: "threats".into(),
+                problem: "must list at least one threat".into(),
+            });
+        }
+        if sc.segments.is_empty() {
+            return Err(Error::Invalid {
+                item: Item::new("scenario", &sc.name),
+                field: "segments".into(),
+                problem: "must list at least one segment".into(),
+            });
+        }
+        let threat_ix = index("threat", sc.threats.iter().map(|t| t.id.as_str()))?;
+        let segment_ix = index("segment", sc.segments.iter().map(|s| s.id.as_str()))?;
+        index("channel", sc.channels.iter().map(|c| c.id.as_str()))?;
+        index(
+            "placement",
+            sc.channels
+                .iter()
+                .flat_map(|c| c.placements.iter().map(|p| p.id.as_str())),
+        )?;
+        index("message", sc.messages.iter().map(|m| m.id.as_str()))?;
+        let dept_ix = index("department", sc.departments.iter().map(|d| d.id.as_str()))?;
+
+        // Overall resources and departments.
+        let res_item = Item::new("resources", "resources");
+        check_opt(sc.resources.money, &res_item, "money", Range::NonNegative)?;
+        check_opt(
+            sc.resources.staff_hours,
+            &res_item,
+            "staff_hours",
+            Range::NonNegative,
+        )?;
+        let mut departments = Vec::with_capacity(sc.departments.len());
+        for d in &sc.departments {
+            let item = Item::new("department", &d.id);
+            check_opt(d.money, &item, "money", Range::NonNegative)?;
+            check_opt(d.staff_hours, &item, "staff_hours", Range::NonNegative)?;
+            departments.push(DepartmentInfo {
+                id: d.id.clone(),
+                money: d.money,
+                staff_hours: d.staff_hours,
+            });
+        }
+
+        // Segments, regions, groups, risks.
+        let n_f = sc.threats.len();
+        let mut regions: Vec<String> = Vec::new();
+        let mut groups: Vec<String> = Vec::new();
+        let mut segments = Vec::with_capacity(sc.segments.len());
+        let mut cells = vec![
+            Cell {
+                rate: 0.0,
+                loss: 0.0,
+                ceiling: sc.response.ceiling,
+                scale: sc.response.scale,
+                value_at_risk: 0.0,
+                cases_at_risk: 0.0,
+            };
+            sc.segments.len() * n_f
+        ];
+        for (s, seg) in sc.segments.iter().enumerate() {
+            let item = Item::new("segment", &seg.id);
+            let region = position_or_push(&mut regions, &seg.region);
+            let group = position_or_push(&mut groups, &seg.group);
+            let (mut women, mut under_35) = (None, None);
+            if let Some(p) = &seg.profile {
+                check_opt(p.women, &item, "profile.women", Range::Share)?;
+                check_opt(p.under_35, &item, "profile.under_35", Range::Share)?;
+                women = p.women;
+                under_35 = p.under_35;
+            }
+            let mut seen = vec![false; n_f];
+            for (i, r) in seg.risk.iter().enumerate() {
+                let f = lookup(
+                    &threat_ix,
+                    &r.threat,
+                    &item,
+                    format!("risk[{i}].threat"),
+                    "threat",
+                )?;
+                if std::mem::replace(&mut seen[f], true) {
+                    return Err(Error::Invalid {
+                        item,
+                        field: format!("risk[{i}].threat"),
+                        problem: format!("lists threat {:?} a second time", r.threat),
+                    });
+                }
+                check(r.rate, &item, format!("risk[{i}].rate"), Range::Share)?;
+                check(r.loss, &item, format!("risk[{i}].loss"), Range::NonNegative)?;
+                let cell = &mut cells[s * n_f + f];
+                cell.rate = r.rate;
+                cell.loss = r.loss;
+            }
+            segments.push(SegmentInfo {
+                id: seg.id.clone(),
+                region,
+                group,
+                population: seg.population as f64,
+                women,
+                under_35,
+            });
+        }
+        let names = Names {
+            segments: segment_ix,
+            regions: sc.segments.iter().map(|s| s.region.as_str()).collect(),
+            groups: sc.segments.iter().map(|s| s.group.as_str()).collect(),
+        };
+
+        // Response defaults and overrides.
+        let resp_item = Item::new("response", "response");
+        check(sc.response.ceiling, &resp_item, "ceiling", Range::Ceiling)?;
+        check(sc.response.scale, &resp_item, "scale", Range::Positive)?;
+        for (i, o) in sc.response.overrides.iter().enumerate() {
+            let item = Item::at("response override", i);
+            names.check_selector(&o.segment, &o.region, &o.group, &item, "selector")?;
+            check_opt(o.ceiling, &item, "ceiling", Range::Ceiling)?;
+            check_opt(o.scale, &item, "scale", Range::Positive)?;
+            let threat = match &o.threat {
+                Some(t) => Some(lookup(&threat_ix, t, &item, "threat", "threat")?),
+                None => None,
+            };
+            for (s, seg) in sc.segments.iter().enumerate() {
+                if !selects(&o.segment, &o.region, &o.group, seg) {
+                    continue;
+                }
+                for f in 0..n_f {
+                    if threat.is_some_and(|t| t != f) {
+                        continue;
+                    }
+                    let cell = &mut cells[s * n_f + f];
+                    if let Some(c) = o.ceiling {
+                        cell.ceiling = c;
+                    }
+                    if let Some(k) = o.scale {
+                        cell.scale = k;
+                    }
+                }
+            }
+        }
+        for (s, seg) in segments.iter().enumerate() {
+            for f in 0..n_f {
+                let cell = &mut cells[s * n_f + f];
+                cell.cases_at_risk = seg.population * cell.rate;
+                cell.value_at_risk = cell.cases_at_risk * cell.loss;
+            }
+        }
+
+        // Channels and placements.
+        let mut channels = Vec::with_capacity(sc.channels.len());
+        let mut placements = Vec::new();
+        let mut placement_formats: Vec<&[String]> = Vec::new();
+        for (c, ch) in sc.channels.iter().enumerate() {
+            let item = Item::new("channel", &ch.id);
+            check(ch.depth, &item, "depth", Range::Depth)?;
+            let owner = match &ch.owner {
+                Some(o) => Some(lookup(&dept_ix, o, &item, "owner", "department")?),
+                None => None,
+            };
+            channels.push(ChannelInfo {
+                id: ch.id.clone(),
+                name: ch.name.clone(),
+                depth: ch.depth,
+            });
+            for p in &ch.placements {
+                let item = Item::new("placement", &p.id);
+                check(p.unit_cost, &item, "unit_cost", Range::NonNegative)?;
+                check(p.setup_cost, &item, "setup_cost", Range::NonNegative)?;
+                check(p.staff_hours, &item, "staff_hours", Range::NonNegative)?;
+                let mut per_segment = vec![0.0; sc.segments.len()];
+                for (i, a) in p.audience.iter().enumerate() {
+                    let field = format!("audience[{i}]");
+                    names.check_selector(&a.segment, &a.region, &a.group, &item, &field)?;
+                    check(
+                        a.per_unit,
+                        &item,
+                        format!("{field}.per_unit"),
+                        Range::NonNegative,
+                    )?;
+                    for (s, seg) in sc.segments.iter().enumerate() {
+                        if selects(&a.segment, &a.region, &a.group, seg) {
+                            per_segment[s] = a.per_unit;
+                        }
+                    }
+                }
+                placements.push(PlacementInfo {
+                    id: p.id.clone(),
+                    unit: p.unit.clone(),
+                    channel: c,
+                    unit_cost: p.unit_cost,
+                    setup_cost: p.setup_cost,
+                    capacity: p.capacity,
+                    staff_hours: p.staff_hours,
+                    owner,
+                    audience: sparse(&per_segment),
+                });
+                placement_formats.push(&p.formats);
+            }
+        }
+
+        // Messages, their relevance and appeal, and the arms.
+        let mut messages = Vec::with_capacity(sc.messages.len());
+        let mut arms = Vec::new();
+        for msg in &sc.messages {
+            let item = Item::new("message", &msg.id);
+            check(
+                msg.production_cost,
+                &item,
+                "production_cost",
+                Range::NonNegative,
+            )?;
+            let owner = match &msg.owner {
+                Some(o) => Some(lookup(&dept_ix, o, &item, "owner", "department")?),
+                None => None,
+            };
+            let mut relevance = vec![0.0; n_f];
+            let mut seen = vec![false; n_f];
+            for (i, r) in msg.threats.iter().enumerate() {
+                let f = lookup(
+                    &threat_ix,
+                    &r.threat,
+                    &item,
+                    format!("threats[{i}].threat"),
+                    "threat",
+                )?;
+                if std::mem::replace(&mut seen[f], true) {
+                    return Err(Error::Invalid {
+                        item,
+                        field: format!("threats[{i}].threat"),
+                        problem: format!("lists threat {:?} a second time", r.threat),
+                    });
+                }
+                check(
+                    r.relevance,
+                    &item,
+                    format!("threats[{i}].relevance"),
+                    Range::Share,
+                )?;
+                relevance[f] = r.relevance;
+            }
+            let mut appeal = vec![0.0; sc.segments.len()];
+            for (i, a) in msg.appeal.iter().enumerate() {
+                let field = format!("appeal[{i}]");
+                names.check_selector(&a.segment, &a.region, &a.group, &item, &field)?;
+                check(a.value, &item, format!("{field}.value"), Range::Share)?;
+                for (s, seg) in sc.segments.iter().enumerate() {
+                    if selects(&a.segment, &a.region, &a.group, seg) {
+                        appeal[s] = a.value;
+                    }
+                }
+            }
+            let m = messages.len();
+            let carriers: Vec<usize> = placement_formats
+                .iter()
+                .enumerate()
+                .filter(|(_, formats)| formats.contains(&msg.format))
+                .map(|(k, _)| k)
+                .collect();
+            if carriers.is_empty() {
+                return Err(Error::Invalid {
+                    item,
+                    field: "format".into(),
+                    problem: format!("{:?} is carried by no placement", msg.format),
+                });
+            }
+            for k in carriers {
+                let p = &placements[k];
+                let depth = channels[p.channel].depth;
+                let mut absorbed = Vec::new();
+                for &(s, g) in &p.audience {
+                    let a = appeal[s];
+                    if a <= 0.0 {
+                        continue;
+                    }
+                    for (f, &w) in relevance.iter().enumerate() {
+                        let coef = g * depth * a * w;
+                        if coef > 0.0 {
+                            absorbed.push((s * n_f + f, coef));
+                        }
+                    }
+                }
+                arms.push(Arm {
+                    message: m,
+                    placement: k,
+                    exposures: p.audience.clone(),
+                    absorbed,
+                });
+            }
+            messages.push(MessageInfo {
+                id: msg.id.clone(),
+                format: msg.format.clone(),
+                production_cost: msg.production_cost,
+                owner,
+            });
+        }
+        // Placement-major order reads naturally in tables.
+        arms.sort_by_key(|a| (a.placement, a.message));
+        let mut arms_of_placement = vec![Vec::new(); placements.len()];
+        let mut arms_of_message = vec![Vec::new(); messages.len()];
+        for (i, a) in arms.iter().enumerate() {
+            arms_of_placement[a.placement].push(i);
+            arms_of_message[a.message].push(i);
+        }
+
+        // Floors: the last entry matching a (segment, threat) pair wins.
+        let mut wanted: BTreeMap<(usize, usize), (usize, f64)> = BTreeMap::new();
+        for (i, fl) in sc.floors.iter().enumerate() {
+            let item = Item::at("floor", i);
+            names.check_selector(&fl.segment, &fl.region, &fl.group, &item, "selector")?;
+            check(fl.min_reduction, &item, "min_reduction", Range::OpenShare)?;
+            let threat = match &fl.threat {
+                Some(t) => Some(lookup(&threat_ix, t, &item, "threat", "threat")?),
+                None => None,
+            };
+            for (s, seg) in sc.segments.iter().enumerate() {
+                if !selects(&fl.segment, &fl.region, &fl.group, seg) {
+                    continue;
+                }
+                for f in 0..n_f {
+                    // Without a threat, the floor covers the threats the segment is at risk of.
+                    let applies = match threat {
+                        Some(t) => t == f,
+                        None => cells[s * n_f + f].rate > 0.0,
+                    };
+                    if applies {
+                        wanted.insert((s, f), (i, fl.min_reduction));
+                    }
+                }
+            }
+        }
+        let mut max_exposure = vec![0.0f64; cells.len()];
+        if !wanted.is_empty() {
+            // Every unit of every placement, each given to its best message for the cell.
+            let mut best = vec![0.0f64; cells.len()];
+            for k in 0..placements.len() {
+                best.iter_mut().for_each(|b| *b = 0.0);
+                for &a in &arms_of_placement[k] {
+                    for &(c, coef) in &arms[a].absorbed {
+                        best[c] = best[c].max(coef);
+                    }
+                }
+                let cap = placements[k].capacity as f64;
+                for (m, b) in max_exposure.iter_mut().zip(&best) {
+                    *m += cap * b;
+                }
+            }
+        }
+        let mut floors = Vec::with_capacity(wanted.len());
+        for ((s, f), (i, phi)) in wanted {
+            let cell = &cells[s * n_f + f];
+            let reachable =
+                response::reduction(cell.ceiling, cell.scale, max_exposure[s * n_f + f]);
+            let exposure = response::exposure_for(cell.ceiling, cell.scale, phi);
+            match exposure {
+                Some(e) if e <= max_exposure[s * n_f + f] => floors.push(FloorTarget {
+                    segment: s,
+                    threat: f,
+                    min_reduction: phi,
+                    exposure: e,
+                }),
+                _ => {
+                    return Err(Error::UnreachableFloor {
+                        item: Item::at("floor", i),
+                        segment: segments[s].id.clone(),
+                        threat: sc.threats[f].id.clone(),
+                        required: phi,
+                        reachable,
+                    });
+                }
+            }
+        }
+
+        Ok(Problem {
+            name: sc.name.clone(),
+            currency: sc.currency.clone(),
+            threats: sc
+                .threats
+                .iter()
+                .map(|t| ThreatInfo {
+                    id: t.id.clone(),
+                    name: t.name.clone(),
+                })
+                .collect(),
+            regions,
+            groups,
+            segments,
+            cells,
+            channels,
+            placements,
+            messages,
+            arms,
+            arms_of_placement,
+            arms_of_message,
+            money: sc.resources.money,
+            staff_hours: sc.resources.staff_hours,
+            departments,
+            floors,
+        })
+    }
+}
+
+fn position_or_push(list: &mut Vec<String>, name: &str) -> usize {
+    match list.iter().position(|x| x == name) {
+        Some(i) => i,
+        None => {
+            list.push(name.to_string());
+            list.len() - 1
+        }
+    }
+}
+
+fn sparse(values: &[f64]) -> Vec<(usize, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| **v > 0.0)
+        .map(|(i, v)| (i, *v))
+        .collect()
+}

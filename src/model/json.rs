@@ -1,0 +1,121 @@
+//! JSON reading with errors that name the item and field, not only line and column.
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::Error;
+
+/// Deserializes `text`, turning any failure into [`Error::Json`] with an annotated path.
+pub(crate) fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = match serde_path_to_error::deserialize(&mut de) {
+        Ok(v) => v,
+        Err(err) => {
+            let path = annotate(text, err.path());
+            return Err(json_error(path, err.into_inner()));
+        }
+    };
+    de.end().map_err(|e| json_error(String::new(), e))?;
+    Ok(value)
+}
+
+fn json_error(path: String, err: serde_json::Error) -> Error {
+    let full = err.to_string();
+    // serde_json appends " at line L column C"; keep the message without it.
+    let message = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    };
+    Error::Json {
+        path,
+        message,
+        line: err.line(),
+        column: err.column(),
+    }
+}
+
+/// Renders a serde path with the id of each list item it passes through, e.g.
+/// `segments[3] "huayang.young_gig" > risk[0] "order_brushing" > rate`.
+fn annotate(text: &str, path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment as P;
+    // The document may be syntactically broken; then ids are unavailable.
+    let root: Option<Value> = serde_json::from_str(text).ok();
+    let mut node = root.as_ref();
+    let mut parts: Vec<String> = Vec::new();
+    for seg in path.iter() {
+        match seg {
+            P::Seq { index } => {
+                node = node.and_then(|n| n.get(*index));
+                let mut part = match parts.pop() {
+                    Some(p) => format!("{p}[{index}]"),
+                    None => format!("[{index}]"),
+                };
+                if let Some(id) = node.and_then(item_name) {
+                    part.push_str(&format!(" {id:?}"));
+                }
+                parts.push(part);
+            }
+            P::Map { key } => {
+                node = node.and_then(|n| n.get(key.as_str()));
+                parts.push(key.clone());
+            }
+            P::Enum { variant } => parts.push(variant.clone()),
+            P::Unknown => parts.push("?".to_string()),
+        }
+    }
+    parts.join(" > ")
+}
+
+/// The id of a list item: its `id`, else the `threat` it is about, else its selector.
+fn item_name(v: &Value) -> Option<&str> {
+    ["id", "threat", "segment", "group", "region", "message"]
+        .iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Error, Scenario};
+
+    #[test]
+    fn type_error_names_item_and_field() {
+        let text = r#"{"name": "x", "threats": [], "channels": [], "messages": [],
+            "response": {"ceiling": 0.3, "scale": 2},
+            "segments": [{"id": "a.b", "region": "a", "group": "b", "population": 5,
+                          "risk": [{"threat": "t", "rate": "high", "loss": 1}]}]}"#;
+        let err = Scenario::from_json(text).unwrap_err();
+        let Error::Json { path, line, .. } = &err else {
+            panic!("expected a JSON error, got {err:?}")
+        };
+        assert_eq!(path, r#"segments[0] "a.b" > risk[0] "t" > rate"#);
+        assert_eq!(*line, 4);
+        assert!(err.to_string().contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn truncated_json_keeps_line_and_column() {
+        let err = Scenario::from_json("{\"name\": \"x\",\n \"threats\": [").unwrap_err();
+        let Error::Json { line, column, .. } = err else {
+            panic!("expected a JSON error")
+        };
+        assert_eq!((line, column), (2, 14));
+    }
+
+    #[test]
+    fn unknown_field_is_rejected() {
+        let text = r#"{"name": "x", "threats": [], "segments": [], "channels": [], "messages": [],
+            "response": {"ceiling": 0.3, "scale": 2, "scael": 3}}"#;
+        let err = Scenario::from_json(text).unwrap_err();
+        assert!(err.to_string().contains("scael"), "{err}");
+        assert!(err.to_string().contains("response"), "{err}");
+    }
+
+    #[test]
+    fn missing_field_names_item() {
+        let text = r#"{"name": "x", "threats": [{"id": "t"}], "segments": [], "channels": [],
+            "messages": [], "response": {"ceiling": 0.3, "scale": 2}}"#;
+        let err = Scenario::from_json(text).unwrap_err().to_string();
+        assert!(err.contains("missing field `name`"), "{err}");
+        assert!(err.contains(r#"threats[0] "t""#), "{err}");
+    }
+}

@@ -1,0 +1,374 @@
+//! The scenario file as people write it: string ids, selectors, `source` strings.
+//!
+//! These types are plain serde data. Nothing here is validated: [`Scenario::compile`]
+//! checks every reference and number and builds the index-based [`Problem`].
+//! Unknown fields are rejected when reading JSON, so a misspelt `setup_cots` is an error,
+//! not a silent zero.
+//!
+//! [`Problem`]: crate::Problem
+
+use serde::{Deserialize, Serialize};
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+fn default_currency() -> String {
+    "CNY".to_string()
+}
+
+/// A whole planning scenario: who is at risk of what, which channels reach them, which
+/// messages warn against which fraud, and the resources available.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::Scenario;
+///
+/// let json = r#"{
+///   "name": "Tiny town",
+///   "threats": [{"id": "brushing", "name": "Order-brushing rebate scam"}],
+///   "segments": [{"id": "town.young", "region": "town", "group": "young", "population": 1000,
+///                 "risk": [{"threat": "brushing", "rate": 0.002, "loss": 20000}]}],
+///   "channels": [{"id": "douyin", "name": "Douyin", "depth": 0.2,
+///                 "placements": [{"id": "douyin.young", "unit": "1,000 impressions",
+///                                 "unit_cost": 30, "capacity": 500, "formats": ["short_video"],
+///                                 "audience": [{"group": "young", "per_unit": 1.0}]}]}],
+///   "messages": [{"id": "brushing.comic", "format": "short_video",
+///                 "threats": [{"threat": "brushing", "relevance": 1.0}],
+///                 "appeal": [{"value": 1.0}]}],
+///   "response": {"ceiling": 0.4, "scale": 3.0},
+///   "resources": {"money": 5000}
+/// }"#;
+/// let scenario = Scenario::from_json(json)?;
+/// let problem = scenario.compile()?;
+/// assert_eq!(problem.segment_count(), 1);
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Human-readable name, copied into plans.
+    pub name: String,
+    /// Currency of every money amount (default `"CNY"`).
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    /// Free text: what the scenario is, where its numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Fraud types.
+    pub threats: Vec<Threat>,
+    /// Audience segments: a partition of the population by region and group.
+    pub segments: Vec<Segment>,
+    /// Channels and their placements.
+    pub channels: Vec<Channel>,
+    /// Produced warning messages.
+    pub messages: Vec<Message>,
+    /// How absorbed exposures turn into risk reduction.
+    pub response: Response,
+    /// Overall limits (absent: unlimited).
+    #[serde(default)]
+    pub resources: Resources,
+    /// Departments with their own limits; owners of channels and messages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departments: Vec<Department>,
+    /// Fairness floors: the least risk reduction some segments must get.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub floors: Vec<Floor>,
+}
+
+/// A fraud type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threat {
+    /// Unique id, referenced by segments, messages, overrides and floors.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Where the description comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// One audience segment: the people of one group in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Unique id, conventionally `region.group`.
+    pub id: String,
+    /// Region (town) the segment lives in; selectors match on it.
+    pub region: String,
+    /// Group (e.g. `elderly`); selectors match on it.
+    pub group: String,
+    /// Number of people.
+    pub population: u64,
+    /// Descriptive shares, used in reports and calibration checks, never by the optimiser.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    /// Where the population comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Yearly victimisation per threat; a threat left out has rate 0.
+    #[serde(default)]
+    pub risk: Vec<Risk>,
+}
+
+/// Descriptive shares of a segment (each in `[0, 1]`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Share of women.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub women: Option<f64>,
+    /// Share aged under 35.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub under_35: Option<f64>,
+    /// Where the shares come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A segment's exposure to one threat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    /// Threat id.
+    pub threat: String,
+    /// Cases per person per year, in `[0, 1]`.
+    pub rate: f64,
+    /// Mean loss per case, in the scenario's currency.
+    pub loss: f64,
+    /// Where the numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A channel (radio, Douyin, factory lectures …) with its placements.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// Unique id.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Share of exposures actually absorbed, in `(0, 1]` (a lecture is deep, a banner
+    /// shallow).
+    pub depth: f64,
+    /// Department that pays for the channel's placements (absent: no department limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Where the depth comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The channel's targeting options.
+    pub placements: Vec<Placement>,
+}
+
+/// A channel with one targeting option, bought in units (a spot, a lecture, 1,000
+/// impressions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Placement {
+    /// Unique id across all channels.
+    pub id: String,
+    /// Human-readable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What one unit is, e.g. `"15-second spot"`.
+    pub unit: String,
+    /// Cost per unit.
+    pub unit_cost: f64,
+    /// Cost paid once if the placement is used at all (default 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub setup_cost: f64,
+    /// Most units that can be bought.
+    pub capacity: u64,
+    /// Staff hours per unit (default 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub staff_hours: f64,
+    /// Message formats it carries (e.g. `"audio"`).
+    pub formats: Vec<String>,
+    /// Who it reaches: exposures per person per unit, by selector. Unmatched segments get 0.
+    #[serde(default)]
+    pub audience: Vec<Audience>,
+    /// Where the costs come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// One audience rule of a placement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Audience {
+    /// Match one segment by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Match segments of a region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Match segments of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Expected exposures per person of a matched segment per unit.
+    pub per_unit: f64,
+    /// Where the number comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A produced warning message in one format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    /// Unique id.
+    pub id: String,
+    /// Human-readable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Format; the message runs on placements that carry it.
+    pub format: String,
+    /// Cost paid once if the message is used at all (default 0).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub production_cost: f64,
+    /// Department that pays for production (absent: no department limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Where the cost comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Relevance to each threat in `[0, 1]`; threats left out get 0.
+    pub threats: Vec<Relevance>,
+    /// Appeal to segments in `[0, 1]`, by selector. **Unmatched segments get appeal 0**:
+    /// the message does nothing for them.
+    #[serde(default)]
+    pub appeal: Vec<Appeal>,
+}
+
+/// How relevant a message is to one threat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relevance {
+    /// Threat id.
+    pub threat: String,
+    /// Relevance in `[0, 1]`.
+    pub relevance: f64,
+}
+
+/// One appeal rule of a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appeal {
+    /// Match one segment by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Match segments of a region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Match segments of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Appeal in `[0, 1]`.
+    pub value: f64,
+}
+
+/// Response of risk to absorbed exposures: `r = ceiling * (1 - exp(-E / scale))`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// Default ceiling in `[0, 1)`: the most risk a fully informed person sheds.
+    pub ceiling: f64,
+    /// Default scale `> 0`: absorbed exposures for 63% of the ceiling.
+    pub scale: f64,
+    /// Where the numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Per segment/threat overrides; later entries win.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<ResponseOverride>,
+}
+
+/// Overrides the response for matched segments and (optionally) one threat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseOverride {
+    /// Match one segment by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Match segments of a region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Match segments of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Threat id; absent: every threat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    /// New ceiling in `[0, 1)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling: Option<f64>,
+    /// New scale `> 0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
+    /// Where the numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Overall limits; an absent limit is no constraint.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    /// Money available (setup, units and production).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money: Option<f64>,
+    /// Staff hours available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_hours: Option<f64>,
+    /// Where the numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A department: pays for the channels and messages it owns, within its own limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    /// Unique id, referenced as `owner`.
+    pub id: String,
+    /// Human-readable name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Money the department can spend (absent: unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money: Option<f64>,
+    /// Staff hours the department can give (absent: unlimited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_hours: Option<f64>,
+    /// Where the numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A fairness floor: every matched segment must shed at least `min_reduction` of its risk
+/// of the threat (or of every threat when `threat` is absent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Floor {
+    /// Match one segment by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Match segments of a region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Match segments of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Threat id; absent: every threat the segment is at risk of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    /// Least risk reduction, in `(0, 1)`, below the response ceiling.
+    pub min_reduction: f64,
+    /// Why this floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}

@@ -1,0 +1,93 @@
+//! Strategies: turn a [`Problem`] into a [`Plan`].
+//!
+//! Every strategy implements [`Strategy`] and is usable as `&dyn Strategy`. Each respects
+//! every constraint of the problem (money, staff hours, capacities, department limits, floors)
+//! or returns an error saying which it cannot meet.
+//!
+//! | name | strategy | what it is |
+//! |---|---|---|
+//! | `greedy` | [`Greedy`] | lazy cost-benefit greedy with fixed costs, batching, safeguard |
+//! | `blanket` | [`Blanket`] | today's practice: equal money per channel, no targeting |
+//! | `population` | [`PopulationProportional`] | money in proportion to population |
+
+mod baselines;
+mod floors;
+mod greedy;
+pub(crate) mod state;
+
+pub use baselines::{Blanket, PopulationProportional, spread};
+pub use greedy::Greedy;
+
+use crate::error::Error;
+use crate::plan::Plan;
+use crate::problem::Problem;
+
+/// A way to turn a problem into a plan.
+///
+/// # Example
+///
+/// A strategy of your own: spend nothing.
+///
+/// ```
+/// use fanzha::{Error, Plan, Problem, Strategy};
+///
+/// struct DoNothing;
+///
+/// impl Strategy for DoNothing {
+///     fn name(&self) -> &str {
+///         "nothing"
+///     }
+///     fn plan(&self, problem: &Problem) -> Result<Plan, Error> {
+///         Ok(Plan::empty(problem))
+///     }
+/// }
+///
+/// let problem = fanzha::scenarios::jurong_2023().compile()?;
+/// let strategies: Vec<Box<dyn Strategy>> = vec![Box::new(DoNothing), Box::new(fanzha::Greedy::default())];
+/// for s in &strategies {
+///     let plan = s.plan(&problem);
+///     assert!(plan.is_ok(), "{} failed", s.name());
+/// }
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub trait Strategy {
+    /// Short name, as used on command lines and in plan files.
+    fn name(&self) -> &str;
+
+    /// Plans the problem.
+    ///
+    /// # Errors
+    ///
+    /// When the problem's floors cannot be met within its resources
+    /// ([`Error::FloorShortfall`]), or a strategy-specific reason.
+    fn plan(&self, problem: &Problem) -> Result<Plan, Error>;
+}
+
+/// The names [`strategy`] knows.
+pub const STRATEGY_NAMES: &[&str] = &["greedy", "blanket", "population"];
+
+/// The built-in strategy called `name`, with default settings.
+///
+/// # Errors
+///
+/// [`Error::UnknownStrategy`] listing the known names.
+///
+/// # Example
+///
+/// ```
+/// let greedy = fanzha::strategy("greedy")?;
+/// assert_eq!(greedy.name(), "greedy");
+/// assert!(fanzha::strategy("genetic").is_err());
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn strategy(name: &str) -> Result<Box<dyn Strategy>, Error> {
+    match name {
+        "greedy" => Ok(Box::new(Greedy::default())),
+        "blanket" => Ok(Box::new(Blanket)),
+        "population" => Ok(Box::new(PopulationProportional)),
+        _ => Err(Error::UnknownStrategy {
+            name: name.to_string(),
+            known: STRATEGY_NAMES.join(", "),
+        }),
+    }
+}

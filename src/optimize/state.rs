@@ -1,0 +1,267 @@
+//! Incremental plan state shared by the strategies: absorbed exposures, resource use, which
+//! placements and messages are already paid for, and what one more step would cost.
+
+use crate::plan::{Plan, TOLERANCE};
+use crate::problem::Problem;
+use crate::response;
+
+/// A partial plan with everything needed to price and value its next step in `O(nnz_arm)`.
+#[derive(Debug, Clone)]
+pub(crate) struct State<'p> {
+    pub(crate) problem: &'p Problem,
+    pub(crate) units: Vec<u64>,
+    pub(crate) absorbed: Vec<f64>,
+    pub(crate) placement_units: Vec<u64>,
+    pub(crate) message_used: Vec<bool>,
+    pub(crate) money: f64,
+    pub(crate) hours: f64,
+    pub(crate) dept_money: Vec<f64>,
+    pub(crate) dept_hours: Vec<f64>,
+    weights: Weights,
+}
+
+/// Normalising weights: a step's scalar cost is `sum_r use_r / limit_r` over the limited
+/// resources (overall money and hours, each department's money and hours).
+#[derive(Debug, Clone)]
+struct Weights {
+    money: f64,
+    hours: f64,
+    dept_money: Vec<f64>,
+    dept_hours: Vec<f64>,
+}
+
+fn inverse(limit: Option<f64>) -> f64 {
+    match limit {
+        Some(l) if l > 0.0 => 1.0 / l,
+        _ => 0.0,
+    }
+}
+
+/// Money and hours of a step, with the fixed costs it would pay.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StepCost {
+    /// Normalised cost of the fixed part (setup + production not yet paid).
+    pub(crate) fixed: f64,
+    /// Normalised cost per unit.
+    pub(crate) per_unit: f64,
+}
+
+impl StepCost {
+    pub(crate) fn at(&self, t: u64) -> f64 {
+        self.fixed + self.per_unit * t as f64
+    }
+}
+
+impl<'p> State<'p> {
+    pub(crate) fn new(problem: &'p Problem) -> Self {
+        let mut weights = Weights {
+            money: inverse(problem.money),
+            hours: inverse(problem.staff_hours),
+            dept_money: problem
+                .departments
+                .iter()
+                .map(|d| inverse(d.money))
+                .collect(),
+            dept_hours: problem
+                .departments
+                .iter()
+                .map(|d| inverse(d.staff_hours))
+                .collect(),
+        };
+        let any = weights.money > 0.0
+            || weights.hours > 0.0
+            || weights
+                .dept_money
+                .iter()
+                .chain(&weights.dept_hours)
+                .any(|w| *w > 0.0);
+        if !any {
+            // Nothing is limited but capacities: rank by value per yuan.
+            weights.money = 1.0;
+        }
+        State {
+            problem,
+            units: vec![0; problem.arms.len()],
+            absorbed: vec![0.0; problem.cells.len()],
+            placement_units: vec![0; problem.placements.len()],
+            message_used: vec![false; problem.messages.len()],
+            money: 0.0,
+            hours: 0.0,
+            dept_money: vec![0.0; problem.departments.len()],
+            dept_hours: vec![0.0; problem.departments.len()],
+            weights,
+        }
+    }
+
+    pub(crate) fn to_plan(&self) -> Plan {
+        Plan::from_units(self.problem, self.units.clone())
+            .expect("the state has one entry per arm of its problem")
+    }
+
+    /// Prevented loss of the current state.
+    pub(crate) fn value(&self) -> f64 {
+        self.problem
+            .value_of_exposure(&self.absorbed)
+            .expect("the state has one entry per cell")
+    }
+
+    /// Value gained by adding `t` units of `arm`.
+    pub(crate) fn gain(&self, arm: usize, t: u64) -> f64 {
+        let p = self.problem;
+        let t = t as f64;
+        p.arms[arm]
+            .absorbed
+            .iter()
+            .map(|&(c, coef)| {
+                let cell = &p.cells[c];
+                cell.value_at_risk
+                    * response::increment(cell.ceiling, cell.scale, self.absorbed[c], t * coef)
+            })
+            .sum()
+    }
+
+    /// Value of the `j`-th added unit of `arm` (`j >= 1`): `gain(j) - gain(j - 1)`, computed
+    /// without cancellation.
+    pub(crate) fn unit_gain(&self, arm: usize, j: u64) -> f64 {
+        let p = self.problem;
+        let before = (j - 1) as f64;
+        p.arms[arm]
+            .absorbed
+            .iter()
+            .map(|&(c, coef)| {
+                let cell = &p.cells[c];
+                cell.value_at_risk
+                    * response::increment(
+                        cell.ceiling,
+                        cell.scale,
+                        self.absorbed[c] + before * coef,
+                        coef,
+                    )
+            })
+            .sum()
+    }
+
+    fn fixed_money(&self, arm: usize) -> (f64, f64) {
+        let p = self.problem;
+        let a = &p.arms[arm];
+        let setup = if self.placement_units[a.placement] == 0 {
+            p.placements[a.placement].setup_cost
+        } else {
+            0.0
+        };
+        let production = if self.message_used[a.message] {
+            0.0
+        } else {
+            p.messages[a.message].production_cost
+        };
+        (setup, production)
+    }
+
+    /// Whether adding to `arm` pays a fixed cost not yet paid.
+    pub(crate) fn opens(&self, arm: usize) -> bool {
+        let a = &self.problem.arms[arm];
+        self.placement_units[a.placement] == 0 || !self.message_used[a.message]
+    }
+
+    /// Normalised cost of adding units of `arm`.
+    pub(crate) fn step_cost(&self, arm: usize) -> StepCost {
+        let p = self.problem;
+        let a = &p.arms[arm];
+        let pl = &p.placements[a.placement];
+        let (setup, production) = self.fixed_money(arm);
+        let w = &self.weights;
+        let mut fixed = w.money * (setup + production);
+        let mut per_unit = w.money * pl.unit_cost + w.hours * pl.staff_hours;
+        if let Some(d) = pl.owner {
+            fixed += w.dept_money[d] * setup;
+            per_unit += w.dept_money[d] * pl.unit_cost + w.dept_hours[d] * pl.staff_hours;
+        }
+        if let Some(d) = p.messages[a.message].owner {
+            fixed += w.dept_money[d] * production;
+        }
+        StepCost { fixed, per_unit }
+    }
+
+    /// The most units of `arm` that can be added now within every limit (0 if even the
+    /// fixed costs do not fit).
+    pub(crate) fn max_units(&self, arm: usize) -> u64 {
+        let p = self.problem;
+        let a = &p.arms[arm];
+        let pl = &p.placements[a.placement];
+        let (setup, production) = self.fixed_money(arm);
+        let mut t = pl
+            .capacity
+            .saturating_sub(self.placement_units[a.placement]);
+        // Units affordable with `left` of a resource after `fixed`, at `per` each.
+        let fit = |t: &mut u64, left: f64, fixed: f64, per: f64| {
+            let slack = TOLERANCE * left.abs().max(1.0);
+            let room = left - fixed;
+            if room < -slack {
+                *t = 0;
+            } else if per > 0.0 {
+                let n = ((room + slack) / per).floor();
+                if n < *t as f64 {
+                    *t = n.max(0.0) as u64;
+                }
+            }
+        };
+        if let Some(limit) = p.money {
+            fit(&mut t, limit - self.money, setup + production, pl.unit_cost);
+        }
+        if let Some(limit) = p.staff_hours {
+            fit(&mut t, limit - self.hours, 0.0, pl.staff_hours);
+        }
+        let owner_k = pl.owner;
+        let owner_m = p.messages[a.message].owner;
+        if let Some(d) = owner_k {
+            let extra = if owner_m == Some(d) { production } else { 0.0 };
+            if let Some(limit) = p.departments[d].money {
+                fit(
+                    &mut t,
+                    limit - self.dept_money[d],
+                    setup + extra,
+                    pl.unit_cost,
+                );
+            }
+            if let Some(limit) = p.departments[d].staff_hours {
+                fit(&mut t, limit - self.dept_hours[d], 0.0, pl.staff_hours);
+            }
+        }
+        if let Some(d) = owner_m
+            && owner_k != Some(d)
+            && let Some(limit) = p.departments[d].money
+        {
+            fit(&mut t, limit - self.dept_money[d], production, 0.0);
+        }
+        t
+    }
+
+    /// Adds `t` units of `arm`, paying any fixed cost not yet paid. The caller ensures
+    /// `t <= max_units(arm)`.
+    pub(crate) fn add(&mut self, arm: usize, t: u64) {
+        if t == 0 {
+            return;
+        }
+        let p = self.problem;
+        let a = &p.arms[arm];
+        let pl = &p.placements[a.placement];
+        let (setup, production) = self.fixed_money(arm);
+        let money = setup + pl.unit_cost * t as f64;
+        let hours = pl.staff_hours * t as f64;
+        self.money += money + production;
+        self.hours += hours;
+        if let Some(d) = pl.owner {
+            self.dept_money[d] += money;
+            self.dept_hours[d] += hours;
+        }
+        if let Some(d) = p.messages[a.message].owner {
+            self.dept_money[d] += production;
+        }
+        self.units[arm] += t;
+        self.placement_units[a.placement] += t;
+        self.message_used[a.message] = true;
+        for &(c, coef) in &a.absorbed {
+            self.absorbed[c] += t as f64 * coef;
+        }
+    }
+}
