@@ -36,7 +36,11 @@ fn generated(c: &mut Criterion) {
             .compile()
             .expect("generated compiles");
         group.bench_function(name, |b| {
-            b.iter(|| Greedy::default().plan(black_box(&problem)).expect("feasible"))
+            b.iter(|| {
+                Greedy::default()
+                    .plan(black_box(&problem))
+                    .expect("feasible")
+            })
         });
     }
     group.finish();

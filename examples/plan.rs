@@ -270,12 +270,18 @@ fn print_report(problem: &Problem, report: &PlanReport) {
     margins.sort_by(|a, b| b.0.total_cmp(&a.0));
     println!();
     println!("Best next yuan (loss prevented per yuan of one more unit)");
-    for (r, p) in margins.iter().take(5) {
+    for (r, p) in margins.iter().take(6) {
         println!(
-            "  {:<26} {:>8.2}  ({} units now, next: {})",
+            "  {:<26} {:>8.2}  ({} of {} units{}, next: {})",
             p.placement,
             r,
             p.units,
+            p.capacity,
+            if p.units >= p.capacity {
+                " - at capacity"
+            } else {
+                ""
+            },
             p.marginal_message.as_deref().unwrap_or("-")
         );
     }

@@ -71,7 +71,9 @@ fn respects_money_staff_hours_capacity_and_departments() {
 #[test]
 fn spends_most_of_a_binding_budget() {
     // A budget small against capacities binds: greedy should leave little unspent.
-    let p = generate::scenario(&Config::city_county(), 3).compile().unwrap();
+    let p = generate::scenario(&Config::city_county(), 3)
+        .compile()
+        .unwrap();
     let plan = Greedy::default().plan(&p).unwrap();
     let out = evaluate(&p, &plan).unwrap();
     assert!(
@@ -98,13 +100,18 @@ fn beats_the_baselines_on_generated_instances() {
             wins += 1;
         }
     }
-    assert!(wins >= 19, "greedy beat both baselines on only {wins} of 20");
+    assert!(
+        wins >= 19,
+        "greedy beat both baselines on only {wins} of 20"
+    );
 }
 
 #[test]
 fn batching_stays_close_to_unit_stepping() {
     for seed in 0..15 {
-        let p = generate::scenario(&Config::small(), seed).compile().unwrap();
+        let p = generate::scenario(&Config::small(), seed)
+            .compile()
+            .unwrap();
         let batched = value(&p, &Greedy::default().plan(&p).unwrap());
         let unit = value(
             &p,

@@ -98,7 +98,7 @@ mod tests {
         let Error::Json { line, column, .. } = err else {
             panic!("expected a JSON error")
         };
-        assert_eq!((line, column), (2, 14));
+        assert_eq!((line, column), (2, 13));
     }
 
     #[test]
