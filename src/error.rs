@@ -151,6 +151,15 @@ pub enum Error {
     #[error("{0}")]
     Mismatch(String),
 
+    /// A parameter of a strategy or function is outside its range.
+    #[error("parameter `{parameter}` {problem}")]
+    InvalidParameter {
+        /// The parameter.
+        parameter: &'static str,
+        /// What is wrong, e.g. "must be in [0, 1), got 1.5".
+        problem: String,
+    },
+
     /// A strategy name that is not known.
     #[error("unknown strategy {name:?}; known: {known}")]
     UnknownStrategy {

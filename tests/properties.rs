@@ -6,7 +6,7 @@ use fanzha::prelude::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
-fn all_strategies() -> Vec<Box<dyn Strategy>> {
+fn all_strategies() -> Vec<Box<dyn fanzha::Strategy>> {
     fanzha::optimize::STRATEGY_NAMES
         .iter()
         .map(|n| fanzha::strategy(n).expect("built-in name"))
