@@ -291,3 +291,53 @@ impl Strategy for Greedy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn best_ratio_finds_the_peak_of_a_quasi_concave_ratio() {
+        // gain(t) = 1 - exp(-t / 50), cost(t) = 10 + t: brute force agrees.
+        let gain = |t: u64| 1.0 - (-(t as f64) / 50.0).exp();
+        let cost = |t: u64| 10.0 + t as f64;
+        let (t, r) = best_ratio(gain, cost, 10_000);
+        let (bt, br) = (1..=10_000u64)
+            .map(|t| (t, gain(t) / cost(t)))
+            .fold((0, f64::MIN), |b, c| if c.1 > b.1 { c } else { b });
+        assert_eq!(t, bt);
+        assert!((r - br).abs() < 1e-15);
+    }
+
+    #[test]
+    fn best_ratio_with_tiny_ranges() {
+        let (t, _) = best_ratio(|t| t as f64, |t| 1.0 + t as f64, 1);
+        assert_eq!(t, 1);
+        let (t, _) = best_ratio(|t| t as f64, |t| 1.0 + t as f64, 3);
+        assert_eq!(t, 3);
+    }
+
+    #[test]
+    fn free_steps_rank_above_any_ratio() {
+        let free = Key {
+            free: true,
+            value: 1e-9,
+        };
+        let paid = Key {
+            free: false,
+            value: 1e300,
+        };
+        assert_eq!(free.cmp(&paid), Ordering::Greater);
+        let a = Entry {
+            key: paid,
+            arm: 1,
+            version: 0,
+        };
+        let b = Entry {
+            key: paid,
+            arm: 2,
+            version: 0,
+        };
+        assert!(a > b, "ties go to the lower arm index");
+    }
+}
