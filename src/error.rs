@@ -43,7 +43,8 @@ pub enum Error {
         message: String,
         /// 1-based line.
         line: usize,
-        /// 1-based column.
+        /// 1-based column, as serde_json counts it (0 when the input ends at the start of a
+        /// line).
         column: usize,
     },
 

@@ -644,8 +644,6 @@ fn bad_file_unknown_field() {
 }
 
 #[test]
-#[ignore = "bug: a loss so large that population x rate x loss is infinite passes compile; \
-            `plan --json` then writes null for prevented_loss and --evaluate cannot read it"]
 fn bad_file_value_at_risk_overflows() {
     bad_scenario(
         "bad_file_value_at_risk_overflows",
@@ -705,7 +703,6 @@ fn unknown_strategy_name() {
 }
 
 #[test]
-#[ignore = "bug: a bad --baseline is only checked after the plan is printed, and never with --json"]
 fn unknown_baseline_name() {
     let out = run(&["--baseline", "genetic"]);
     assert_clean_error(&out, &["--baseline", "\"genetic\""]);
@@ -720,16 +717,12 @@ fn bad_budget_negative_with_equals() {
 }
 
 #[test]
-#[ignore = "bug: `--budget -5` is parsed by clap as an unknown flag `-5`: a multi-line usage \
-            error that does not name --budget"]
 fn bad_budget_negative() {
     let out = run(&["--budget", "-5"]);
     assert_clean_error(&out, &["--budget", "-5"]);
 }
 
 #[test]
-#[ignore = "bug: clap's errors for a malformed flag value are three lines (error, blank, help \
-            hint), not the one line the example promises"]
 fn bad_budget_not_a_number() {
     let out = run(&["--budget", "lots"]);
     assert_clean_error(&out, &["--budget", "lots"]);
@@ -825,8 +818,6 @@ fn plan_file_truncated() {
 }
 
 #[test]
-#[ignore = "bug: response::effective_reach returns 0 instead of 1 once lambda^2 overflows \
-            (exp(-lambda) * inf is NaN, and NaN.max(0.0) is 0), so effective reach > reach fails"]
 fn huge_audience_keeps_effective_reach_within_reach() {
     let mut v = base_value();
     v["channels"][0]["placements"][0]["audience"][0]["per_unit"] = json!(1e200);

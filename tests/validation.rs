@@ -1086,7 +1086,6 @@ fn trailing_characters_after_the_document() {
 }
 
 #[test]
-#[ignore = "bug: a top-level JSON array is read as a Scenario (serde's positional struct form)"]
 fn top_level_array_is_not_a_scenario() {
     // Serde derives accept a struct as a sequence of its fields in order, so a JSON array with
     // the fields of a Scenario in declaration order is accepted: the file format is objects.
@@ -1164,8 +1163,6 @@ fn empty_threats_in_json_too() {
 // --- numbers that are finite alone but overflow together ---
 
 #[test]
-#[ignore = "bug: compile accepts a risk whose value at risk (population x rate x loss) is \
-            infinite; outcomes then hold inf/NaN, which plan JSON writes as null"]
 fn value_at_risk_overflow_is_rejected() {
     let mut s = base();
     // 1000 people x 0.002 x 1e308 yuan = 2e308: infinite in f64.
