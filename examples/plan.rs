@@ -24,10 +24,10 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
     /// Money available, overriding the scenario's (yuan).
-    #[arg(long, value_name = "YUAN")]
+    #[arg(long, value_name = "YUAN", allow_negative_numbers = true)]
     budget: Option<f64>,
     /// Staff hours available, overriding the scenario's.
-    #[arg(long, value_name = "H")]
+    #[arg(long, value_name = "H", allow_negative_numbers = true)]
     staff_hours: Option<f64>,
     /// Strategy: greedy, blanket or population.
     #[arg(long, value_name = "NAME", default_value = "greedy")]
@@ -47,7 +47,20 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) if !e.use_stderr() => {
+            // --help, --version
+            print!("{e}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            // One line: clap's first line already starts with "error:".
+            let text = e.to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            return ExitCode::from(2);
+        }
+    };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -104,6 +117,7 @@ fn run(args: &Args) -> Result<(), String> {
     }
 
     let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
+    let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
     let plan = strategy
         .plan(&problem)
         .map_err(|e| format!("{source}: {e}"))?;
@@ -115,8 +129,7 @@ fn run(args: &Args) -> Result<(), String> {
     print_report(&problem, &report);
     print_violations(&plan.violations(&problem).map_err(|e| e.to_string())?);
 
-    if args.baseline != args.strategy {
-        let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
+    if baseline.name() != strategy.name() {
         let base_plan = baseline
             .plan(&problem)
             .map_err(|e| format!("{source}: baseline {}: {e}", baseline.name()))?;
@@ -270,12 +283,18 @@ fn print_report(problem: &Problem, report: &PlanReport) {
     margins.sort_by(|a, b| b.0.total_cmp(&a.0));
     println!();
     println!("Best next yuan (loss prevented per yuan of one more unit)");
-    for (r, p) in margins.iter().take(5) {
+    for (r, p) in margins.iter().take(6) {
         println!(
-            "  {:<26} {:>8.2}  ({} units now, next: {})",
+            "  {:<26} {:>8.2}  ({} of {} units{}, next: {})",
             p.placement,
             r,
             p.units,
+            p.capacity,
+            if p.units >= p.capacity {
+                " - at capacity"
+            } else {
+                ""
+            },
             p.marginal_message.as_deref().unwrap_or("-")
         );
     }

@@ -43,7 +43,8 @@ pub enum Error {
         message: String,
         /// 1-based line.
         line: usize,
-        /// 1-based column.
+        /// 1-based column, as serde_json counts it (0 when the input ends at the start of a
+        /// line).
         column: usize,
     },
 
@@ -150,6 +151,15 @@ pub enum Error {
     /// A plan or argument does not fit the problem it is used with.
     #[error("{0}")]
     Mismatch(String),
+
+    /// A parameter of a strategy or function is outside its range.
+    #[error("parameter `{parameter}` {problem}")]
+    InvalidParameter {
+        /// The parameter.
+        parameter: &'static str,
+        /// What is wrong, e.g. "must be in [0, 1), got 1.5".
+        problem: String,
+    },
 
     /// A strategy name that is not known.
     #[error("unknown strategy {name:?}; known: {known}")]

@@ -112,6 +112,9 @@ pub struct PlacementOutcome {
     pub placement: String,
     /// Units bought (all messages).
     pub units: u64,
+    /// Its capacity: when `units == capacity` the marginal figures say what more capacity
+    /// would be worth, not what more money buys.
+    pub capacity: u64,
     /// Money spent on it (setup and units; production is not attributed to placements).
     pub spend: f64,
     /// Staff hours used on it.
@@ -305,6 +308,7 @@ pub fn evaluate(problem: &Problem, plan: &Plan) -> Result<Outcome, Error> {
             PlacementOutcome {
                 placement: p.id.clone(),
                 units,
+                capacity: p.capacity,
                 spend: if units > 0 {
                     p.setup_cost + p.unit_cost * units as f64
                 } else {

@@ -73,3 +73,8 @@ pub mod prelude {
     pub use crate::report::PlanReport;
     pub use crate::scenarios;
 }
+
+/// The README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -60,6 +60,10 @@ pub fn effective_reach(lambda: f64) -> f64 {
         // Leading term of the tail, avoids cancellation: lambda^3 / 6 e^-lambda.
         return lambda.powi(3) / 6.0 * (-lambda).exp();
     }
+    if lambda > 1e3 {
+        // exp(-lambda) underflows long before lambda^2 overflows: the tail is 1.
+        return 1.0;
+    }
     (1.0 - (-lambda).exp() * (1.0 + lambda + 0.5 * lambda * lambda)).max(0.0)
 }
 
@@ -112,5 +116,7 @@ mod tests {
             );
         }
         assert!(effective_reach(2.0) < reach(2.0));
+        assert_eq!(effective_reach(1e200), 1.0);
+        assert_eq!(effective_reach(f64::INFINITY), 1.0);
     }
 }

@@ -125,7 +125,11 @@ impl Names<'_> {
     ) -> Result<(), Error> {
         let unknown = |kind: &'static str, sub: &str, id: &str| Error::UnknownId {
             item: item.clone(),
-            field: format!("{field}.{sub}"),
+            field: if field.is_empty() {
+                sub.to_string()
+            } else {
+                format!("{field}.{sub}")
+            },
             kind,
             id: id.to_string(),
         };
@@ -285,7 +289,7 @@ impl Scenario {
         check(sc.response.scale, &resp_item, "scale", Range::Positive)?;
         for (i, o) in sc.response.overrides.iter().enumerate() {
             let item = Item::at("response override", i);
-            names.check_selector(&o.segment, &o.region, &o.group, &item, "selector")?;
+            names.check_selector(&o.segment, &o.region, &o.group, &item, "")?;
             check_opt(o.ceiling, &item, "ceiling", Range::Ceiling)?;
             check_opt(o.scale, &item, "scale", Range::Positive)?;
             let threat = match &o.threat {
@@ -310,11 +314,28 @@ impl Scenario {
                 }
             }
         }
+        let mut total_loss = 0.0;
         for (s, seg) in segments.iter().enumerate() {
             for f in 0..n_f {
                 let cell = &mut cells[s * n_f + f];
                 cell.cases_at_risk = seg.population * cell.rate;
                 cell.value_at_risk = cell.cases_at_risk * cell.loss;
+                total_loss += cell.value_at_risk;
+                if !total_loss.is_finite() {
+                    // Each number is finite but population x rate x loss (or their sum) is not.
+                    let i = sc.segments[s]
+                        .risk
+                        .iter()
+                        .position(|r| r.threat == sc.threats[f].id)
+                        .unwrap_or(0);
+                    return Err(Error::InvalidValue {
+                        item: Item::new("segment", &seg.id),
+                        field: format!("risk[{i}].loss"),
+                        value: cell.loss,
+                        expected: "a loss whose value at risk (population x rate x loss, summed \
+                                   over the scenario) is finite",
+                    });
+                }
             }
         }
 
@@ -339,6 +360,15 @@ impl Scenario {
                 check(p.unit_cost, &item, "unit_cost", Range::NonNegative)?;
                 check(p.setup_cost, &item, "setup_cost", Range::NonNegative)?;
                 check(p.staff_hours, &item, "staff_hours", Range::NonNegative)?;
+                let full = p.setup_cost + p.unit_cost * p.capacity as f64;
+                if !full.is_finite() {
+                    return Err(Error::InvalidValue {
+                        item,
+                        field: "unit_cost".into(),
+                        value: p.unit_cost,
+                        expected: "a unit cost whose cost at full capacity is finite",
+                    });
+                }
                 let mut per_segment = vec![0.0; sc.segments.len()];
                 for (i, a) in p.audience.iter().enumerate() {
                     let field = format!("audience[{i}]");
@@ -478,7 +508,7 @@ impl Scenario {
         let mut wanted: BTreeMap<(usize, usize), (usize, f64)> = BTreeMap::new();
         for (i, fl) in sc.floors.iter().enumerate() {
             let item = Item::at("floor", i);
-            names.check_selector(&fl.segment, &fl.region, &fl.group, &item, "selector")?;
+            names.check_selector(&fl.segment, &fl.region, &fl.group, &item, "")?;
             check(fl.min_reduction, &item, "min_reduction", Range::OpenShare)?;
             let threat = match &fl.threat {
                 Some(t) => Some(lookup(&threat_ix, t, &item, "threat", "threat")?),

@@ -6,7 +6,32 @@ use serde_json::Value;
 use crate::Error;
 
 /// Deserializes `text`, turning any failure into [`Error::Json`] with an annotated path.
+///
+/// The document must be a JSON object: serde's derives would also take a struct written as an
+/// array of its fields in order, which no person writes on purpose.
 pub(crate) fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .filter(|(_, c)| *c != '{')
+    {
+        let line = text[..i].matches('\n').count() + 1;
+        let column = i - text[..i].rfind('\n').map_or(0, |n| n + 1) + 1;
+        return Err(Error::Json {
+            path: String::new(),
+            message: format!(
+                "invalid type: {}, expected struct {} (a JSON object `{{...}}`)",
+                match c {
+                    '[' => "an array".to_string(),
+                    '"' => "a string".to_string(),
+                    c => format!("{c:?}"),
+                },
+                std::any::type_name::<T>().rsplit("::").next().unwrap_or("object")
+            ),
+            line,
+            column,
+        });
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = match serde_path_to_error::deserialize(&mut de) {
         Ok(v) => v,
@@ -98,7 +123,7 @@ mod tests {
         let Error::Json { line, column, .. } = err else {
             panic!("expected a JSON error")
         };
-        assert_eq!((line, column), (2, 14));
+        assert_eq!((line, column), (2, 13));
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! Baselines: today's untargeted practice, to measure what targeting adds.
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
 use super::Strategy;
 use super::floors::meet_floors;
 use super::state::State;
 use crate::error::Error;
-use crate::plan::{Plan, exceeds};
+use crate::plan::Plan;
 use crate::problem::Problem;
 
 /// Today's practice ("刷屏"): equal money for every channel, and within a channel every
@@ -89,18 +92,25 @@ impl Strategy for PopulationProportional {
 }
 
 /// Meets the floors, then spreads the remaining resources over arms in proportion to
-/// `weights` (money shares).
+/// `weights` (money shares), by water-filling.
 ///
-/// Arm `a` gets `floor(lambda * w_a / unit_cost)` units (a free unit counts as costing 1),
-/// scaled down proportionally where a placement's arms exceed its capacity; `lambda` is the
-/// largest scale at which the whole plan, fixed costs included, respects every limit (found by
-/// bisection: units only grow with `lambda`, so feasibility is monotone). With no limit at all,
-/// every placement is filled.
+/// Each arm's *level* is the money put on it beyond the floors divided by its weight (a free
+/// unit counts as costing 1). The arm with the lowest level gets units until it passes the
+/// next-lowest level (at least one unit, and at least 1% of what it has, so capacities of
+/// millions of units take few steps); an arm that cannot afford its next unit (money, staff
+/// hours, its department's limits or its capacity) is frozen, and the others go on. So the
+/// whole budget is spent, in the given proportions as long as no limit binds, and arms of a
+/// department that runs out stop while the rest continue. Arms with weight 0 get nothing.
 ///
 /// # Errors
 ///
 /// [`Error::FloorShortfall`] if the floors cannot be met; [`Error::Mismatch`] if `weights` does
 /// not have one entry per arm or has a negative or non-finite entry.
+///
+/// # Complexity
+///
+/// `O(steps * (log arms + nnz_arm))`; each arm takes `O(log(capacity) / 0.01)` steps at most
+/// beyond the interleaving with other arms.
 pub fn spread(problem: &Problem, weights: &[f64]) -> Result<Plan, Error> {
     if weights.len() != problem.arms.len() || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
     {
@@ -112,72 +122,52 @@ pub fn spread(problem: &Problem, weights: &[f64]) -> Result<Plan, Error> {
     }
     let mut state = State::new(problem);
     meet_floors(&mut state)?;
-    let base_units = state.units.clone();
-    let base_placement = state.placement_units.clone();
-
-    let units_at = |lambda: f64| -> Vec<u64> {
-        let mut extra: Vec<f64> = problem
-            .arms
-            .iter()
-            .zip(weights)
-            .map(|(arm, w)| {
-                let u = problem.placements[arm.placement].unit_cost;
-                let per = if u > 0.0 { u } else { 1.0 };
-                (lambda * w / per).floor().min(1e18)
-            })
-            .collect();
-        for (k, p) in problem.placements.iter().enumerate() {
-            let room = p.capacity.saturating_sub(base_placement[k]) as f64;
-            let want: f64 = problem.arms_of_placement(k).iter().map(|&a| extra[a]).sum();
-            if want > room {
-                for &a in problem.arms_of_placement(k) {
-                    extra[a] = (extra[a] * room / want).floor();
-                }
-            }
-        }
-        base_units
-            .iter()
-            .zip(extra)
-            .map(|(&b, e)| b.saturating_add(e.min(u64::MAX as f64) as u64))
-            .collect()
+    let unit_money = |a: usize| {
+        let u = problem.placements[problem.arms[a].placement].unit_cost;
+        if u > 0.0 { u } else { 1.0 }
     };
-    let feasible = |units: &[u64]| -> bool {
-        let plan = Plan::from_units(problem, units.to_vec()).expect("one entry per arm");
-        let usage = plan.usage(problem).expect("plan made for this problem");
-        let over = |used: f64, limit: Option<f64>| limit.is_some_and(|l| exceeds(used, l));
-        !over(usage.money, problem.money)
-            && !over(usage.staff_hours, problem.staff_hours)
-            && problem.departments.iter().enumerate().all(|(d, dept)| {
-                !over(usage.department_money[d], dept.money)
-                    && !over(usage.department_hours[d], dept.staff_hours)
-            })
-    };
-
-    // Grow the upper end until infeasible or everything is at capacity.
-    let mut lo = 0.0f64;
-    let mut hi = 1.0f64;
-    let full = |units: &[u64]| units == units_at(f64::MAX / 4.0).as_slice();
-    loop {
-        let u = units_at(hi);
-        if !feasible(&u) {
-            break;
+    // Min-heap on (level, arm); levels only grow, so no entry goes stale.
+    let mut heap: BinaryHeap<Reverse<(Level, usize)>> = weights
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| **w > 0.0)
+        .map(|(a, _)| Reverse((Level(0.0), a)))
+        .collect();
+    let mut extra = vec![0u64; problem.arms.len()];
+    while let Some(Reverse((Level(level), a))) = heap.pop() {
+        let tmax = state.max_units(a);
+        if tmax == 0 {
+            continue; // frozen: limits only tighten
         }
-        lo = hi;
-        if full(&u) || hi > 1e300 {
-            return Plan::from_units(problem, u);
-        }
-        hi *= 2.0;
-    }
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if feasible(&units_at(mid)) {
-            lo = mid;
+        let next = heap
+            .peek()
+            .map_or(f64::INFINITY, |Reverse((Level(l), _))| *l);
+        let per = unit_money(a) / weights[a];
+        let to_next = ((next - level) / per).ceil();
+        let t = if to_next.is_finite() {
+            (to_next.max(1.0) as u64).max(extra[a] / 100)
         } else {
-            hi = mid;
+            tmax
         }
-        if hi - lo <= 1e-12 * hi {
-            break;
-        }
+        .min(tmax);
+        state.add(a, t);
+        extra[a] += t;
+        heap.push(Reverse((Level(extra[a] as f64 * per), a)));
     }
-    Plan::from_units(problem, units_at(lo))
+    Ok(state.to_plan())
+}
+
+/// A totally ordered level (never NaN: a finite sum over finite, positive-weight terms).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Level(f64);
+impl Eq for Level {}
+impl PartialOrd for Level {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Level {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }

@@ -79,10 +79,25 @@ impl Default for Greedy {
     }
 }
 
-/// Queue entry: ratio, arm and the arm's version when priced (newer prices supersede).
+/// Priority of a step: free steps (no normalised cost) first, by gain; then by ratio.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Key {
+    free: bool,
+    value: f64,
+}
+
+impl Key {
+    fn cmp(&self, other: &Key) -> Ordering {
+        self.free
+            .cmp(&other.free)
+            .then_with(|| self.value.total_cmp(&other.value))
+    }
+}
+
+/// Queue entry: priority, arm and the arm's version when priced (newer prices supersede).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    key: f64,
+    key: Key,
     arm: usize,
     version: u32,
 }
@@ -102,13 +117,13 @@ impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
         // Higher ratio first; on ties the lower arm index, for determinism.
         self.key
-            .total_cmp(&other.key)
+            .cmp(&other.key)
             .then_with(|| other.arm.cmp(&self.arm))
     }
 }
 
 /// The best step of an arm now: its ratio and its size.
-fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(f64, u64)> {
+fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
     let tmax = state.max_units(arm);
     if tmax == 0 {
         return None;
@@ -116,17 +131,27 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(f64, u64)> {
     let cost = state.step_cost(arm);
     if cost.fixed > 0.0 {
         let (t, ratio) = best_ratio(|t| state.gain(arm, t), |t| cost.at(t), tmax);
-        return (ratio > 0.0).then_some((ratio, t));
+        let key = Key {
+            free: false,
+            value: ratio,
+        };
+        return (ratio > 0.0).then_some((key, t));
     }
     let g1 = state.unit_gain(arm, 1);
     if g1 <= 0.0 {
         return None;
     }
-    let ratio = if cost.per_unit > 0.0 {
-        g1 / cost.per_unit
+    let key = if cost.per_unit > 0.0 {
+        Key {
+            free: false,
+            value: g1 / cost.per_unit,
+        }
     } else {
         // Free units: take them first, best gain first.
-        f64::MAX / 2.0 + g1.min(f64::MAX / 4.0)
+        Key {
+            free: true,
+            value: g1,
+        }
     };
     // Longest run of units whose gain stays within the tolerance of the first.
     let threshold = (1.0 - tolerance) * g1;
@@ -141,7 +166,7 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(f64, u64)> {
             }
         }
     }
-    Some((ratio, lo))
+    Some((key, lo))
 }
 
 /// Maximises `gain(t) / cost(t)` over integers `1..=tmax` for concave increasing `gain` and
@@ -190,7 +215,9 @@ impl Greedy {
                 // No affordable unit or no gain: both only get worse, so the arm is done.
                 continue;
             };
-            let still_best = heap.peek().is_none_or(|next| key >= next.key);
+            let still_best = heap
+                .peek()
+                .is_none_or(|next| key.cmp(&next.key) != Ordering::Less);
             if !still_best {
                 heap.push(Entry { key, ..top });
                 continue;
@@ -248,10 +275,10 @@ impl Strategy for Greedy {
 
     fn plan(&self, problem: &Problem) -> Result<Plan, Error> {
         if !(0.0..1.0).contains(&self.batch_tolerance) {
-            return Err(Error::Mismatch(format!(
-                "greedy batch_tolerance must be in [0, 1), got {}",
-                self.batch_tolerance
-            )));
+            return Err(Error::InvalidParameter {
+                parameter: "batch_tolerance",
+                problem: format!("must be in [0, 1), got {}", self.batch_tolerance),
+            });
         }
         let mut state = State::new(problem);
         meet_floors(&mut state)?;
@@ -262,5 +289,55 @@ impl Strategy for Greedy {
             Some((gain, single)) if base.value() + gain > greedy_value => Ok(single.to_plan()),
             _ => Ok(state.to_plan()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn best_ratio_finds_the_peak_of_a_quasi_concave_ratio() {
+        // gain(t) = 1 - exp(-t / 50), cost(t) = 10 + t: brute force agrees.
+        let gain = |t: u64| 1.0 - (-(t as f64) / 50.0).exp();
+        let cost = |t: u64| 10.0 + t as f64;
+        let (t, r) = best_ratio(gain, cost, 10_000);
+        let (bt, br) = (1..=10_000u64)
+            .map(|t| (t, gain(t) / cost(t)))
+            .fold((0, f64::MIN), |b, c| if c.1 > b.1 { c } else { b });
+        assert_eq!(t, bt);
+        assert!((r - br).abs() < 1e-15);
+    }
+
+    #[test]
+    fn best_ratio_with_tiny_ranges() {
+        let (t, _) = best_ratio(|t| t as f64, |t| 1.0 + t as f64, 1);
+        assert_eq!(t, 1);
+        let (t, _) = best_ratio(|t| t as f64, |t| 1.0 + t as f64, 3);
+        assert_eq!(t, 3);
+    }
+
+    #[test]
+    fn free_steps_rank_above_any_ratio() {
+        let free = Key {
+            free: true,
+            value: 1e-9,
+        };
+        let paid = Key {
+            free: false,
+            value: 1e300,
+        };
+        assert_eq!(free.cmp(&paid), Ordering::Greater);
+        let a = Entry {
+            key: paid,
+            arm: 1,
+            version: 0,
+        };
+        let b = Entry {
+            key: paid,
+            arm: 2,
+            version: 0,
+        };
+        assert!(a > b, "ties go to the lower arm index");
     }
 }

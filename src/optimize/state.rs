@@ -265,3 +265,75 @@ impl<'p> State<'p> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scenario;
+
+    fn problem() -> Problem {
+        Scenario::from_json(
+            r#"{"name": "s", "threats": [{"id": "t", "name": "T"}],
+            "segments": [{"id": "r.g", "region": "r", "group": "g", "population": 1000,
+                          "risk": [{"threat": "t", "rate": 0.01, "loss": 1000}]}],
+            "channels": [{"id": "c", "name": "C", "depth": 1.0, "owner": "d", "placements": [
+                {"id": "p", "unit": "u", "unit_cost": 10, "setup_cost": 100, "capacity": 50,
+                 "staff_hours": 2, "formats": ["f"], "audience": [{"per_unit": 0.1}]}]}],
+            "messages": [{"id": "m", "format": "f", "production_cost": 40, "owner": "e",
+                          "threats": [{"threat": "t", "relevance": 1.0}],
+                          "appeal": [{"value": 1.0}]}],
+            "response": {"ceiling": 0.5, "scale": 1.0},
+            "resources": {"money": 1000, "staff_hours": 60},
+            "departments": [{"id": "d", "money": 300}, {"id": "e", "money": 30}]}"#,
+        )
+        .unwrap()
+        .compile()
+        .unwrap()
+    }
+
+    #[test]
+    fn max_units_respects_every_limit_and_fixed_costs() {
+        let mut p = problem();
+        // Department e cannot pay the 40-yuan production: nothing fits.
+        assert_eq!(State::new(&p).max_units(0), 0);
+        p.departments[1].money = Some(40.0);
+        // Department d: 300 - 100 setup = 200 -> 20 units; hours 60 / 2 = 30; capacity 50.
+        assert_eq!(State::new(&p).max_units(0), 20);
+        p.departments[0].money = None;
+        // Money: 1000 - 140 fixed = 860 -> 86; hours bind at 30.
+        assert_eq!(State::new(&p).max_units(0), 30);
+        p.staff_hours = None;
+        assert_eq!(State::new(&p).max_units(0), 50);
+    }
+
+    #[test]
+    fn add_pays_fixed_costs_once_and_tracks_usage() {
+        let mut p = problem();
+        p.departments[1].money = Some(40.0);
+        let mut s = State::new(&p);
+        assert!(s.opens(0));
+        s.add(0, 5);
+        assert!(!s.opens(0));
+        s.add(0, 5);
+        assert_eq!(s.money, 100.0 + 40.0 + 100.0);
+        assert_eq!(s.hours, 20.0);
+        assert_eq!(s.dept_money, vec![200.0, 40.0]);
+        let usage = s.to_plan().usage(&p).unwrap();
+        assert_eq!(usage.money, s.money);
+        assert_eq!(usage.department_money, s.dept_money);
+        // gain agrees with the value difference.
+        let before = s.value();
+        let g = s.gain(0, 3);
+        s.add(0, 3);
+        assert!((s.value() - before - g).abs() < 1e-9);
+    }
+
+    #[test]
+    fn unit_gains_sum_to_the_batch_gain() {
+        let p = problem();
+        let s = State::new(&p);
+        let sum: f64 = (1..=7).map(|j| s.unit_gain(0, j)).sum();
+        assert!((sum - s.gain(0, 7)).abs() < 1e-9);
+        assert!(s.unit_gain(0, 2) < s.unit_gain(0, 1));
+    }
+}

@@ -8,7 +8,7 @@ use crate::model::Scenario;
 const JURONG_2023: &str = include_str!("jurong_2023.json");
 
 /// Jurong (句容), Jiangsu, 2023: four regions (Huayang, Huangmei, Baohua and the rest of the
-/// city) by seven groups, six fraud types, the channels the city's 2023 social-conditions
+/// city) by eight groups, six fraud types, the channels the city's 2023 social-conditions
 /// report names, calibrated to the report's annualised cases (about 1,710 a year) and losses
 /// (about 138 million yuan a year) and its victim shares.
 ///

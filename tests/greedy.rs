@@ -1,0 +1,266 @@
+//! The greedy strategy: constraints, fixed costs, floors, batching, large capacities.
+
+use fanzha::generate::{self, Config};
+use fanzha::prelude::*;
+use serde_json::json;
+
+fn problem(v: serde_json::Value) -> Problem {
+    Scenario::from_json(&v.to_string())
+        .expect("test scenario parses")
+        .compile()
+        .expect("test scenario compiles")
+}
+
+fn value(problem: &Problem, plan: &Plan) -> f64 {
+    evaluate(problem, plan).unwrap().prevented_loss
+}
+
+/// One segment, one threat, two arms: a cheap weak one and one whose message costs most of
+/// the budget but is far stronger.
+fn fixed_cost_instance(budget: f64) -> Problem {
+    problem(json!({
+        "name": "fixed",
+        "threats": [{"id": "t", "name": "T"}],
+        "segments": [{"id": "r.g", "region": "r", "group": "g", "population": 100000,
+                      "risk": [{"threat": "t", "rate": 0.002, "loss": 50000}]}],
+        "channels": [{"id": "c", "name": "C", "depth": 0.5, "placements": [
+            {"id": "cheap", "unit": "u", "unit_cost": 100, "capacity": 1000, "formats": ["a"],
+             "audience": [{"per_unit": 0.001}]},
+            {"id": "strong", "unit": "u", "unit_cost": 100, "capacity": 1000, "formats": ["b"],
+             "audience": [{"per_unit": 0.05}]}]}],
+        "messages": [
+            {"id": "weak", "format": "a", "threats": [{"threat": "t", "relevance": 1.0}],
+             "appeal": [{"value": 1.0}]},
+            {"id": "film", "format": "b", "production_cost": budget * 0.6,
+             "threats": [{"threat": "t", "relevance": 1.0}], "appeal": [{"value": 1.0}]}],
+        "response": {"ceiling": 0.4, "scale": 3.0},
+        "resources": {"money": budget}
+    }))
+}
+
+#[test]
+fn pays_a_large_production_cost_when_it_is_worth_it() {
+    let p = fixed_cost_instance(100_000.0);
+    let plan = Greedy::default().plan(&p).unwrap();
+    plan.check(&p).unwrap();
+    let allocations = plan.allocations(&p).unwrap();
+    assert!(
+        allocations.iter().any(|a| a.message == "film"),
+        "greedy should produce the film: {allocations:?}"
+    );
+    // Spending everything on the weak arm alone is worse.
+    let mut weak_only = Plan::empty(&p);
+    weak_only.set(0, 1000);
+    assert!(value(&p, &plan) > value(&p, &weak_only));
+}
+
+#[test]
+fn respects_money_staff_hours_capacity_and_departments() {
+    for seed in 0..30 {
+        let p = generate::scenario(&Config::city_county(), seed)
+            .compile()
+            .unwrap();
+        let plan = Greedy::default().plan(&p).unwrap();
+        let v = plan.violations(&p).unwrap();
+        assert!(v.is_empty(), "seed {seed}: {v:?}");
+        let usage = plan.usage(&p).unwrap();
+        assert!(usage.money <= p.money().unwrap() * (1.0 + 1e-9));
+    }
+}
+
+#[test]
+fn spends_most_of_a_binding_budget() {
+    // A budget small against capacities binds: greedy should leave little unspent.
+    let p = generate::scenario(&Config::city_county(), 3)
+        .compile()
+        .unwrap();
+    let plan = Greedy::default().plan(&p).unwrap();
+    let out = evaluate(&p, &plan).unwrap();
+    assert!(
+        out.spend > 0.9 * p.money().unwrap() || out.staff_hours > 0.9 * p.staff_hours().unwrap(),
+        "spend {} of {}, hours {} of {}",
+        out.spend,
+        p.money().unwrap(),
+        out.staff_hours,
+        p.staff_hours().unwrap()
+    );
+}
+
+#[test]
+fn beats_the_baselines_on_generated_instances() {
+    let mut wins = 0;
+    for seed in 0..20 {
+        let p = generate::scenario(&Config::city_county(), seed)
+            .compile()
+            .unwrap();
+        let g = value(&p, &Greedy::default().plan(&p).unwrap());
+        let b = value(&p, &Blanket.plan(&p).unwrap());
+        let pp = value(&p, &PopulationProportional.plan(&p).unwrap());
+        if g >= b && g >= pp {
+            wins += 1;
+        }
+    }
+    assert!(
+        wins >= 19,
+        "greedy beat both baselines on only {wins} of 20"
+    );
+}
+
+#[test]
+fn batching_stays_close_to_unit_stepping() {
+    for seed in 0..15 {
+        let p = generate::scenario(&Config::small(), seed)
+            .compile()
+            .unwrap();
+        let batched = value(&p, &Greedy::default().plan(&p).unwrap());
+        let unit = value(
+            &p,
+            &Greedy {
+                batch_tolerance: 0.0,
+            }
+            .plan(&p)
+            .unwrap(),
+        );
+        assert!(
+            batched >= unit * (1.0 - 0.01),
+            "seed {seed}: batched {batched} vs unit-step {unit}"
+        );
+    }
+}
+
+#[test]
+fn handles_capacities_of_a_million_units() {
+    let p = problem(json!({
+        "name": "big",
+        "threats": [{"id": "t", "name": "T"}, {"id": "u", "name": "U"}],
+        "segments": [
+            {"id": "r.a", "region": "r", "group": "a", "population": 1000000,
+             "risk": [{"threat": "t", "rate": 0.001, "loss": 50000}]},
+            {"id": "r.b", "region": "r", "group": "b", "population": 500000,
+             "risk": [{"threat": "u", "rate": 0.002, "loss": 30000}]}],
+        "channels": [{"id": "c", "name": "C", "depth": 0.3, "placements": [
+            {"id": "p1", "unit": "impression", "unit_cost": 0.05, "capacity": 1000000,
+             "formats": ["v"], "audience": [{"group": "a", "per_unit": 0.000004}]},
+            {"id": "p2", "unit": "impression", "unit_cost": 0.08, "setup_cost": 500,
+             "capacity": 2000000, "formats": ["v"],
+             "audience": [{"group": "b", "per_unit": 0.000006}]}]}],
+        "messages": [
+            {"id": "m", "format": "v", "production_cost": 1000,
+             "threats": [{"threat": "t", "relevance": 1.0}, {"threat": "u", "relevance": 0.8}],
+             "appeal": [{"value": 1.0}]}],
+        "response": {"ceiling": 0.3, "scale": 2.0},
+        "resources": {"money": 100000}
+    }));
+    let plan = Greedy::default().plan(&p).unwrap();
+    plan.check(&p).unwrap();
+    let out = evaluate(&p, &plan).unwrap();
+    // Capacities are worth 50k + 160k yuan; the 100k budget binds and is nearly all spent.
+    assert!(out.spend > 99_000.0, "spent {}", out.spend);
+    assert!(plan.total_units() > 1_000_000);
+}
+
+#[test]
+fn meets_floors_first() {
+    // A floor on a small, low-value segment that greedy alone would never serve.
+    let p = problem(json!({
+        "name": "floors",
+        "threats": [{"id": "t", "name": "T"}],
+        "segments": [
+            {"id": "r.rich", "region": "r", "group": "rich", "population": 100000,
+             "risk": [{"threat": "t", "rate": 0.002, "loss": 100000}]},
+            {"id": "r.poor", "region": "r", "group": "poor", "population": 1000,
+             "risk": [{"threat": "t", "rate": 0.001, "loss": 1000}]}],
+        "channels": [{"id": "c", "name": "C", "depth": 0.5, "placements": [
+            {"id": "to_rich", "unit": "u", "unit_cost": 100, "capacity": 10000, "formats": ["a"],
+             "audience": [{"group": "rich", "per_unit": 0.01}]},
+            {"id": "to_poor", "unit": "u", "unit_cost": 100, "capacity": 10000, "formats": ["a"],
+             "audience": [{"group": "poor", "per_unit": 0.01}]}]}],
+        "messages": [{"id": "m", "format": "a", "threats": [{"threat": "t", "relevance": 1.0}],
+                      "appeal": [{"value": 1.0}]}],
+        "response": {"ceiling": 0.4, "scale": 3.0},
+        "resources": {"money": 50000},
+        "floors": [{"group": "poor", "threat": "t", "min_reduction": 0.1}]
+    }));
+    let plan = Greedy::default().plan(&p).unwrap();
+    plan.check(&p).unwrap();
+    let out = evaluate(&p, &plan).unwrap();
+    assert!(out.segments[1].reduction[0].value >= 0.1 - 1e-9);
+    // The floor is met at least cost: the rest of the money goes to the rich segment.
+    let poor_units: u64 = plan
+        .allocations(&p)
+        .unwrap()
+        .iter()
+        .filter(|a| a.placement == "to_poor")
+        .map(|a| a.units)
+        .sum();
+    let needed = (-3.0f64 * (1.0f64 - 0.1 / 0.4).ln() / (0.01 * 0.5)).ceil() as u64;
+    assert_eq!(poor_units, needed);
+
+    // Too little money for the floor: a clear error naming segment and threat.
+    let mut poor = p.clone();
+    poor.set_money(Some(500.0)).unwrap();
+    let err = Greedy::default().plan(&poor).unwrap_err();
+    match &err {
+        Error::FloorShortfall {
+            segment,
+            threat,
+            required,
+            achieved,
+        } => {
+            assert_eq!(segment, "r.poor");
+            assert_eq!(threat, "t");
+            assert_eq!(*required, 0.1);
+            assert!(*achieved < 0.1);
+        }
+        other => panic!("expected FloorShortfall, got {other:?}"),
+    }
+    assert!(err.to_string().contains("shortfall"), "{err}");
+}
+
+#[test]
+fn is_deterministic() {
+    let p = generate::scenario(&Config::city_county(), 11)
+        .compile()
+        .unwrap();
+    let a = Greedy::default().plan(&p).unwrap();
+    let b = Greedy::default().plan(&p).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn zero_budget_buys_only_free_units() {
+    let mut p = generate::scenario(
+        &Config {
+            floors: false,
+            ..Config::small()
+        },
+        5,
+    )
+    .compile()
+    .unwrap();
+    p.set_money(Some(0.0)).unwrap();
+    for name in fanzha::optimize::STRATEGY_NAMES {
+        let plan = fanzha::strategy(name).unwrap().plan(&p).unwrap();
+        plan.check(&p).unwrap();
+        assert_eq!(plan.usage(&p).unwrap().money, 0.0, "{name}");
+    }
+}
+
+#[test]
+fn rejects_a_bad_batch_tolerance() {
+    let p = generate::scenario(&Config::small(), 1).compile().unwrap();
+    assert!(
+        Greedy {
+            batch_tolerance: 1.5
+        }
+        .plan(&p)
+        .is_err()
+    );
+    assert!(
+        Greedy {
+            batch_tolerance: f64::NAN
+        }
+        .plan(&p)
+        .is_err()
+    );
+}
