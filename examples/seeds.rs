@@ -293,7 +293,14 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         budget,
         weights.as_deref(),
         Some(workers),
-    )?;
+    )
+    .map_err(|e| {
+        if model == Model::LinearThreshold && args.probability.is_none() {
+            format!("{e} (the generator's probabilities suit IC; try --probability wc)")
+        } else {
+            e
+        }
+    })?;
 
     // The same number of grid workers, at random.
     let mut shuffled = workers.clone();

@@ -50,6 +50,18 @@ mod diffusion_graphs {
     }
 
     #[test]
+    fn parsing_is_the_same_on_one_and_two_threads() {
+        let g = chung_lu(2_000, 10_000, 2.5, Probability::Constant(0.3), 4).unwrap();
+        let mut text = Vec::new();
+        write_edge_list(&g, &mut text, true).unwrap();
+        let a = pool(1).install(|| parse_edge_list(&text, Probability::Given).unwrap());
+        let b = pool(2).install(|| parse_edge_list(&text, Probability::Given).unwrap());
+        assert_eq!(edges_of(&a), edges_of(&b));
+        assert_eq!(a.labels(), b.labels());
+        assert_eq!(a.edge_count(), 10_000);
+    }
+
+    #[test]
     fn missing_file_is_an_io_error() {
         let err =
             load_edge_list("/nonexistent/fanzha.txt", Probability::WeightedCascade).unwrap_err();

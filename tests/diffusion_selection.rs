@@ -253,6 +253,23 @@ mod diffusion_selection {
     }
 
     #[test]
+    fn estimates_stay_within_the_population() {
+        // Dense constant-probability graph: nearly everyone is reached, never more than n.
+        let g = chung_lu(400, 8_000, 2.5, Probability::Constant(0.5), 6).unwrap();
+        let sel = Opim::new(5).epsilon(0.1).run(&g).unwrap();
+        assert!(sel.spread <= 400.0 && sel.spread > 300.0, "{sel:?}");
+        assert!(sel.spread_lower <= sel.spread);
+        let per_segment: f64 = sel.segments.iter().map(|s| s.unwrap()).sum();
+        assert!(
+            (per_segment - sel.spread).abs() < 1e-6 * sel.spread,
+            "{sel:?}"
+        );
+        let g = chung_lu(400, 2_000, 2.5, Probability::WeightedCascade, 6).unwrap();
+        let sel = Opim::new(5).model(Model::LinearThreshold).run(&g).unwrap();
+        assert!(sel.spread <= 400.0, "{sel:?}");
+    }
+
+    #[test]
     fn bad_arguments_are_errors() {
         let g = chung_lu(100, 300, 2.5, Probability::WeightedCascade, 8).unwrap();
         assert!(Opim::new(0).run(&g).is_err());
