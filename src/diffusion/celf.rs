@@ -55,6 +55,14 @@ impl Ord for Gain {
 /// fall, so a top entry computed for the current seed set is the true best and is taken
 /// without re-evaluating the others.
 ///
+/// # Arguments
+/// * `graph` - the network.
+/// * `options` - number of seeds, model, cascades per estimate, seed, weights, candidates.
+///
+/// # Returns
+/// The seeds in the order picked with the estimated spread after each pick; errors as
+/// [`monte_carlo`](super::monte_carlo).
+///
 /// # Guarantee
 /// With exact spreads, greedy reaches `1 - 1/e` of the optimum (Nemhauser, Wolsey, Fisher 1978;
 /// Kempe, Kleinberg, Tardos 2003); with estimates, up to their error. Slow: the reference

@@ -3,10 +3,12 @@
 //! Unit costs: lazy greedy (a max-heap of possibly stale marginal coverages; a popped entry
 //! whose key equals the node's current coverage is the true maximum, since coverage only
 //! falls). After each pick, the `k` largest current marginals are read off the heap the same
-//! way, giving the OPIM-C bound `OPT <= cov(S_i) + sum of the top-k marginals w.r.t. S_i`.
+//! way, giving the OPIM-C bound `OPT <= cov(S_i) + sum of the top-k marginals w.r.t. S_i`,
+//! and greedy's own guarantee gives `OPT <= cov(S_k) / (1 - (1 - 1/k)^k)`; the least is kept.
 //!
 //! Knapsack costs: cost-benefit lazy greedy plus the best affordable single node; the bound is
-//! `cov(S_i) + fractional knapsack of the marginals w.r.t. S_i`.
+//! the least of `cov(S_i) + fractional knapsack of the marginals w.r.t. S_i` and
+//! `cov(result) / ((1 - 1/e) / 2)`.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -114,6 +116,11 @@ pub(crate) fn greedy_k(
         }
         count += take(v, index, rr, &mut covered[..], &mut deg[..]);
         seeds.push(v);
+    }
+    // Greedy's ratio on the (submodular) coverage function bounds the optimum too.
+    if k > 0 {
+        let ratio = 1.0 - (1.0 - 1.0 / k as f64).powi(k as i32);
+        upper = upper.min(count as f64 / ratio);
     }
     // Fewer than k nodes cover anything: pad with the first unused candidates (they add 0).
     if seeds.len() < k {
@@ -241,11 +248,11 @@ pub(crate) fn greedy_knapsack(
         seeds.push(v);
     }
     upper = upper.min(count as f64 + fractional(deg, candidates, costs, budget, &mut order));
-    match best_single {
-        Some((v, d)) if d > count => Cover {
-            seeds: vec![v],
-            upper,
-        },
-        _ => Cover { seeds, upper },
-    }
+    let (seeds, best) = match best_single {
+        Some((v, d)) if d > count => (vec![v], d),
+        _ => (seeds, count),
+    };
+    // The better of the two reaches (1 - 1/e)/2 of the optimum coverage.
+    upper = upper.min(best as f64 / super::opim::KNAPSACK_RATIO);
+    Cover { seeds, upper }
 }

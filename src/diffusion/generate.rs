@@ -27,6 +27,10 @@ const CL_CHUNK: usize = 1 << 16;
 /// * `probability` - edge probabilities, e.g. [`Probability::WeightedCascade`].
 /// * `seed` - the graph is a function of `(n, m, exponent, seed)`, whatever the thread count.
 ///
+/// # Returns
+/// The graph (node `i` labelled `i`, all in segment 0), or
+/// [`DiffusionError::InvalidArgument`] for arguments out of range.
+///
 /// # Complexity
 /// `O(m log m)` time (parallel sort), `O(m)` memory.
 ///
@@ -221,6 +225,16 @@ pub struct CityNetwork {
 /// between members). Personal contacts join a node drawn by Pareto activity (heavy-tailed
 /// degrees) to one in the same region (then same group) with probabilities `same_region`,
 /// `same_group`, else anyone. Parallel edges merge as `1 - prod(1 - p)`; no self-loops.
+///
+/// # Arguments
+/// * `segments` - the population segments (e.g. [`city_segments`](super::city_segments) of a
+///   compiled scenario); node segment `s` is `segments[s]`.
+/// * `options` - the shape of the network.
+/// * `seed` - the network is a function of its arguments.
+///
+/// # Returns
+/// The network, or [`DiffusionError::InvalidArgument`] for options out of range, a negative or
+/// non-finite population, or fewer than two nodes.
 ///
 /// # Complexity
 /// `O(N log N + contacts)` for `N` nodes; sequential (one seeded stream).

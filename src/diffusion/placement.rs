@@ -85,6 +85,17 @@ pub fn city_segments(problem: &Problem) -> Vec<CitySegment> {
 
 /// Targeting weights: the loss a fully informed person of each segment could shed per year
 /// ([`Problem::preventable_loss_per_person`]), so seeds favour reaching high-risk groups.
+///
+/// # Complexity
+/// `O(segments x threats)`.
+///
+/// # Example
+/// ```
+/// let problem = fanzha::scenarios::jurong_2023().compile().unwrap();
+/// let w = fanzha::diffusion::segment_weights(&problem);
+/// assert_eq!(w.len(), problem.segment_count());
+/// assert!(w.iter().all(|&x| x >= 0.0));
+/// ```
 pub fn segment_weights(problem: &Problem) -> Vec<f64> {
     (0..problem.segment_count())
         .map(|s| problem.preventable_loss_per_person(s))
