@@ -252,6 +252,46 @@ mod diffusion_selection {
         assert_eq!(seeds, vec![3, 4]);
     }
 
+    /// Disjoint stars with p = 1: a star's hub reaches exactly its size, so OPT for k hubs is the
+    /// sum of the k largest stars and every bound can be checked against the truth.
+    #[test]
+    fn certificate_brackets_the_known_optimum() {
+        let sizes = [30u32, 25, 20, 12, 8, 5, 3, 2];
+        let mut edges = Vec::new();
+        let mut hubs = Vec::new();
+        let mut next = 0u32;
+        for &size in &sizes {
+            hubs.push(next);
+            for leaf in 1..size {
+                edges.push(Edge {
+                    source: next,
+                    target: next + leaf,
+                    probability: 1.0,
+                });
+            }
+            next += size;
+        }
+        let g = SocialGraph::from_edges(next as usize, &edges, Probability::Given).unwrap();
+        for k in [1usize, 3, 5] {
+            let opt: u32 = sizes[..k].iter().sum();
+            let sel = Opim::new(k).epsilon(0.05).seed(k as u64).run(&g).unwrap();
+            let truth: u32 = sel
+                .seeds
+                .iter()
+                .map(|s| hubs.iter().position(|h| h == s).map_or(1, |i| sizes[i]))
+                .sum();
+            assert!(sel.spread_lower <= truth as f64, "k={k}: {sel:?}");
+            assert!(sel.optimum_upper >= opt as f64, "k={k}: {sel:?}");
+            assert!(
+                truth as f64 / opt as f64 >= sel.certified_ratio,
+                "k={k}: true ratio {} below certified {}",
+                truth as f64 / opt as f64,
+                sel.certified_ratio
+            );
+            assert!(sel.certified_ratio >= GREEDY_RATIO - 0.05, "k={k}: {sel:?}");
+        }
+    }
+
     #[test]
     fn estimates_stay_within_the_population() {
         // Dense constant-probability graph: nearly everyone is reached, never more than n.
