@@ -47,7 +47,7 @@ struct Args {
     #[arg(long)]
     k: Option<usize>,
     /// Staff hours per round of posting (synthetic network, when --k is not given).
-    #[arg(long, value_name = "H", default_value_t = 3.0)]
+    #[arg(long, value_name = "H", default_value_t = 20.0)]
     budget_hours: f64,
     /// Slack of the target approximation ratio (1 - 1/e - eps, or (1 - 1/e)/2 - eps costed).
     #[arg(long, default_value_t = 0.1)]
@@ -177,8 +177,10 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
     let probability = Probability::parse(args.probability.as_deref().unwrap_or("wc"))
         .map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let graph = diffusion::load_edge_list(path, probability)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let graph = diffusion::load_edge_list(path, probability).map_err(|e| match e {
+        diffusion::DiffusionError::Io { .. } => e.to_string(),
+        _ => format!("{}: {e}", path.display()),
+    })?;
     let load_seconds = start.elapsed().as_secs_f64();
     let weights = parse_weights(
         args.weights.as_deref().unwrap_or("none"),
