@@ -1,0 +1,162 @@
+//! The `seeds` example as planners run it: a subprocess with arguments and files.
+//!
+//! `cargo test` builds examples before it runs integration tests, so the binary sits next to
+//! this test's executable: `<target>/debug/deps/diffusion_seeds_cli-HASH` ->
+//! `<target>/debug/examples/seeds`. `cargo test --test diffusion_seeds_cli` alone does not
+//! rebuild the example: run `cargo build --example seeds` first.
+//!
+//! The built-in scenario will be recalibrated, so these tests check shapes and relations, not
+//! its numbers.
+
+/// In a module named after the file, so `cargo test diffusion` selects these tests.
+mod diffusion_seeds_cli {
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Output};
+
+    use serde_json::Value;
+
+    fn seeds_exe() -> PathBuf {
+        let exe = std::env::current_exe().expect("the test knows its executable");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("the test executable is in <target>/<profile>/deps");
+        let path = profile_dir
+            .join("examples")
+            .join(format!("seeds{}", std::env::consts::EXE_SUFFIX));
+        assert!(
+            path.is_file(),
+            "{} not found: run `cargo test` (which builds examples) or `cargo build --example seeds`",
+            path.display()
+        );
+        path
+    }
+
+    fn run(args: &[&str]) -> Output {
+        Command::new(seeds_exe())
+            .args(args)
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("the seeds example runs")
+    }
+
+    fn json(args: &[&str]) -> Value {
+        let out = run(args);
+        assert!(
+            out.status.success(),
+            "seeds {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("--json prints JSON")
+    }
+
+    fn temp(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("fanzha-seeds-{}-{name}", std::process::id()))
+    }
+
+    #[test]
+    fn synthetic_city_beats_random_grid_workers_and_writes_a_placement() {
+        let placement = temp("placement.json");
+        let v = json(&[
+            "--samples",
+            "200",
+            "--json",
+            "--write-placement",
+            placement.to_str().unwrap(),
+        ]);
+        assert_eq!(v["algorithm"], "opim-c");
+        let certified = v["certified_ratio"].as_f64().unwrap();
+        assert!(certified >= v["target_ratio"].as_f64().unwrap() && certified <= 1.0);
+        assert!(v["rr_sets"].as_u64().unwrap() > 0);
+        assert!(v["staff_hours"].as_f64().unwrap() <= 20.0);
+        let seeds = v["seeds"].as_array().unwrap();
+        let random = v["random"]["seeds"].as_array().unwrap();
+        assert_eq!(seeds.len(), random.len());
+        // Targeted seeds reach more risk-weighted value than random grid workers.
+        assert!(v["value_ci"][0].as_f64().unwrap() > v["random"]["value_ci"][1].as_f64().unwrap());
+        let segments = v["segments"].as_array().unwrap();
+        let total: f64 = segments
+            .iter()
+            .map(|s| s["reached"].as_f64().unwrap())
+            .sum();
+        assert!((total - v["spread"].as_f64().unwrap()).abs() < 1e-6 * total.max(1.0));
+        // The derived placement is a scenario placement with one audience row per reached
+        // segment, per_unit as printed.
+        let p: fanzha::model::Placement =
+            serde_json::from_str(&std::fs::read_to_string(&placement).unwrap()).unwrap();
+        std::fs::remove_file(&placement).ok();
+        let per_unit = v["per_unit"].as_array().unwrap();
+        assert_eq!(
+            p.audience.len(),
+            per_unit
+                .iter()
+                .filter(|u| u.as_f64().unwrap() > 0.0)
+                .count()
+        );
+        assert!(
+            p.audience
+                .iter()
+                .all(|a| a.per_unit > 0.0 && a.per_unit <= 1.0)
+        );
+    }
+
+    #[test]
+    fn edge_list_json_reports_the_certificate() {
+        let graph = temp("graph.txt");
+        let mut text = String::from("# a ring with chords, ids not contiguous\n");
+        for i in 0..200u64 {
+            text.push_str(&format!("{} {}\n", 1000 + i, 1000 + (i + 1) % 200));
+            text.push_str(&format!("{} {}\n", 1000 + i, 1000 + (i * 7) % 200));
+        }
+        std::fs::write(&graph, text).unwrap();
+        let v = json(&[
+            "--graph",
+            graph.to_str().unwrap(),
+            "--k",
+            "5",
+            "--epsilon",
+            "0.2",
+            "--json",
+        ]);
+        let lt = json(&[
+            "--graph",
+            graph.to_str().unwrap(),
+            "--k",
+            "5",
+            "--model",
+            "lt",
+            "--json",
+        ]);
+        std::fs::remove_file(&graph).ok();
+        let seeds = v["seeds"].as_array().unwrap();
+        assert_eq!(seeds.len(), 5);
+        assert!(
+            seeds
+                .iter()
+                .all(|s| (1000..1200).contains(&s.as_u64().unwrap()))
+        );
+        let spread = v["spread"].as_f64().unwrap();
+        let ci = v["spread_ci"].as_array().unwrap();
+        assert!(ci[0].as_f64().unwrap() <= spread && spread <= ci[1].as_f64().unwrap());
+        assert!((5.0..=200.0).contains(&spread));
+        assert!(v["certified_ratio"].as_f64().unwrap() > 0.0);
+        assert!(v["rr_sets"].as_u64().unwrap() > 0);
+        assert!(v["seconds"].as_f64().unwrap() >= 0.0);
+        assert_eq!(v["segments"][0]["segment"], "0");
+        assert_eq!(lt["seeds"].as_array().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn bad_input_exits_2_with_the_line() {
+        let graph = temp("bad.txt");
+        std::fs::write(&graph, "1 2\n2 3\n3 x\n").unwrap();
+        let out = run(&["--graph", graph.to_str().unwrap()]);
+        std::fs::remove_file(&graph).ok();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("line 3"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        let out = run(&["--epsilon", "1.5"]);
+        assert_eq!(out.status.code(), Some(2));
+    }
+}
