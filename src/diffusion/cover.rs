@@ -256,3 +256,88 @@ pub(crate) fn greedy_knapsack(
     upper = upper.min(best as f64 / super::opim::KNAPSACK_RATIO);
     Cover { seeds, upper }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn collection(sets: &[Vec<u32>]) -> RrCollection {
+        let mut rr = RrCollection::new(0, 0);
+        for s in sets {
+            rr.nodes.extend(s);
+            rr.offsets.push(rr.nodes.len());
+        }
+        rr
+    }
+
+    fn coverage(rr: &RrCollection, seeds: &[u32]) -> usize {
+        (0..rr.len())
+            .filter(|&i| rr.set(i).iter().any(|v| seeds.contains(v)))
+            .count()
+    }
+
+    /// Best coverage over all subsets of `0..n` accepted by `feasible`.
+    fn brute_force(rr: &RrCollection, n: u32, feasible: impl Fn(&[u32]) -> bool) -> usize {
+        (0u32..1 << n)
+            .map(|mask| (0..n).filter(|v| mask >> v & 1 == 1).collect::<Vec<_>>())
+            .filter(|s| feasible(s))
+            .map(|s| coverage(rr, &s))
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn sets_strategy() -> impl Strategy<Value = Vec<Vec<u32>>> {
+        proptest::collection::vec(
+            proptest::collection::btree_set(0u32..8, 1..4).prop_map(|s| s.into_iter().collect()),
+            1..30,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn greedy_k_bounds_bracket_the_optimum(sets in sets_strategy(), k in 1usize..4) {
+            let rr = collection(&sets);
+            let mut index = InvertedIndex::default();
+            index.rebuild(8, &rr);
+            for v in 0..8u32 {
+                let expect: Vec<u32> = (0..rr.len() as u32)
+                    .filter(|&i| rr.set(i as usize).contains(&v))
+                    .collect();
+                prop_assert_eq!(index.sets_of(v as usize), &expect[..]);
+            }
+            let candidates: Vec<u32> = (0..8).collect();
+            let cover = greedy_k(&index, &rr, &candidates, k, &mut CoverWork::default());
+            let opt = brute_force(&rr, 8, |s| s.len() <= k);
+            let got = coverage(&rr, &cover.seeds);
+            prop_assert_eq!(cover.seeds.len(), k);
+            let mut distinct = cover.seeds.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            prop_assert_eq!(distinct.len(), k);
+            prop_assert!(cover.upper + 1e-9 >= opt as f64, "upper {} < opt {}", cover.upper, opt);
+            prop_assert!(got as f64 >= (1.0 - (1.0 - 1.0 / k as f64).powi(k as i32)) * opt as f64 - 1e-9);
+        }
+
+        #[test]
+        fn knapsack_bounds_bracket_the_optimum(
+            sets in sets_strategy(),
+            costs in proptest::collection::vec(0.5f64..4.0, 8),
+            budget in 0.5f64..6.0,
+        ) {
+            let rr = collection(&sets);
+            let mut index = InvertedIndex::default();
+            index.rebuild(8, &rr);
+            let candidates: Vec<u32> = (0..8).collect();
+            let cover = greedy_knapsack(&index, &rr, &candidates, &costs, budget, &mut CoverWork::default());
+            let cost = |s: &[u32]| s.iter().map(|&v| costs[v as usize]).sum::<f64>();
+            let opt = brute_force(&rr, 8, |s| cost(s) <= budget);
+            let got = coverage(&rr, &cover.seeds);
+            prop_assert!(cost(&cover.seeds) <= budget + 1e-9);
+            prop_assert!(cover.upper + 1e-9 >= opt as f64, "upper {} < opt {}", cover.upper, opt);
+            prop_assert!(got as f64 >= super::super::opim::KNAPSACK_RATIO * opt as f64 - 1e-9);
+        }
+    }
+}
