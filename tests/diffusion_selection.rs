@@ -159,6 +159,14 @@ mod diffusion_selection {
         assert!(v_targeted.lo > v_plain.hi, "{v_targeted:?} vs {v_plain:?}");
         // The targeted estimate is in value units: hub 41 reaches 1 + 15 x 0.8 = 13 people of worth 1.
         assert!((targeted.spread - 13.0).abs() < 1.0, "{targeted:?}");
+        // Per segment: nothing can be said about weight-0 segment 0 (no roots there); segment 1
+        // carries the whole (weight-1) spread.
+        assert_eq!(targeted.segments[0], None);
+        assert!((targeted.segments[1].unwrap() - targeted.spread).abs() < 1e-9);
+        // Untargeted: per-segment counts add up to the spread; hub 0 reaches 1 + 40 x 0.8 = 33.
+        let by_segment: Vec<f64> = plain.segments.iter().map(|s| s.unwrap()).collect();
+        assert!((by_segment.iter().sum::<f64>() - plain.spread).abs() < 1e-9);
+        assert!((by_segment[0] - 33.0).abs() < 3.0, "{plain:?}");
         // CELF with the same weights agrees.
         let c = celf(
             &g,
