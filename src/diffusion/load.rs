@@ -43,7 +43,9 @@ pub fn load_edge_list(
         path: path.to_path_buf(),
         source,
     })?;
-    parse_edge_list(&bytes, probability)
+    let parsed = parse_pieces(&bytes, matches!(probability, Probability::Given))?;
+    drop(bytes); // the text is no longer needed: lowers the peak while building
+    build(parsed, probability)
 }
 
 /// Parses a SNAP-style directed edge list.
@@ -79,14 +81,21 @@ pub fn parse_edge_list(
     text: &[u8],
     probability: Probability,
 ) -> Result<SocialGraph, DiffusionError> {
-    let want_prob = matches!(probability, Probability::Given);
+    build(
+        parse_pieces(text, matches!(probability, Probability::Given))?,
+        probability,
+    )
+}
+
+/// Parses `text` in fixed pieces, in parallel; the first malformed line (in text order) is the
+/// error.
+fn parse_pieces(text: &[u8], want_prob: bool) -> Result<Vec<Piece>, DiffusionError> {
     let pieces = split_lines(text, PIECES);
     let parsed: Vec<Piece> = pieces
         .par_iter()
         .map(|piece| parse_piece(piece, want_prob))
         .collect();
     let mut line_base = 0usize;
-    let mut edges = 0usize;
     for piece in &parsed {
         if let Some((line, message)) = &piece.error {
             return Err(DiffusionError::Parse {
@@ -95,15 +104,21 @@ pub fn parse_edge_list(
             });
         }
         line_base += piece.lines;
-        edges += piece.sources.len();
     }
+    Ok(parsed)
+}
+
+/// Numbers the node ids in increasing order and builds the graph, freeing each parsed piece as
+/// soon as it is mapped.
+fn build(parsed: Vec<Piece>, probability: Probability) -> Result<SocialGraph, DiffusionError> {
+    let want_prob = matches!(probability, Probability::Given);
+    let edges: usize = parsed.iter().map(|p| p.sources.len()).sum();
     if edges > u32::MAX as usize {
         return Err(DiffusionError::invalid(
             "text",
             format!("{edges} edges exceed the u32 range"),
         ));
     }
-
     let max_id = parsed
         .iter()
         .flat_map(|p| p.sources.iter().chain(&p.targets))
@@ -111,7 +126,10 @@ pub fn parse_edge_list(
         .max()
         .unwrap_or(0);
     let dense = max_id < u32::MAX as u64 && (max_id as usize) <= 4 * edges + 1024;
-    let (labels, sources, targets) = if dense {
+    let mut sources = Vec::with_capacity(edges);
+    let mut targets = Vec::with_capacity(edges);
+    let mut probs = Vec::with_capacity(if want_prob { edges } else { 0 });
+    let labels = if dense {
         // Direct map: mark the ids present, number them in increasing order.
         let mut index = vec![0u32; max_id as usize + 1];
         for p in &parsed {
@@ -126,13 +144,12 @@ pub fn parse_edge_list(
                 labels.push(id as u64);
             }
         }
-        let map =
-            |ids: &Vec<u64>| -> Vec<u32> { ids.iter().map(|&id| index[id as usize]).collect() };
-        let (s, t): (Vec<Vec<u32>>, Vec<Vec<u32>>) = parsed
-            .par_iter()
-            .map(|p| (map(&p.sources), map(&p.targets)))
-            .unzip();
-        (labels, s.concat(), t.concat())
+        for p in parsed {
+            sources.extend(p.sources.iter().map(|&id| index[id as usize]));
+            targets.extend(p.targets.iter().map(|&id| index[id as usize]));
+            probs.extend_from_slice(&p.probs);
+        }
+        labels
     } else {
         let mut labels: Vec<u64> = parsed
             .iter()
@@ -147,33 +164,23 @@ pub fn parse_edge_list(
                 "more than u32::MAX distinct node ids",
             ));
         }
-        let map = |ids: &Vec<u64>| -> Vec<u32> {
-            ids.iter()
-                .map(|id| {
-                    labels
-                        .binary_search(id)
-                        .expect("every id was collected into labels") as u32
-                })
-                .collect()
+        let rank = |id: &u64| -> u32 {
+            labels
+                .binary_search(id)
+                .expect("every id was collected into labels") as u32
         };
-        let (s, t): (Vec<Vec<u32>>, Vec<Vec<u32>>) = parsed
-            .par_iter()
-            .map(|p| (map(&p.sources), map(&p.targets)))
-            .unzip();
-        (labels, s.concat(), t.concat())
+        for p in parsed {
+            sources.extend(p.sources.iter().map(rank));
+            targets.extend(p.targets.iter().map(rank));
+            probs.extend_from_slice(&p.probs);
+        }
+        labels
     };
-    let probs: Option<Vec<f32>> = want_prob.then(|| {
-        parsed
-            .iter()
-            .flat_map(|p| p.probs.iter().copied())
-            .collect()
-    });
-    drop(parsed);
     SocialGraph::from_parts(
         labels.len(),
         &sources,
         &targets,
-        probs.as_deref(),
+        want_prob.then_some(&probs[..]),
         probability,
     )?
     .with_labels(labels)
