@@ -174,6 +174,9 @@ fn select(
 }
 
 fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), String> {
+    if args.write_placement.is_some() {
+        return Err("--write-placement needs the built-in scenario (no --graph)".into());
+    }
     let probability = Probability::parse(args.probability.as_deref().unwrap_or("wc"))
         .map_err(|e| e.to_string())?;
     let start = Instant::now();
@@ -249,9 +252,6 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
         );
         println!("spread {spread:.1} (95% CI {:.1} .. {:.1})", ci.0, ci.1);
         println!("seeds: {labels:?}");
-    }
-    if args.write_placement.is_some() {
-        return Err("--write-placement needs the built-in scenario (no --graph)".into());
     }
     Ok(())
 }
