@@ -26,10 +26,7 @@ pub(crate) fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, Error>
                     '"' => "a string".to_string(),
                     c => format!("{c:?}"),
                 },
-                std::any::type_name::<T>()
-                    .rsplit("::")
-                    .next()
-                    .unwrap_or("object")
+                std::any::type_name::<T>().rsplit("::").next().unwrap_or("object")
             ),
             line,
             column,
