@@ -26,6 +26,11 @@ use crate::problem::Problem;
 ///    re-priced at once rather than left with a stale ratio. Ratios are kept in a lazy priority
 ///    queue: gains only fall as exposures grow (diminishing returns), so a stale ratio is an
 ///    upper bound and only the top of the queue needs re-evaluation.
+///    The weighting matters when several resources are limited: a resource no good plan
+///    exhausts should not make the steps that use it look expensive. So the maximisation runs
+///    first with every limited resource counted, then again counting only the resources that
+///    run used up (at least 98% of the limit), repeating while the binding set changes (at
+///    most three runs), and keeps the best plan.
 /// 3. **Safeguard.** Returns the better of the greedy plan and the best *single* arm filled to
 ///    the most it can afford (on top of the floors): plain cost-benefit greedy can be
 ///    arbitrarily bad when one expensive arm is worth most.
@@ -93,6 +98,12 @@ impl Key {
             .then_with(|| self.value.total_cmp(&other.value))
     }
 }
+
+/// Most greedy runs with different resource weightings.
+const MAX_RUNS: usize = 3;
+
+/// Share of a limit whose use makes a resource count as binding.
+const BINDING_SHARE: f64 = 0.98;
 
 /// Queue entry: priority, arm and the arm's version when priced (newer prices supersede).
 #[derive(Debug, Clone, Copy)]
@@ -280,13 +291,27 @@ impl Strategy for Greedy {
                 problem: format!("must be in [0, 1), got {}", self.batch_tolerance),
             });
         }
-        let mut state = State::new(problem);
-        meet_floors(&mut state)?;
-        let base = state.clone();
-        self.maximise(&mut state);
-        let greedy_value = state.value();
+        let mut base = State::new(problem);
+        meet_floors(&mut base)?;
+        // Rank by every limited resource first; then again counting only the resources the
+        // previous run found binding (a slack resource should not price steps), until the
+        // binding set repeats (at most three runs). Keep the best plan.
+        let mut tried = Vec::new();
+        let mut mask = base.all_limited();
+        let mut best: Option<State<'_>> = None;
+        while tried.len() < MAX_RUNS && !tried.contains(&mask) {
+            let mut state = base.clone();
+            state.set_mask(&mask);
+            self.maximise(&mut state);
+            tried.push(mask);
+            mask = state.binding(BINDING_SHARE);
+            if best.as_ref().is_none_or(|b| state.value() > b.value()) {
+                best = Some(state);
+            }
+        }
+        let state = best.expect("at least one run");
         match best_single(&base) {
-            Some((gain, single)) if base.value() + gain > greedy_value => Ok(single.to_plan()),
+            Some((gain, single)) if base.value() + gain > state.value() => Ok(single.to_plan()),
             _ => Ok(state.to_plan()),
         }
     }

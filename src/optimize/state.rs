@@ -20,8 +20,8 @@ pub(crate) struct State<'p> {
     weights: Weights,
 }
 
-/// Normalising weights: a step's scalar cost is `sum_r use_r / limit_r` over the limited
-/// resources (overall money and hours, each department's money and hours).
+/// Normalising weights: a step's scalar cost is `sum_r use_r / limit_r` over the counted
+/// limited resources (overall money and hours, each department's money and hours).
 #[derive(Debug, Clone)]
 struct Weights {
     money: f64,
@@ -52,20 +52,33 @@ impl StepCost {
     }
 }
 
-impl<'p> State<'p> {
-    pub(crate) fn new(problem: &'p Problem) -> Self {
+/// Which resources count in a step's normalised cost: one flag per resource, in the order
+/// money, staff hours, then each department's money and hours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mask {
+    money: bool,
+    hours: bool,
+    dept_money: Vec<bool>,
+    dept_hours: Vec<bool>,
+}
+
+impl Weights {
+    fn from_mask(problem: &Problem, mask: &Mask) -> Weights {
+        let pick = |on: bool, limit: Option<f64>| if on { inverse(limit) } else { 0.0 };
         let mut weights = Weights {
-            money: inverse(problem.money),
-            hours: inverse(problem.staff_hours),
+            money: pick(mask.money, problem.money),
+            hours: pick(mask.hours, problem.staff_hours),
             dept_money: problem
                 .departments
                 .iter()
-                .map(|d| inverse(d.money))
+                .zip(&mask.dept_money)
+                .map(|(d, &on)| pick(on, d.money))
                 .collect(),
             dept_hours: problem
                 .departments
                 .iter()
-                .map(|d| inverse(d.staff_hours))
+                .zip(&mask.dept_hours)
+                .map(|(d, &on)| pick(on, d.staff_hours))
                 .collect(),
         };
         let any = weights.money > 0.0
@@ -76,9 +89,22 @@ impl<'p> State<'p> {
                 .chain(&weights.dept_hours)
                 .any(|w| *w > 0.0);
         if !any {
-            // Nothing is limited but capacities: rank by value per yuan.
+            // No counted resource: rank by value per yuan.
             weights.money = 1.0;
         }
+        weights
+    }
+}
+
+impl<'p> State<'p> {
+    pub(crate) fn new(problem: &'p Problem) -> Self {
+        let all = Mask {
+            money: true,
+            hours: true,
+            dept_money: vec![true; problem.departments.len()],
+            dept_hours: vec![true; problem.departments.len()],
+        };
+        let weights = Weights::from_mask(problem, &all);
         State {
             problem,
             units: vec![0; problem.arms.len()],
@@ -90,6 +116,38 @@ impl<'p> State<'p> {
             dept_money: vec![0.0; problem.departments.len()],
             dept_hours: vec![0.0; problem.departments.len()],
             weights,
+        }
+    }
+
+    /// Counts only the resources in `mask` in step costs from now on.
+    pub(crate) fn set_mask(&mut self, mask: &Mask) {
+        self.weights = Weights::from_mask(self.problem, mask);
+    }
+
+    /// Every limited resource.
+    pub(crate) fn all_limited(&self) -> Mask {
+        self.binding(0.0)
+    }
+
+    /// The limited resources of which at least `share` of the limit is used.
+    pub(crate) fn binding(&self, share: f64) -> Mask {
+        let p = self.problem;
+        let tight = |used: f64, limit: Option<f64>| limit.is_some_and(|l| used >= share * l);
+        Mask {
+            money: tight(self.money, p.money),
+            hours: tight(self.hours, p.staff_hours),
+            dept_money: p
+                .departments
+                .iter()
+                .zip(&self.dept_money)
+                .map(|(d, &u)| tight(u, d.money))
+                .collect(),
+            dept_hours: p
+                .departments
+                .iter()
+                .zip(&self.dept_hours)
+                .map(|(d, &u)| tight(u, d.staff_hours))
+                .collect(),
         }
     }
 
