@@ -37,11 +37,15 @@ use crate::problem::Problem;
 ///
 /// # Batching rule
 ///
-/// For an already-paid arm the step is not one unit but the longest run of units each of
-/// which gains at least `1 - batch_tolerance` times the first unit's gain. Every unit added is
-/// therefore within a factor `1 - batch_tolerance` of the best available ratio when it is added:
-/// the batched run is a `(1 - batch_tolerance)`-approximate unit-step greedy, which keeps the
-/// greedy's guarantees with `1 - batch_tolerance` in the exponent. The number of steps is
+/// For an already-paid arm the step is not one unit but a run of units each of which gains
+/// at least `1 - batch_tolerance` times the first unit's gain. Every unit added is therefore
+/// within a factor `1 - batch_tolerance` of the best available ratio when it is added: the
+/// batched run is a `(1 - batch_tolerance)`-approximate unit-step greedy, which keeps the
+/// greedy's guarantees with `1 - batch_tolerance` in the exponent. The run length comes in
+/// closed form: unit `j` gains `sum_i g_i exp(-(j - 1) r_i)` (first-unit terms `g_i`, rates
+/// `r_i = coef_i / kappa_i`), which by Jensen's inequality is at least `G exp(-(j - 1) r_bar)`
+/// for the `g`-weighted mean rate `r_bar`, so the run is `1 + ln(1 / (1 - batch_tolerance)) /
+/// r_bar` units (exact for a single cell, conservative otherwise). The number of steps is
 /// independent of capacities: roughly `E / (kappa * batch_tolerance)` per arm for final
 /// absorbed exposure `E`, so capacities of 10^6 units cost no more than capacities of 10.
 /// `batch_tolerance = 0` steps one unit at a time.
@@ -148,7 +152,7 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
         };
         return (ratio > 0.0).then_some((key, t));
     }
-    let g1 = state.unit_gain(arm, 1);
+    let (g1, batch) = state.first_gain_and_batch(arm, tolerance, tmax);
     if g1 <= 0.0 {
         return None;
     }
@@ -164,20 +168,7 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
             value: g1,
         }
     };
-    // Longest run of units whose gain stays within the tolerance of the first.
-    let threshold = (1.0 - tolerance) * g1;
-    let (mut lo, mut hi) = (1u64, tmax);
-    if tolerance > 0.0 {
-        while lo < hi {
-            let mid = lo + (hi - lo).div_ceil(2);
-            if state.unit_gain(arm, mid) >= threshold {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-    }
-    Some((key, lo))
+    Some((key, batch))
 }
 
 /// Maximises `gain(t) / cost(t)` over integers `1..=tmax` for concave increasing `gain` and
