@@ -80,6 +80,15 @@ fn run(args: &Args) -> Result<(), String> {
         .as_ref()
         .map_or("built-in scenario".to_string(), |p| p.display().to_string());
     if let Some(path) = &args.write_scenario {
+        let mut scenario = scenario;
+        // The template carries the limits asked for on the command line.
+        if args.budget.is_some() {
+            scenario.resources.money = args.budget;
+        }
+        if args.staff_hours.is_some() {
+            scenario.resources.staff_hours = args.staff_hours;
+        }
+        scenario.compile().map_err(|e| format!("{source}: {e}"))?;
         std::fs::write(path, scenario.to_json() + "\n")
             .map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("wrote {} to {}", scenario.name, path.display());
@@ -99,6 +108,14 @@ fn run(args: &Args) -> Result<(), String> {
 
     if let Some(path) = &args.evaluate {
         let file = PlanReport::from_path(path).map_err(|e| e.to_string())?;
+        if file.scenario != problem.name() {
+            eprintln!(
+                "warning: {} is a plan for scenario {:?}, scored here against {:?}",
+                path.display(),
+                file.scenario,
+                problem.name()
+            );
+        }
         let plan = file
             .plan(&problem)
             .map_err(|e| format!("{}: {e}", path.display()))?;

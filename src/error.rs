@@ -49,12 +49,16 @@ pub enum Error {
     },
 
     /// Two items of one kind share an id.
-    #[error("duplicate {kind} id {id:?}")]
+    #[error("duplicate {kind} id {id:?}: field `{field}` repeats `{first}`")]
     DuplicateId {
         /// Kind of item (`"segment"`, `"placement"` …).
         kind: &'static str,
         /// The id.
         id: String,
+        /// Where the second use is, e.g. `channels[2].placements[0].id`.
+        field: String,
+        /// Where the first use is.
+        first: String,
     },
 
     /// A field refers to an id that does not exist.
@@ -112,14 +116,18 @@ pub enum Error {
         reachable: f64,
     },
 
-    /// A strategy could not meet a fairness floor within the resources.
+    /// A strategy could not meet the fairness floors within the resources.
     #[error(
-        "cannot meet the floor for segment {segment:?} and threat {threat:?} within the \
-         resources: reached reduction {achieved:.6} of the required {required} (shortfall \
-         {shortfall:.6})",
+        "{item}: could not meet the floor for segment {segment:?} and threat {threat:?} within \
+         the resources: reached reduction {achieved:.6} of the required {required} (shortfall \
+         {shortfall:.6}); {unmet} floor(s) unmet in all",
         shortfall = required - achieved
     )]
     FloorShortfall {
+        /// The floor entry of the scenario that set this target.
+        item: Item,
+        /// How many (segment, threat) floor targets were unmet when resources ran out.
+        unmet: usize,
         /// Segment id.
         segment: String,
         /// Threat id.
@@ -148,9 +156,16 @@ pub enum Error {
         violations: Vec<Violation>,
     },
 
-    /// A plan or argument does not fit the problem it is used with.
-    #[error("{0}")]
-    Mismatch(String),
+    /// A plan or argument was made for another problem: its length differs.
+    #[error("{what} has {found} entries, but the problem needs {expected}")]
+    Mismatch {
+        /// What does not fit (e.g. `"plan"`).
+        what: &'static str,
+        /// Entries the problem needs.
+        expected: usize,
+        /// Entries found.
+        found: usize,
+    },
 
     /// A parameter of a strategy or function is outside its range.
     #[error("parameter `{parameter}` {problem}")]

@@ -13,6 +13,7 @@ use crate::response;
 /// Field names and order follow the plan JSON of the design; the lists after `gap` are
 /// additions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Outcome {
     /// Yearly loss prevented, `V = sum A_sf r_sf`.
     pub prevented_loss: f64,
@@ -54,6 +55,7 @@ pub struct Outcome {
 
 /// Reach and risk reduction of one segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SegmentOutcome {
     /// Segment id.
     pub segment: String,
@@ -67,6 +69,7 @@ pub struct SegmentOutcome {
 
 /// Reach and risk reduction of one group over all its regions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct GroupOutcome {
     /// Group name.
     pub group: String,
@@ -92,6 +95,7 @@ pub struct ThreatValue {
 
 /// Totals for one threat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ThreatOutcome {
     /// Threat id.
     pub threat: String,
@@ -107,6 +111,7 @@ pub struct ThreatOutcome {
 
 /// Use of one placement and the return of one more unit on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlacementOutcome {
     /// Placement id.
     pub placement: String,
@@ -123,8 +128,9 @@ pub struct PlacementOutcome {
     pub marginal_message: Option<String>,
     /// Loss prevented by one more unit of that message here.
     pub marginal_value: f64,
-    /// `marginal_value / unit_cost`: yuan prevented per yuan at the margin (`None` for free
-    /// units).
+    /// `marginal_value / cost of that unit`: yuan prevented per yuan at the margin. The cost
+    /// includes the placement's setup cost and the message's production cost when the plan has
+    /// not paid them yet (`None` when that unit is free).
     pub marginal_return: Option<f64>,
 }
 
@@ -290,6 +296,12 @@ pub fn evaluate(problem: &Problem, plan: &Plan) -> Result<Outcome, Error> {
         .map(|(k, p)| {
             let units = usage.placement_units[k];
             let mut best: Option<(usize, f64)> = None;
+            let mut message_used = vec![false; problem.messages.len()];
+            for (a, &u) in plan.units().iter().enumerate() {
+                if u > 0 {
+                    message_used[problem.arms[a].message] = true;
+                }
+            }
             for &a in &problem.arms_of_placement[k] {
                 let gain: f64 = problem.arms[a]
                     .absorbed
@@ -305,6 +317,19 @@ pub fn evaluate(problem: &Problem, plan: &Plan) -> Result<Outcome, Error> {
                 }
             }
             let marginal_value = best.map_or(0.0, |(_, g)| g);
+            let unit_cost = match best {
+                Some((a, _)) => {
+                    let m = problem.arms[a].message;
+                    p.unit_cost
+                        + if units == 0 { p.setup_cost } else { 0.0 }
+                        + if message_used[m] {
+                            0.0
+                        } else {
+                            problem.messages[m].production_cost
+                        }
+                }
+                None => p.unit_cost,
+            };
             PlacementOutcome {
                 placement: p.id.clone(),
                 units,
@@ -318,7 +343,7 @@ pub fn evaluate(problem: &Problem, plan: &Plan) -> Result<Outcome, Error> {
                 marginal_message: best
                     .map(|(a, _)| problem.messages[problem.arms[a].message].id.clone()),
                 marginal_value,
-                marginal_return: (p.unit_cost > 0.0).then(|| marginal_value / p.unit_cost),
+                marginal_return: (unit_cost > 0.0).then(|| marginal_value / unit_cost),
             }
         })
         .collect();

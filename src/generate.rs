@@ -2,7 +2,8 @@
 //!
 //! The same configuration and seed give the same [`Scenario`] on every machine: the random
 //! stream is ChaCha8 (portable), and only `+ - * /` and comparisons touch the random numbers
-//! (no platform `ln`/`exp`), so results are bit-identical everywhere.
+//! (no platform `ln`/`exp`), except the floor's target, which uses `exp` and is then rounded
+//! to four decimals. A golden test pins one scenario's bytes.
 //!
 //! Ranges (all assumptions, chosen to look like a county's campaign): populations 500-50,000;
 //! each segment at risk of about 60% of threats with rates 0.0001-0.003 per person-year and

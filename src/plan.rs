@@ -47,6 +47,7 @@ pub struct Allocation {
 
 /// Resources a plan uses.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Usage {
     /// Money: setup costs of used placements, unit costs, production costs of used messages.
     pub money: f64,
@@ -209,9 +210,9 @@ impl Plan {
         self.units[arm] = units;
     }
 
-    /// Total units over all arms.
+    /// Total units over all arms (saturating at `u64::MAX`).
     pub fn total_units(&self) -> u64 {
-        self.units.iter().sum()
+        self.units.iter().fold(0, |a, &u| a.saturating_add(u))
     }
 
     /// The plan as people write it: one allocation per arm with units, in arm order.
@@ -460,9 +461,9 @@ impl Plan {
 }
 
 fn mismatch(problem: &Problem, got: usize) -> Error {
-    Error::Mismatch(format!(
-        "plan has {got} arms but problem {:?} has {}",
-        problem.name,
-        problem.arms.len()
-    ))
+    Error::Mismatch {
+        what: "plan",
+        expected: problem.arms.len(),
+        found: got,
+    }
 }

@@ -12,6 +12,7 @@ use crate::response;
 
 /// A fraud type.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ThreatInfo {
     /// Id as written in the scenario.
     pub id: String,
@@ -21,6 +22,7 @@ pub struct ThreatInfo {
 
 /// An audience segment.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SegmentInfo {
     /// Id as written in the scenario.
     pub id: String,
@@ -38,6 +40,7 @@ pub struct SegmentInfo {
 
 /// Risk and response of one segment to one threat.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Cell {
     /// Cases per person per year.
     pub rate: f64,
@@ -55,6 +58,7 @@ pub struct Cell {
 
 /// A channel.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChannelInfo {
     /// Id as written in the scenario.
     pub id: String,
@@ -66,6 +70,7 @@ pub struct ChannelInfo {
 
 /// A placement (a channel with one targeting option).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PlacementInfo {
     /// Id as written in the scenario.
     pub id: String,
@@ -89,6 +94,7 @@ pub struct PlacementInfo {
 
 /// A message.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct MessageInfo {
     /// Id as written in the scenario.
     pub id: String,
@@ -102,6 +108,7 @@ pub struct MessageInfo {
 
 /// A compatible (message, placement) pair: the unit of decision.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Arm {
     /// Message index.
     pub message: usize,
@@ -115,6 +122,7 @@ pub struct Arm {
 
 /// A department with its limits.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DepartmentInfo {
     /// Id as written in the scenario.
     pub id: String,
@@ -126,6 +134,7 @@ pub struct DepartmentInfo {
 
 /// A fairness floor on one segment and threat.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct FloorTarget {
     /// Segment index.
     pub segment: usize,
@@ -135,6 +144,8 @@ pub struct FloorTarget {
     pub min_reduction: f64,
     /// The absorbed exposures that achieve it: `-kappa ln(1 - phi / rho)`.
     pub exposure: f64,
+    /// Position of the scenario's floor entry that set it (the last that matched).
+    pub entry: usize,
 }
 
 /// The compiled problem: dense indices, sparse audiences, the list of arms.
@@ -265,7 +276,10 @@ impl Problem {
     ///
     /// If `s` or `f` is out of range.
     pub fn cell(&self, s: usize, f: usize) -> &Cell {
-        assert!(f < self.threats.len(), "threat index out of range");
+        assert!(
+            s < self.segments.len() && f < self.threats.len(),
+            "segment or threat index out of range"
+        );
         &self.cells[s * self.threats.len() + f]
     }
 
@@ -333,11 +347,11 @@ impl Problem {
     /// [`Error::Mismatch`] if `absorbed` does not have one entry per cell.
     pub fn value_of_exposure(&self, absorbed: &[f64]) -> Result<f64, Error> {
         if absorbed.len() != self.cells.len() {
-            return Err(Error::Mismatch(format!(
-                "expected {} absorbed-exposure entries (segments x threats), got {}",
-                self.cells.len(),
-                absorbed.len()
-            )));
+            return Err(Error::Mismatch {
+                what: "absorbed exposures (segments x threats)",
+                expected: self.cells.len(),
+                found: absorbed.len(),
+            });
         }
         Ok(self
             .cells

@@ -450,7 +450,7 @@ fn budget_zero_on_the_builtin_scenario_plans_nothing_paid_or_fails_cleanly() {
         _ => {
             assert_clean_error(
                 &out,
-                &["built-in scenario", "cannot meet the floor", "segment"],
+                &["built-in scenario", "could not meet the floor", "segment"],
             );
         }
     }
@@ -472,7 +472,7 @@ fn budget_zero_with_a_paid_floor_names_the_floor() {
         &out,
         &[
             &scenario.shown(),
-            "cannot meet the floor",
+            "could not meet the floor",
             "\"village.elderly\"",
             "\"health\"",
         ],

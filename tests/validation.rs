@@ -103,16 +103,24 @@ fn assert_invalid(err: &Error, item: Item, field: &str) -> String {
 #[track_caller]
 fn assert_duplicate(err: &Error, kind: &str, id: &str) {
     match err {
-        Error::DuplicateId { kind: k, id: x } => {
+        Error::DuplicateId {
+            kind: k,
+            id: x,
+            field,
+            first,
+        } => {
             assert_eq!(*k, kind, "{err}");
             assert_eq!(x, id, "{err}");
+            // Both uses are named by their path, ending in the `id` field.
+            assert!(field.ends_with("].id"), "{err}");
+            assert!(first.ends_with("].id"), "{err}");
+            assert_ne!(field, first, "{err}");
         }
         other => panic!("expected DuplicateId, got {other:?}"),
     }
     let text = err.to_string();
-    // The field of a duplicate is the id itself.
     assert!(text.contains(kind), "{text}");
-    assert!(text.contains(" id "), "{text}");
+    assert!(text.contains("].id"), "{text}");
     assert!(text.contains(&format!("{id:?}")), "{text}");
 }
 
@@ -1173,4 +1181,76 @@ fn value_at_risk_overflow_is_rejected() {
         "expected a validation error, got {err:?}"
     );
     assert_display_names(&err, "town.young", "loss");
+}
+
+// --- added with the review fixes ---
+
+#[test]
+fn selector_that_selects_no_segment() {
+    let mut s = base();
+    let seg = s.segments[0].id.clone();
+    let other_region = s
+        .segments
+        .iter()
+        .find(|x| x.region != s.segments[0].region)
+        .map(|x| x.region.clone());
+    let Some(region) = other_region else {
+        // The base has one region: combine a segment id with a group it is not in.
+        let group = s
+            .segments
+            .iter()
+            .find(|x| x.group != s.segments[0].group)
+            .expect("base has two groups")
+            .group
+            .clone();
+        s.floors = vec![fanzha::model::Floor {
+            segment: Some(seg.clone()),
+            region: None,
+            group: Some(group),
+            threat: None,
+            min_reduction: 0.01,
+            source: None,
+        }];
+        let err = compile_err(&s);
+        assert!(matches!(err, Error::Invalid { .. }), "{err:?}");
+        assert!(err.to_string().contains("selects no segment"), "{err}");
+        assert!(err.to_string().contains("floor #0"), "{err}");
+        return;
+    };
+    s.floors = vec![fanzha::model::Floor {
+        segment: Some(seg),
+        region: Some(region),
+        group: None,
+        threat: None,
+        min_reduction: 0.01,
+        source: None,
+    }];
+    let err = compile_err(&s);
+    assert!(matches!(err, Error::Invalid { .. }), "{err:?}");
+    assert!(err.to_string().contains("selects no segment"), "{err}");
+}
+
+#[test]
+fn override_that_sets_nothing() {
+    let mut s = base();
+    s.response.overrides = vec![fanzha::model::ResponseOverride {
+        segment: None,
+        region: None,
+        group: Some(s.segments[0].group.clone()),
+        threat: None,
+        ceiling: None,
+        scale: None,
+        source: None,
+    }];
+    let err = compile_err(&s);
+    assert!(matches!(err, Error::Invalid { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("response override #0"), "{text}");
+    assert!(text.contains("ceiling"), "{text}");
+}
+
+#[test]
+fn byte_order_mark_is_accepted() {
+    let text = format!("\u{feff}{BASE}");
+    assert_eq!(Scenario::from_json(&text).unwrap(), base());
 }

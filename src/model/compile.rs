@@ -75,21 +75,38 @@ fn check_opt(
     value.map_or(Ok(()), |v| check(v, item, field, range))
 }
 
-/// Maps ids to indices, rejecting duplicates.
+/// Maps ids to indices, rejecting duplicates. `ids` yields each id with the path of its
+/// `id` field in the file (e.g. `channels[2].placements[0].id`).
 fn index<'a>(
     kind: &'static str,
-    ids: impl IntoIterator<Item = &'a str>,
+    ids: impl IntoIterator<Item = (&'a str, String)>,
 ) -> Result<HashMap<&'a str, usize>, Error> {
     let mut map = HashMap::new();
-    for (i, id) in ids.into_iter().enumerate() {
-        if map.insert(id, i).is_some() {
+    let mut paths = Vec::new();
+    for (i, (id, path)) in ids.into_iter().enumerate() {
+        if let Some(first) = map.insert(id, i) {
+            let first: &String = &paths[first];
             return Err(Error::DuplicateId {
                 kind,
                 id: id.to_string(),
+                field: path,
+                first: first.clone(),
             });
         }
+        paths.push(path);
     }
     Ok(map)
+}
+
+/// `(id, "list[i].id")` for a list of items.
+fn ids<'a, T: 'a>(
+    list: &'a [T],
+    name: &'static str,
+    id: impl Fn(&T) -> &str + 'a,
+) -> impl Iterator<Item = (&'a str, String)> + 'a {
+    list.iter()
+        .enumerate()
+        .map(move |(i, x)| (id(x), format!("{name}[{i}].id")))
 }
 
 fn lookup(
@@ -112,6 +129,7 @@ struct Names<'a> {
     segments: HashMap<&'a str, usize>,
     regions: HashSet<&'a str>,
     groups: HashSet<&'a str>,
+    all: &'a [super::scenario::Segment],
 }
 
 impl Names<'_> {
@@ -147,6 +165,20 @@ impl Names<'_> {
             && !self.groups.contains(g.as_str())
         {
             return Err(unknown("group", "group", g));
+        }
+        if !self.all.iter().any(|s| selects(segment, region, group, s)) {
+            // Each name exists, but no segment has them all (e.g. a segment of another region).
+            return Err(Error::Invalid {
+                item: item.clone(),
+                field: if field.is_empty() {
+                    "segment/region/group".to_string()
+                } else {
+                    format!("{field}.segment/region/group")
+                },
+                problem: "selects no segment: no segment has all of the given segment, region \
+                          and group"
+                    .to_string(),
+            });
         }
         Ok(())
     }
@@ -186,17 +218,20 @@ impl Scenario {
                 problem: "must list at least one segment".into(),
             });
         }
-        let threat_ix = index("threat", sc.threats.iter().map(|t| t.id.as_str()))?;
-        let segment_ix = index("segment", sc.segments.iter().map(|s| s.id.as_str()))?;
-        index("channel", sc.channels.iter().map(|c| c.id.as_str()))?;
+        let threat_ix = index("threat", ids(&sc.threats, "threats", |t| &t.id))?;
+        let segment_ix = index("segment", ids(&sc.segments, "segments", |s| &s.id))?;
+        index("channel", ids(&sc.channels, "channels", |c| &c.id))?;
         index(
             "placement",
-            sc.channels
-                .iter()
-                .flat_map(|c| c.placements.iter().map(|p| p.id.as_str())),
+            sc.channels.iter().enumerate().flat_map(|(c, ch)| {
+                ch.placements
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, p)| (p.id.as_str(), format!("channels[{c}].placements[{i}].id")))
+            }),
         )?;
-        index("message", sc.messages.iter().map(|m| m.id.as_str()))?;
-        let dept_ix = index("department", sc.departments.iter().map(|d| d.id.as_str()))?;
+        index("message", ids(&sc.messages, "messages", |m| &m.id))?;
+        let dept_ix = index("department", ids(&sc.departments, "departments", |d| &d.id))?;
 
         // Overall resources and departments.
         let res_item = Item::new("resources", "resources");
@@ -281,6 +316,7 @@ impl Scenario {
             segments: segment_ix,
             regions: sc.segments.iter().map(|s| s.region.as_str()).collect(),
             groups: sc.segments.iter().map(|s| s.group.as_str()).collect(),
+            all: &sc.segments,
         };
 
         // Response defaults and overrides.
@@ -290,6 +326,13 @@ impl Scenario {
         for (i, o) in sc.response.overrides.iter().enumerate() {
             let item = Item::at("response override", i);
             names.check_selector(&o.segment, &o.region, &o.group, &item, "")?;
+            if o.ceiling.is_none() && o.scale.is_none() {
+                return Err(Error::Invalid {
+                    item,
+                    field: "ceiling/scale".into(),
+                    problem: "sets neither: an override must set `ceiling`, `scale` or both".into(),
+                });
+            }
             check_opt(o.ceiling, &item, "ceiling", Range::Ceiling)?;
             check_opt(o.scale, &item, "scale", Range::Positive)?;
             let threat = match &o.threat {
@@ -559,6 +602,7 @@ impl Scenario {
                     threat: f,
                     min_reduction: phi,
                     exposure: e,
+                    entry: i,
                 }),
                 _ => {
                     return Err(Error::UnreachableFloor {

@@ -10,6 +10,8 @@ use crate::Error;
 /// The document must be a JSON object: serde's derives would also take a struct written as an
 /// array of its fields in order, which no person writes on purpose.
 pub(crate) fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
+    // Editors on Windows may start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if let Some((i, c)) = text
         .char_indices()
         .find(|(_, c)| !c.is_whitespace())
@@ -26,7 +28,10 @@ pub(crate) fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, Error>
                     '"' => "a string".to_string(),
                     c => format!("{c:?}"),
                 },
-                std::any::type_name::<T>().rsplit("::").next().unwrap_or("object")
+                std::any::type_name::<T>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("object")
             ),
             line,
             column,

@@ -105,7 +105,7 @@ impl Strategy for PopulationProportional {
 /// # Errors
 ///
 /// [`Error::FloorShortfall`] if the floors cannot be met; [`Error::Mismatch`] if `weights` does
-/// not have one entry per arm or has a negative or non-finite entry.
+/// not have one entry per arm; [`Error::InvalidParameter`] if one is negative or not finite.
 ///
 /// # Complexity
 ///
@@ -114,11 +114,17 @@ impl Strategy for PopulationProportional {
 pub fn spread(problem: &Problem, weights: &[f64]) -> Result<Plan, Error> {
     if weights.len() != problem.arms.len() || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
     {
-        return Err(Error::Mismatch(format!(
-            "spread needs one finite, non-negative weight per arm ({}), got {} weights",
-            problem.arms.len(),
-            weights.len()
-        )));
+        if weights.len() != problem.arms.len() {
+            return Err(Error::Mismatch {
+                what: "spread weights",
+                expected: problem.arms.len(),
+                found: weights.len(),
+            });
+        }
+        return Err(Error::InvalidParameter {
+            parameter: "weights",
+            problem: "must be finite and >= 0".into(),
+        });
     }
     let mut state = State::new(problem);
     meet_floors(&mut state)?;

@@ -1,7 +1,7 @@
 //! Meeting fairness floors first, at least cost: a covering greedy shared by the strategies.
 
 use super::state::State;
-use crate::error::Error;
+use crate::error::{Error, Item};
 use crate::response;
 
 /// Adds units to `state` until every floor of its problem is met.
@@ -14,7 +14,9 @@ use crate::response;
 ///
 /// # Errors
 ///
-/// [`Error::FloorShortfall`] naming the first floor that cannot be met within the resources.
+/// [`Error::FloorShortfall`] naming the unmet floor furthest from its target when no arm that
+/// helps an unmet floor fits the remaining resources. The covering rule is a heuristic: it may
+/// fail where a cleverer plan would meet every floor.
 pub(crate) fn meet_floors(state: &mut State<'_>) -> Result<(), Error> {
     let p = state.problem;
     if p.floors.is_empty() {
@@ -35,10 +37,16 @@ pub(crate) fn meet_floors(state: &mut State<'_>) -> Result<(), Error> {
         let fl = &p.floors[j];
         (fl.exposure - state.absorbed[fl.segment * n_f + fl.threat]).max(0.0)
     };
+    // Met means met as `Plan::violations` judges it (on the reduction, with a tighter slack).
+    let met = |state: &State<'_>, j: usize| -> bool {
+        let fl = &p.floors[j];
+        let c = fl.segment * n_f + fl.threat;
+        let cell = &p.cells[c];
+        response::reduction(cell.ceiling, cell.scale, state.absorbed[c])
+            >= fl.min_reduction * (1.0 - 1e-12)
+    };
     loop {
-        let unmet: Vec<usize> = (0..p.floors.len())
-            .filter(|&j| missing(state, j) > 1e-12 * p.floors[j].exposure.max(1.0))
-            .collect();
+        let unmet: Vec<usize> = (0..p.floors.len()).filter(|&j| !met(state, j)).collect();
         if unmet.is_empty() {
             return Ok(());
         }
@@ -55,7 +63,16 @@ pub(crate) fn meet_floors(state: &mut State<'_>) -> Result<(), Error> {
             let mut sizes: Vec<u64> = list
                 .iter()
                 .filter(|(j, _)| unmet.contains(j))
-                .map(|&(j, coef)| ((missing(state, j) / coef).ceil() as u64).clamp(1, tmax))
+                .map(|&(j, coef)| {
+                    // Round up, plus one unit of slack against rounding in the exposure sum.
+                    let t = (missing(state, j) / coef).ceil();
+                    let t = if t * coef < missing(state, j) {
+                        t + 1.0
+                    } else {
+                        t
+                    };
+                    (t.min(u64::MAX as f64) as u64).clamp(1, tmax)
+                })
                 .collect();
             sizes.push(tmax);
             for t in sizes {
@@ -80,11 +97,21 @@ pub(crate) fn meet_floors(state: &mut State<'_>) -> Result<(), Error> {
         match best {
             Some((_, a, t)) => state.add(a, t),
             None => {
-                let j = unmet[0];
+                // No arm can help any unmet floor: report the one furthest from its target.
+                let j = unmet
+                    .iter()
+                    .copied()
+                    .max_by(|&a, &b| {
+                        let share = |j: usize| missing(state, j) / p.floors[j].exposure.max(1e-300);
+                        share(a).total_cmp(&share(b)).then(b.cmp(&a))
+                    })
+                    .expect("unmet is not empty");
                 let fl = &p.floors[j];
                 let c = fl.segment * n_f + fl.threat;
                 let cell = &p.cells[c];
                 return Err(Error::FloorShortfall {
+                    item: Item::at("floor", fl.entry),
+                    unmet: unmet.len(),
                     segment: p.segments[fl.segment].id.clone(),
                     threat: p.threats[fl.threat].id.clone(),
                     required: fl.min_reduction,

@@ -26,17 +26,26 @@ use crate::problem::Problem;
 ///    re-priced at once rather than left with a stale ratio. Ratios are kept in a lazy priority
 ///    queue: gains only fall as exposures grow (diminishing returns), so a stale ratio is an
 ///    upper bound and only the top of the queue needs re-evaluation.
+///    The weighting matters when several resources are limited: a resource no good plan
+///    exhausts should not make the steps that use it look expensive. So the maximisation runs
+///    first with every limited resource counted, then again counting only the resources that
+///    run used up (at least 98% of the limit), repeating while the binding set changes (at
+///    most three runs), and keeps the best plan.
 /// 3. **Safeguard.** Returns the better of the greedy plan and the best *single* arm filled to
 ///    the most it can afford (on top of the floors): plain cost-benefit greedy can be
 ///    arbitrarily bad when one expensive arm is worth most.
 ///
 /// # Batching rule
 ///
-/// For an already-paid arm the step is not one unit but the longest run of units each of
-/// which gains at least `1 - batch_tolerance` times the first unit's gain. Every unit added is
-/// therefore within a factor `1 - batch_tolerance` of the best available ratio when it is added:
-/// the batched run is a `(1 - batch_tolerance)`-approximate unit-step greedy, which keeps the
-/// greedy's guarantees with `1 - batch_tolerance` in the exponent. The number of steps is
+/// For an already-paid arm the step is not one unit but a run of units each of which gains
+/// at least `1 - batch_tolerance` times the first unit's gain. Every unit added is therefore
+/// within a factor `1 - batch_tolerance` of the best available ratio when it is added: the
+/// batched run is a `(1 - batch_tolerance)`-approximate unit-step greedy, which keeps the
+/// greedy's guarantees with `1 - batch_tolerance` in the exponent. The run length comes in
+/// closed form: unit `j` gains `sum_i g_i exp(-(j - 1) r_i)` (first-unit terms `g_i`, rates
+/// `r_i = coef_i / kappa_i`), which by Jensen's inequality is at least `G exp(-(j - 1) r_bar)`
+/// for the `g`-weighted mean rate `r_bar`, so the run is `1 + ln(1 / (1 - batch_tolerance)) /
+/// r_bar` units (exact for a single cell, conservative otherwise). The number of steps is
 /// independent of capacities: roughly `E / (kappa * batch_tolerance)` per arm for final
 /// absorbed exposure `E`, so capacities of 10^6 units cost no more than capacities of 10.
 /// `batch_tolerance = 0` steps one unit at a time.
@@ -94,6 +103,12 @@ impl Key {
     }
 }
 
+/// Most greedy runs with different resource weightings.
+const MAX_RUNS: usize = 3;
+
+/// Share of a limit whose use makes a resource count as binding.
+const BINDING_SHARE: f64 = 0.98;
+
 /// Queue entry: priority, arm and the arm's version when priced (newer prices supersede).
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -137,7 +152,7 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
         };
         return (ratio > 0.0).then_some((key, t));
     }
-    let g1 = state.unit_gain(arm, 1);
+    let (g1, batch) = state.first_gain_and_batch(arm, tolerance, tmax);
     if g1 <= 0.0 {
         return None;
     }
@@ -153,20 +168,7 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
             value: g1,
         }
     };
-    // Longest run of units whose gain stays within the tolerance of the first.
-    let threshold = (1.0 - tolerance) * g1;
-    let (mut lo, mut hi) = (1u64, tmax);
-    if tolerance > 0.0 {
-        while lo < hi {
-            let mid = lo + (hi - lo).div_ceil(2);
-            if state.unit_gain(arm, mid) >= threshold {
-                lo = mid;
-            } else {
-                hi = mid - 1;
-            }
-        }
-    }
-    Some((key, lo))
+    Some((key, batch))
 }
 
 /// Maximises `gain(t) / cost(t)` over integers `1..=tmax` for concave increasing `gain` and
@@ -280,13 +282,27 @@ impl Strategy for Greedy {
                 problem: format!("must be in [0, 1), got {}", self.batch_tolerance),
             });
         }
-        let mut state = State::new(problem);
-        meet_floors(&mut state)?;
-        let base = state.clone();
-        self.maximise(&mut state);
-        let greedy_value = state.value();
+        let mut base = State::new(problem);
+        meet_floors(&mut base)?;
+        // Rank by every limited resource first; then again counting only the resources the
+        // previous run found binding (a slack resource should not price steps), until the
+        // binding set repeats (at most three runs). Keep the best plan.
+        let mut tried = Vec::new();
+        let mut mask = base.all_limited();
+        let mut best: Option<State<'_>> = None;
+        while tried.len() < MAX_RUNS && !tried.contains(&mask) {
+            let mut state = base.clone();
+            state.set_mask(&mask);
+            self.maximise(&mut state);
+            tried.push(mask);
+            mask = state.binding(BINDING_SHARE);
+            if best.as_ref().is_none_or(|b| state.value() > b.value()) {
+                best = Some(state);
+            }
+        }
+        let state = best.expect("at least one run");
         match best_single(&base) {
-            Some((gain, single)) if base.value() + gain > greedy_value => Ok(single.to_plan()),
+            Some((gain, single)) if base.value() + gain > state.value() => Ok(single.to_plan()),
             _ => Ok(state.to_plan()),
         }
     }

@@ -1,9 +1,10 @@
 //! Incremental plan state shared by the strategies: absorbed exposures, resource use, which
 //! placements and messages are already paid for, and what one more step would cost.
 
+use std::rc::Rc;
+
 use crate::plan::{Plan, TOLERANCE};
 use crate::problem::Problem;
-use crate::response;
 
 /// A partial plan with everything needed to price and value its next step in `O(nnz_arm)`.
 #[derive(Debug, Clone)]
@@ -17,11 +18,17 @@ pub(crate) struct State<'p> {
     pub(crate) hours: f64,
     pub(crate) dept_money: Vec<f64>,
     pub(crate) dept_hours: Vec<f64>,
+    /// `exp(-E_c / kappa_c)` per cell: the share of the ceiling not yet reached.
+    remaining: Vec<f64>,
+    /// `A_c rho_c` per cell: the value of the whole ceiling.
+    stakes: Rc<Vec<f64>>,
+    /// Per arm, per absorbed entry: `(cell, coef / kappa, 1 - exp(-coef / kappa))`.
+    entries: Rc<Vec<Vec<(usize, f64, f64)>>>,
     weights: Weights,
 }
 
-/// Normalising weights: a step's scalar cost is `sum_r use_r / limit_r` over the limited
-/// resources (overall money and hours, each department's money and hours).
+/// Normalising weights: a step's scalar cost is `sum_r use_r / limit_r` over the counted
+/// limited resources (overall money and hours, each department's money and hours).
 #[derive(Debug, Clone)]
 struct Weights {
     money: f64,
@@ -52,20 +59,33 @@ impl StepCost {
     }
 }
 
-impl<'p> State<'p> {
-    pub(crate) fn new(problem: &'p Problem) -> Self {
+/// Which resources count in a step's normalised cost: one flag per resource, in the order
+/// money, staff hours, then each department's money and hours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mask {
+    money: bool,
+    hours: bool,
+    dept_money: Vec<bool>,
+    dept_hours: Vec<bool>,
+}
+
+impl Weights {
+    fn from_mask(problem: &Problem, mask: &Mask) -> Weights {
+        let pick = |on: bool, limit: Option<f64>| if on { inverse(limit) } else { 0.0 };
         let mut weights = Weights {
-            money: inverse(problem.money),
-            hours: inverse(problem.staff_hours),
+            money: pick(mask.money, problem.money),
+            hours: pick(mask.hours, problem.staff_hours),
             dept_money: problem
                 .departments
                 .iter()
-                .map(|d| inverse(d.money))
+                .zip(&mask.dept_money)
+                .map(|(d, &on)| pick(on, d.money))
                 .collect(),
             dept_hours: problem
                 .departments
                 .iter()
-                .map(|d| inverse(d.staff_hours))
+                .zip(&mask.dept_hours)
+                .map(|(d, &on)| pick(on, d.staff_hours))
                 .collect(),
         };
         let any = weights.money > 0.0
@@ -76,9 +96,22 @@ impl<'p> State<'p> {
                 .chain(&weights.dept_hours)
                 .any(|w| *w > 0.0);
         if !any {
-            // Nothing is limited but capacities: rank by value per yuan.
+            // No counted resource: rank by value per yuan.
             weights.money = 1.0;
         }
+        weights
+    }
+}
+
+impl<'p> State<'p> {
+    pub(crate) fn new(problem: &'p Problem) -> Self {
+        let all = Mask {
+            money: true,
+            hours: true,
+            dept_money: vec![true; problem.departments.len()],
+            dept_hours: vec![true; problem.departments.len()],
+        };
+        let weights = Weights::from_mask(problem, &all);
         State {
             problem,
             units: vec![0; problem.arms.len()],
@@ -89,7 +122,62 @@ impl<'p> State<'p> {
             hours: 0.0,
             dept_money: vec![0.0; problem.departments.len()],
             dept_hours: vec![0.0; problem.departments.len()],
+            remaining: vec![1.0; problem.cells.len()],
+            stakes: Rc::new(
+                problem
+                    .cells
+                    .iter()
+                    .map(|c| c.value_at_risk * c.ceiling)
+                    .collect(),
+            ),
+            entries: Rc::new(
+                problem
+                    .arms
+                    .iter()
+                    .map(|a| {
+                        a.absorbed
+                            .iter()
+                            .map(|&(c, coef)| {
+                                let rate = coef / problem.cells[c].scale;
+                                (c, rate, -(-rate).exp_m1())
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            ),
             weights,
+        }
+    }
+
+    /// Counts only the resources in `mask` in step costs from now on.
+    pub(crate) fn set_mask(&mut self, mask: &Mask) {
+        self.weights = Weights::from_mask(self.problem, mask);
+    }
+
+    /// Every limited resource.
+    pub(crate) fn all_limited(&self) -> Mask {
+        self.binding(0.0)
+    }
+
+    /// The limited resources of which at least `share` of the limit is used.
+    pub(crate) fn binding(&self, share: f64) -> Mask {
+        let p = self.problem;
+        let tight = |used: f64, limit: Option<f64>| limit.is_some_and(|l| used >= share * l);
+        Mask {
+            money: tight(self.money, p.money),
+            hours: tight(self.hours, p.staff_hours),
+            dept_money: p
+                .departments
+                .iter()
+                .zip(&self.dept_money)
+                .map(|(d, &u)| tight(u, d.money))
+                .collect(),
+            dept_hours: p
+                .departments
+                .iter()
+                .zip(&self.dept_hours)
+                .map(|(d, &u)| tight(u, d.staff_hours))
+                .collect(),
         }
     }
 
@@ -105,40 +193,55 @@ impl<'p> State<'p> {
             .expect("the state has one entry per cell")
     }
 
-    /// Value gained by adding `t` units of `arm`.
+    /// Value gained by adding `t` units of `arm`:
+    /// `sum A rho exp(-E / kappa) (1 - exp(-t coef / kappa))`.
     pub(crate) fn gain(&self, arm: usize, t: u64) -> f64 {
-        let p = self.problem;
         let t = t as f64;
-        p.arms[arm]
-            .absorbed
+        self.entries[arm]
             .iter()
-            .map(|&(c, coef)| {
-                let cell = &p.cells[c];
-                cell.value_at_risk
-                    * response::increment(cell.ceiling, cell.scale, self.absorbed[c], t * coef)
-            })
+            .map(|&(c, rate, _)| self.stakes[c] * self.remaining[c] * -(-t * rate).exp_m1())
             .sum()
     }
 
     /// Value of the `j`-th added unit of `arm` (`j >= 1`): `gain(j) - gain(j - 1)`, computed
     /// without cancellation.
+    #[cfg(test)]
     pub(crate) fn unit_gain(&self, arm: usize, j: u64) -> f64 {
-        let p = self.problem;
         let before = (j - 1) as f64;
-        p.arms[arm]
-            .absorbed
+        self.entries[arm]
             .iter()
-            .map(|&(c, coef)| {
-                let cell = &p.cells[c];
-                cell.value_at_risk
-                    * response::increment(
-                        cell.ceiling,
-                        cell.scale,
-                        self.absorbed[c] + before * coef,
-                        coef,
-                    )
+            .map(|&(c, rate, first)| {
+                let decay = if j == 1 { 1.0 } else { (-before * rate).exp() };
+                self.stakes[c] * self.remaining[c] * first * decay
             })
             .sum()
+    }
+
+    /// The first unit's gain of `arm` and the longest run of units, starting with it, in which
+    /// every unit gains at least `1 - tolerance` times the first (capped at `tmax`).
+    ///
+    /// Unit `j` gains `sum_i g_i exp(-(j - 1) r_i)` with `g_i` the first unit's terms and
+    /// `r_i = coef_i / kappa_i`. By Jensen's inequality this is at least
+    /// `G exp(-(j - 1) r_bar)` with `G = sum g_i` and `r_bar` the `g`-weighted mean rate, so
+    /// every `j <= 1 + ln(1 / (1 - tolerance)) / r_bar` keeps the promise; no search needed.
+    pub(crate) fn first_gain_and_batch(&self, arm: usize, tolerance: f64, tmax: u64) -> (f64, u64) {
+        let mut g = 0.0;
+        let mut weighted_rate = 0.0;
+        for &(c, rate, first) in &self.entries[arm] {
+            let gi = self.stakes[c] * self.remaining[c] * first;
+            g += gi;
+            weighted_rate += gi * rate;
+        }
+        if g <= 0.0 || tolerance <= 0.0 {
+            return (g, 1.min(tmax));
+        }
+        let run = -(-tolerance).ln_1p() * g / weighted_rate;
+        let t = if run.is_finite() && run < tmax as f64 {
+            1 + run.floor() as u64
+        } else {
+            tmax
+        };
+        (g, t.clamp(1, tmax.max(1)))
     }
 
     fn fixed_money(&self, arm: usize) -> (f64, f64) {
@@ -262,6 +365,7 @@ impl<'p> State<'p> {
         self.message_used[a.message] = true;
         for &(c, coef) in &a.absorbed {
             self.absorbed[c] += t as f64 * coef;
+            self.remaining[c] = (-self.absorbed[c] / p.cells[c].scale).exp();
         }
     }
 }
@@ -326,6 +430,22 @@ mod tests {
         let g = s.gain(0, 3);
         s.add(0, 3);
         assert!((s.value() - before - g).abs() < 1e-9);
+    }
+
+    #[test]
+    fn batch_keeps_every_unit_within_the_tolerance() {
+        let p = problem();
+        let mut s = State::new(&p);
+        s.add(0, 2);
+        // rate 0.1 per unit: units 1..=4 keep exp(-0.3) = 0.74 >= 0.7 of the first.
+        let (g1, t) = s.first_gain_and_batch(0, 0.3, 1_000);
+        assert!((g1 - s.unit_gain(0, 1)).abs() < 1e-12);
+        assert_eq!(t, 4);
+        assert!(s.unit_gain(0, t) >= 0.7 * g1);
+        // Single-cell arm: the Jensen bound is exact, so one more unit breaks the promise.
+        assert!(s.unit_gain(0, t + 1) < 0.7 * g1);
+        assert_eq!(s.first_gain_and_batch(0, 0.0, 1_000).1, 1);
+        assert_eq!(s.first_gain_and_batch(0, 0.3, 3).1, 3);
     }
 
     #[test]
