@@ -398,6 +398,27 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any bytes: a graph or an error, never a panic; a Parse error names a real line.
+        #[test]
+        fn arbitrary_text_never_panics(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"0123456789 \t\n\r#.-ex".to_vec()), 0..300),
+            given in proptest::prelude::any::<bool>(),
+        ) {
+            let p = if given { Probability::Given } else { Probability::WeightedCascade };
+            match parse_edge_list(&text, p) {
+                Ok(g) => proptest::prop_assert!(g.edge_count() <= text.len() / 3 + 1),
+                Err(DiffusionError::Parse { line, .. }) => {
+                    let lines = text.split(|&b| b == b'\n').count();
+                    proptest::prop_assert!(line >= 1 && line <= lines, "line {} of {}", line, lines);
+                }
+                Err(e) => proptest::prop_assert!(false, "unexpected error {}", e),
+            }
+        }
+    }
+
     #[test]
     fn line_numbers_survive_piece_boundaries() {
         let mut text = String::new();
