@@ -284,6 +284,13 @@ pub fn city_network(
             "probabilities must be in [0, 1]",
         ));
     }
+    if o.group_size > 100_000 || o.groups_per_worker > 1_000 || o.member_ties > 1_000 {
+        return Err(DiffusionError::invalid(
+            "options",
+            "group_size (at most 100,000), groups_per_worker and member_ties (at most 1,000) \
+             are out of range",
+        ));
+    }
     let mut segment_of = Vec::new();
     for (s, seg) in segments.iter().enumerate() {
         if !(seg.population.is_finite() && seg.population >= 0.0) {
@@ -436,4 +443,55 @@ pub fn city_network(
         grid_workers,
         groups,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Any options in range and any populations: a network or an error, never a panic, and
+        /// grid workers and group members are real nodes of the right region.
+        #[test]
+        fn city_network_never_panics(
+            pops in proptest::collection::vec((0u32..3, 0u32..3, 0.0f64..3_000.0), 1..6),
+            people_per_node in 1.0f64..200.0,
+            nodes_per_grid_worker in 0.5f64..100.0,
+            group_size in 0usize..40,
+            groups_per_worker in 0usize..4,
+            member_ties in 0usize..3,
+            contacts in 0.0f64..8.0,
+            p in 0.0f64..=1.0,
+            seed in any::<u64>(),
+        ) {
+            let segments: Vec<CitySegment> = pops
+                .iter()
+                .map(|&(region, group, population)| CitySegment { region, group, population })
+                .collect();
+            let options = CityOptions {
+                people_per_node,
+                nodes_per_grid_worker,
+                group_size,
+                groups_per_worker,
+                member_ties,
+                contacts,
+                post_probability: p,
+                group_homophily: p,
+                same_region: p,
+                same_group: 1.0 - p,
+                ..CityOptions::default()
+            };
+            if let Ok(city) = city_network(&segments, &options, seed) {
+                let n = city.graph.node_count() as u32;
+                let region = |v: u32| segments[city.graph.segment(v) as usize].region;
+                prop_assert!(city.grid_workers.iter().all(|&w| w < n));
+                for g in &city.groups {
+                    prop_assert!(g.members.iter().all(|&m| m < n && m != g.owner));
+                    prop_assert!(g.members.iter().all(|&m| region(m) == region(g.owner)));
+                }
+            }
+        }
+    }
 }
