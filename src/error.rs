@@ -176,6 +176,10 @@ pub enum Error {
         problem: String,
     },
 
+    /// An error of the word-of-mouth layer (graph files, seed selection arguments).
+    #[error(transparent)]
+    Diffusion(#[from] crate::diffusion::DiffusionError),
+
     /// A strategy name that is not known.
     #[error("unknown strategy {name:?}; known: {known}")]
     UnknownStrategy {
