@@ -86,12 +86,7 @@ impl PlanReport {
     ///
     /// [`Error::Io`], or as [`PlanReport::from_json`] wrapped in [`Error::InFile`].
     pub fn from_path(path: impl AsRef<Path>) -> Result<PlanReport, Error> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        PlanReport::from_json(&text).map_err(|e| e.in_file(path))
+        crate::model::from_json_file(path.as_ref())
     }
 
     /// Pretty-printed JSON. Non-finite numbers cannot occur in an evaluated outcome.

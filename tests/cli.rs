@@ -15,23 +15,12 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
+mod common;
+
 const BASE: &str = include_str!("data/base_scenario.json");
 
 fn plan_exe() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test knows its executable");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("the test executable is in <target>/<profile>/deps");
-    let path = profile_dir
-        .join("examples")
-        .join(format!("plan{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.is_file(),
-        "{} not found: run `cargo test` (which builds examples) or `cargo build --example plan`",
-        path.display()
-    );
-    path
+    common::example_exe("plan")
 }
 
 /// Runs `plan` with `args`, without a backtrace setting from the environment, so that a panic

@@ -9,27 +9,16 @@
 //! its numbers.
 
 /// In a module named after the file, so `cargo test diffusion` selects these tests.
+mod common;
+
 mod diffusion_seeds_cli {
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
     use std::process::{Command, Output};
 
     use serde_json::Value;
 
     fn seeds_exe() -> PathBuf {
-        let exe = std::env::current_exe().expect("the test knows its executable");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("the test executable is in <target>/<profile>/deps");
-        let path = profile_dir
-            .join("examples")
-            .join(format!("seeds{}", std::env::consts::EXE_SUFFIX));
-        assert!(
-            path.is_file(),
-            "{} not found: run `cargo test` (which builds examples) or `cargo build --example seeds`",
-            path.display()
-        );
-        path
+        crate::common::example_exe("seeds")
     }
 
     fn run(args: &[&str]) -> Output {

@@ -1,9 +1,20 @@
 //! JSON reading with errors that name the item and field, not only line and column.
 
+use std::path::Path;
+
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::Error;
+
+/// Reads and deserializes a JSON file; errors name the file.
+pub(crate) fn from_json_file<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    from_json_str(&text).map_err(|e| e.in_file(path))
+}
 
 /// Deserializes `text`, turning any failure into [`Error::Json`] with an annotated path.
 ///

@@ -18,7 +18,7 @@ pub use scenario::{
     Resources, Response, ResponseOverride, Risk, Scenario, Segment, Threat,
 };
 
-pub(crate) use json::from_json_str;
+pub(crate) use json::{from_json_file, from_json_str};
 
 use std::path::Path;
 
@@ -43,12 +43,7 @@ impl Scenario {
     /// [`Error::Io`] if the file cannot be read; otherwise as [`Scenario::from_json`], wrapped
     /// in [`Error::InFile`] naming the file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Scenario, Error> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Scenario::from_json(&text).map_err(|e| e.in_file(path))
+        from_json_file(path.as_ref())
     }
 
     /// Writes the scenario as pretty-printed JSON that [`Scenario::from_json`] reads back to an
