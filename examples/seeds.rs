@@ -52,9 +52,14 @@ struct Args {
     /// Slack of the target approximation ratio (1 - 1/e - eps, or (1 - 1/e)/2 - eps costed).
     #[arg(long, default_value_t = 0.1)]
     epsilon: f64,
-    /// Failure probability of the certificate (default 1/n).
+    /// Failure probability of the certificate (default 1/n, at most 0.5).
     #[arg(long)]
     delta: Option<f64>,
+    /// Cap on the RR sets of each of the two collections (at least 256, at most 2^32 - 256;
+    /// default 2^26, about 2 GB at the cap). Reaching it stops sampling with the certificate
+    /// reached so far, reported as `capped`.
+    #[arg(long, value_name = "N", default_value_t = diffusion::DEFAULT_MAX_RR_SETS)]
+    max_rr_sets: usize,
     /// Seed of every random stream.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -155,10 +160,17 @@ fn select(
     weights: Option<&[f64]>,
     candidates: Option<&[u32]>,
 ) -> Result<(SeedSelection, f64), String> {
+    if !(256..=diffusion::MAX_RR_SETS_LIMIT).contains(&args.max_rr_sets) {
+        return Err(format!(
+            "--max-rr-sets must be in 256..={}",
+            diffusion::MAX_RR_SETS_LIMIT
+        ));
+    }
     let mut opim = Opim::with_budget(budget)
         .epsilon(args.epsilon)
         .model(model)
-        .seed(args.seed);
+        .seed(args.seed)
+        .max_rr_sets(args.max_rr_sets);
     if let Some(d) = args.delta {
         opim = opim.delta(d);
     }
@@ -232,6 +244,7 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
             "target_ratio": sel.target_ratio,
             "rr_sets": sel.rr_sets,
             "rounds": sel.rounds,
+            "capped": sel.capped,
             "nodes": graph.node_count(),
             "edges": graph.edge_count(),
         });
@@ -250,6 +263,12 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
             "OPIM-C ({:?}), k = {k}, eps = {}: {seconds:.3} s, {} RR sets, certified ratio {:.4} (target {:.4})",
             model, args.epsilon, sel.rr_sets, sel.certified_ratio, sel.target_ratio
         );
+        if sel.capped {
+            println!(
+                "sampling stopped at --max-rr-sets {} per collection, below the target",
+                args.max_rr_sets
+            );
+        }
         println!("spread {spread:.1} (95% CI {:.1} .. {:.1})", ci.0, ci.1);
         println!("seeds: {labels:?}");
     }
@@ -375,6 +394,7 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
             "certified_ratio": sel.certified_ratio,
             "target_ratio": sel.target_ratio,
             "rr_sets": sel.rr_sets,
+            "capped": sel.capped,
             "staff_hours": seed_hours,
             "per_unit": per_unit,
             "random": {
@@ -420,6 +440,12 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         sel.target_ratio,
         args.weights.as_deref().unwrap_or("risk")
     );
+    if sel.capped {
+        println!(
+            "sampling stopped at --max-rr-sets {} per collection, below the target",
+            args.max_rr_sets
+        );
+    }
     println!();
     println!(
         "{:<24} {:>6} {:>12} {:>22} {:>22}",

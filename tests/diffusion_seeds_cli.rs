@@ -136,6 +136,39 @@ mod diffusion_seeds_cli {
     }
 
     #[test]
+    fn max_rr_sets_caps_sampling_and_is_reported() {
+        let graph = temp("cap.txt");
+        let mut text = String::new();
+        for i in 0..300u64 {
+            text.push_str(&format!("{i} {}\n{i} {}\n", (i + 1) % 300, (i * 11) % 300));
+        }
+        std::fs::write(&graph, text).unwrap();
+        let g = graph.to_str().unwrap();
+        let capped = json(&[
+            "--graph",
+            g,
+            "--k",
+            "5",
+            "--epsilon",
+            "0.01",
+            "--max-rr-sets",
+            "256",
+            "--json",
+        ]);
+        let free = json(&["--graph", g, "--k", "5", "--epsilon", "0.3", "--json"]);
+        let bad = run(&["--graph", g, "--max-rr-sets", "10"]);
+        std::fs::remove_file(&graph).ok();
+        assert_eq!(capped["rr_sets"], 512, "{capped}");
+        assert_eq!(capped["capped"], true);
+        assert!(
+            capped["certified_ratio"].as_f64().unwrap() < capped["target_ratio"].as_f64().unwrap()
+        );
+        assert_eq!(free["capped"], false);
+        assert_eq!(bad.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&bad.stderr).contains("--max-rr-sets"));
+    }
+
+    #[test]
     fn bad_input_exits_2_with_the_line() {
         let graph = temp("bad.txt");
         std::fs::write(&graph, "1 2\n2 3\n3 x\n").unwrap();

@@ -57,6 +57,7 @@ mod diffusion_selection {
                 a.spread_lower <= a.spread && a.spread <= a.optimum_upper,
                 "{name}: {a:?}"
             );
+            assert!(!a.capped, "{name}: {a:?}");
             assert!(
                 a.certified_ratio >= a.target_ratio || a.rounds > 1,
                 "{name}: stopped without reaching the target in the first round"
@@ -315,6 +316,122 @@ mod diffusion_selection {
         let g = chung_lu(400, 2_000, 2.5, Probability::WeightedCascade, 6).unwrap();
         let sel = Opim::new(5).model(Model::LinearThreshold).run(&g).unwrap();
         assert!(sel.spread <= 400.0, "{sel:?}");
+    }
+
+    /// No edges, segment 0 worth nothing, candidates only in segment 0: every feasible seed set
+    /// reaches weight 0, so OPT = 0 and any set is optimal. Sampling must not run (it used to
+    /// double to millions of RR sets looking for coverage that cannot exist).
+    #[test]
+    fn zero_optimum_is_certified_without_sampling() {
+        let n = 2_000u32;
+        let g = SocialGraph::from_edges(n as usize, &[], Probability::WeightedCascade)
+            .unwrap()
+            .with_segments((0..n).map(|v| v % 2).collect())
+            .unwrap();
+        let weights = [0.0, 1.0];
+        let candidates: Vec<u32> = (0..n).step_by(2).collect();
+        let sel = Opim::new(1)
+            .weights(&weights)
+            .candidates(&candidates)
+            .run(&g)
+            .unwrap();
+        assert_eq!(sel.rr_sets, 0, "{sel:?}");
+        assert_eq!(sel.rounds, 0);
+        assert_eq!(sel.seeds, vec![0], "the first candidate, as greedy pads");
+        assert_eq!(sel.certified_ratio, 1.0);
+        assert_eq!(
+            (sel.spread, sel.spread_lower, sel.optimum_upper),
+            (0.0, 0.0, 0.0)
+        );
+        assert_eq!(sel.spread_ci, (0.0, 0.0));
+        assert_eq!(sel.segments, vec![None, Some(0.0)]);
+        // Knapsack: the empty set is optimal and costs nothing.
+        let costs = vec![1.0; candidates.len()];
+        let sel = Opim::knapsack(&costs, 3.0)
+            .weights(&weights)
+            .candidates(&candidates)
+            .run(&g)
+            .unwrap();
+        assert_eq!((sel.rr_sets, sel.seeds.len(), sel.cost), (0, 0, 0.0));
+        assert_eq!(sel.certified_ratio, 1.0);
+        // Edges of probability 0 do not carry the alert either.
+        let edges: Vec<Edge> = (0..n - 1)
+            .map(|v| Edge {
+                source: v,
+                target: v + 1,
+                probability: 0.0,
+            })
+            .collect();
+        let g0 = SocialGraph::from_edges(n as usize, &edges, Probability::Given)
+            .unwrap()
+            .with_segments((0..n).map(|v| v % 2).collect())
+            .unwrap();
+        let sel = Opim::new(1)
+            .weights(&weights)
+            .candidates(&candidates)
+            .run(&g0)
+            .unwrap();
+        assert_eq!((sel.rr_sets, sel.certified_ratio), (0, 1.0));
+    }
+
+    /// Candidates all worth 0 themselves, but one reaches a valuable node with probability 0.5:
+    /// OPT = 0.5 > 0, so selection samples and certifies as usual.
+    #[test]
+    fn zero_weight_candidates_that_reach_value_are_still_selected() {
+        let edges = [Edge {
+            source: 0,
+            target: 1,
+            probability: 0.5,
+        }];
+        let g = SocialGraph::from_edges(4, &edges, Probability::Given)
+            .unwrap()
+            .with_segments(vec![0, 1, 0, 0])
+            .unwrap();
+        let weights = [0.0, 1.0];
+        let sel = Opim::new(1)
+            .epsilon(0.2)
+            .seed(3)
+            .weights(&weights)
+            .candidates(&[2, 0, 3])
+            .run(&g)
+            .unwrap();
+        assert_eq!(sel.seeds, vec![0]);
+        assert!(sel.rr_sets > 0);
+        assert!(sel.certified_ratio >= sel.target_ratio, "{sel:?}");
+        assert!((sel.spread - 0.5).abs() < 0.1, "{sel:?}");
+    }
+
+    #[test]
+    fn the_rr_set_cap_stops_sampling_and_is_reported() {
+        let g = chung_lu(2_000, 10_000, 2.5, Probability::WeightedCascade, 3).unwrap();
+        // A target out of reach of 512 sets: the cap (300, rounded up to whole chunks of 256)
+        // stops sampling and says so.
+        let sel = Opim::new(10)
+            .epsilon(0.01)
+            .seed(1)
+            .max_rr_sets(300)
+            .run(&g)
+            .unwrap();
+        assert_eq!(sel.rr_sets, 2 * 512, "{sel:?}");
+        assert!(sel.certified_ratio < sel.target_ratio, "{sel:?}");
+        assert!(sel.capped);
+        // Reaching the target is not capping, and the default cap is far away here.
+        let sel = Opim::new(10).epsilon(0.3).seed(1).run(&g).unwrap();
+        assert!(
+            sel.certified_ratio >= sel.target_ratio && !sel.capped,
+            "{sel:?}"
+        );
+        // Caps are clamped to what u32 set ids can number, in whole chunks.
+        let opim = format!("{:?}", Opim::new(1).max_rr_sets(usize::MAX));
+        assert!(
+            opim.contains(&format!("max_rr_sets: {}", u32::MAX - 255)),
+            "{opim}"
+        );
+        assert_eq!(
+            fanzha::diffusion::MAX_RR_SETS_LIMIT,
+            u32::MAX as usize - 255
+        );
+        assert_eq!(fanzha::diffusion::DEFAULT_MAX_RR_SETS, 1 << 26);
     }
 
     #[test]

@@ -50,7 +50,10 @@ pub use error::DiffusionError;
 pub use generate::{CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu, city_network};
 pub use graph::{Edge, Probability, SocialGraph};
 pub use load::{load_edge_list, parse_edge_list, write_edge_list};
-pub use opim::{Budget, GREEDY_RATIO, KNAPSACK_RATIO, Opim, SeedSelection};
+pub use opim::{
+    Budget, DEFAULT_MAX_RR_SETS, GREEDY_RATIO, KNAPSACK_RATIO, MAX_RR_SETS_LIMIT, Opim,
+    SeedSelection,
+};
 pub use placement::{
     ForwardingSpec, audience_per_unit, city_segments, forwarding_placement, segment_weights,
 };

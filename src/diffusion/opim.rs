@@ -1,6 +1,8 @@
 //! Seed selection by reverse-reachable sampling with a certified approximation ratio, in the
 //! manner of OPIM-C (Tang, Tang, Xiao, Yuan, SIGMOD 2018).
 
+use std::collections::BinaryHeap;
+
 use super::cover::{CoverWork, candidate_list, greedy_k, greedy_knapsack};
 use super::rng::tag;
 use super::rr::{InvertedIndex, RR_CHUNK, Roots, RrCollection};
@@ -13,6 +15,17 @@ pub const GREEDY_RATIO: f64 = 1.0 - 1.0 / std::f64::consts::E;
 /// single node under a knapsack budget for a monotone submodular objective (Khuller, Moss, Naor
 /// 1999; Krause and Guestrin 2005; later analyses show about 0.405, this is the safe figure).
 pub const KNAPSACK_RATIO: f64 = GREEDY_RATIO / 2.0;
+
+/// Default cap on the RR sets of each collection of [`Opim`]: `2^26` (about 67 million).
+///
+/// Two collections at the cap hold at least `2 x 2^26` sets; each set costs at least 29 bytes
+/// (8 for its offset in each collection, 4 per member, 4 per member in the inverted index, 1
+/// coverage flag), so reaching the cap needs about 2 GB even when every RR set is a single node.
+pub const DEFAULT_MAX_RR_SETS: usize = 1 << 26;
+
+/// Largest accepted cap on the RR sets per collection: RR set ids are stored as `u32`, and
+/// collections grow in chunks of 256 sets, so the cap is at most `2^32 - 256`.
+pub const MAX_RR_SETS_LIMIT: usize = u32::MAX as usize - (RR_CHUNK - 1);
 
 /// What limits the seed set.
 #[derive(Debug, Clone, Copy)]
@@ -47,7 +60,8 @@ pub struct SeedSelection {
     /// Upper confidence bound on the best feasible seed set's (weighted) spread.
     pub optimum_upper: f64,
     /// `spread_lower / optimum_upper`: with probability at least `1 - delta`, the seeds reach at
-    /// least this fraction of the optimum.
+    /// least this fraction of the optimum. Exactly 1 when no feasible seed set can reach any
+    /// weight at all (OPT = 0: every set is optimal; see [`Opim::run`]).
     pub certified_ratio: f64,
     /// The ratio sampling aimed for: `1 - 1/e - eps` (cardinality) or `(1 - 1/e)/2 - eps`
     /// (knapsack).
@@ -58,6 +72,10 @@ pub struct SeedSelection {
     pub rounds: usize,
     /// Total cost of the seeds (their number under [`Budget::Seeds`]).
     pub cost: f64,
+    /// `true` if sampling stopped because a collection reached the
+    /// [`max_rr_sets`](Opim::max_rr_sets) cap while `certified_ratio` was still below
+    /// `target_ratio`: the certificate is valid but weaker than asked for.
+    pub capped: bool,
 }
 
 /// Options of RR-set seed selection (builder style); run with [`Opim::run`].
@@ -68,8 +86,13 @@ pub struct SeedSelection {
 /// double. Each round, greedy max coverage on `R1` picks `S`; `R2` gives a lower bound on
 /// `S`'s spread, `R1`'s greedy trace an upper bound on the optimum's (OPIM-C's martingale
 /// bounds, each failing with probability at most `delta / (3 i_max)`). Sampling stops once
-/// `lower / upper >= target` or at `theta_max = theta_0 n / (eps^2 OPT_lb)`
-/// (IMM's sample size), with `OPT_lb` the weight of the best `k` candidates. By a union bound
+/// `lower / upper >= target`, at `theta_max = theta_0 W / (eps^2 OPT_lb)` (IMM's sample size;
+/// `W` the total weight, `n` untargeted), or at the [`max_rr_sets`](Opim::max_rr_sets) cap
+/// (reported as [`capped`](SeedSelection::capped)). `OPT_lb` is the weight of the best `k`
+/// candidates (the best affordable one under a knapsack); if every feasible candidate weighs 0,
+/// it is the largest `w(v) x` (product of the probabilities along a path from a feasible
+/// candidate to `v`), a lower bound on that candidate's spread under both models. If no such
+/// path exists, OPT = 0 and [`run`](Opim::run) returns without sampling. By a union bound
 /// over rounds, with probability at least `1 - delta` the reported
 /// [`certified_ratio`](SeedSelection::certified_ratio) is a true lower bound on
 /// `spread(S) / OPT`; `OPT` is over seed sets drawn from the candidates within the budget.
@@ -131,7 +154,7 @@ impl<'a> Opim<'a> {
             seed: 0,
             weights: None,
             candidates: None,
-            max_rr_sets: 1 << 31,
+            max_rr_sets: DEFAULT_MAX_RR_SETS,
         }
     }
 
@@ -171,14 +194,26 @@ impl<'a> Opim<'a> {
         self
     }
 
-    /// Cap on the RR sets per collection (default `2^31`); reaching it stops sampling and the
-    /// certificate says what was reached.
+    /// Cap on the RR sets per collection (default [`DEFAULT_MAX_RR_SETS`] = `2^26`, about
+    /// 2 GB at the cap); clamped to `256..=`[`MAX_RR_SETS_LIMIT`] (set ids are `u32`).
+    /// Collections grow in chunks of 256 sets, so a cap that is not a multiple of 256 is
+    /// rounded up to one. Reaching the cap before the target ratio stops sampling: the
+    /// certificate says what was reached and [`SeedSelection::capped`] is `true`.
     pub fn max_rr_sets(mut self, cap: usize) -> Self {
-        self.max_rr_sets = cap.max(RR_CHUNK);
+        self.max_rr_sets = cap.clamp(RR_CHUNK, MAX_RR_SETS_LIMIT);
         self
     }
 
     /// Runs the selection; see the type's documentation for the guarantee.
+    ///
+    /// # Zero optimum
+    /// If no feasible candidate can reach a node of positive weight (following edges of
+    /// positive probability; only possible with [`weights`](Opim::weights)), every feasible
+    /// seed set reaches weight 0, so every one is optimal. Nothing is sampled (`rr_sets = 0`,
+    /// `rounds = 0`); the result has spread, bounds and interval 0, `certified_ratio = 1`,
+    /// segments `Some(0.0)` where the weight is positive (`None` elsewhere), and as seeds the
+    /// first `min(k, candidates)` candidates in the order given (as greedy pads when nothing is
+    /// covered) under [`Budget::Seeds`], no seeds under [`Budget::Knapsack`].
     ///
     /// # Errors
     /// [`DiffusionError::InvalidArgument`] for an empty graph, `epsilon` or `delta` outside
@@ -218,10 +253,11 @@ impl<'a> Opim<'a> {
             None => 1.0,
         };
 
-        // Size of the largest feasible seed set and a lower bound on OPT.
+        // Size of the largest feasible seed set and a lower bound on OPT from the seeds' own
+        // weight (a seed is active, so it counts its full weight).
         let mut cand_weights: Vec<f64> = candidates.iter().map(|&v| node_weight(v)).collect();
         cand_weights.sort_unstable_by(|a, b| b.total_cmp(a));
-        let (k_max, opt_lb, ratio) = match self.budget {
+        let (k_max, weight_lb, ratio) = match self.budget {
             Budget::Seeds(k) => {
                 if k == 0 {
                     return Err(DiffusionError::invalid("k", "must be at least 1"));
@@ -270,17 +306,24 @@ impl<'a> Opim<'a> {
                 (k, best, KNAPSACK_RATIO)
             }
         };
-        let min_positive = cand_weights
-            .iter()
-            .copied()
-            .filter(|&w| w > 0.0)
-            .fold(f64::INFINITY, f64::min);
-        let opt_lb = if opt_lb > 0.0 {
-            opt_lb
-        } else if min_positive.is_finite() {
-            min_positive
+        drop(cand_weights);
+        let opt_lb = if weight_lb > 0.0 {
+            weight_lb
         } else {
-            roots.total / n as f64
+            // Every feasible candidate weighs 0: the best single path to value bounds OPT.
+            let feasible: Vec<u32> = match self.budget {
+                Budget::Seeds(_) => candidates.clone(),
+                Budget::Knapsack { costs, budget } => candidates
+                    .iter()
+                    .zip(costs)
+                    .filter(|&(_, &c)| c <= budget)
+                    .map(|(&v, _)| v)
+                    .collect(),
+            };
+            match best_path_value(graph, &node_weight, &feasible) {
+                Some(lb) => lb,
+                None => return Ok(self.zero_optimum(graph, &candidates, k_max, &roots, ratio)),
+            }
         };
 
         let eps = self.epsilon;
@@ -288,6 +331,7 @@ impl<'a> Opim<'a> {
         let alpha = ln_6_delta.sqrt();
         let beta = (ratio * (ln_choose(candidates.len(), k_max) + ln_6_delta)).sqrt();
         let theta_0 = 2.0 * (ratio * alpha + beta).powi(2);
+        // `opt_lb` may underflow to 0 on very improbable paths: theta_max is then the cap.
         let theta_max = (theta_0 * roots.total / (eps * eps * opt_lb)).min(self.max_rr_sets as f64);
         let theta_0 = theta_0.min(theta_max);
         let rounds_max = (theta_max / theta_0).log2().ceil() as usize + 1;
@@ -331,9 +375,10 @@ impl<'a> Opim<'a> {
             };
             let upper = ((cover.upper + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
             let certified = if upper > 0.0 { lower / upper } else { 0.0 };
+            let capped = r1.len() >= self.max_rr_sets;
             let done = certified >= target
                 || round >= rounds_max
-                || r1.len() >= self.max_rr_sets
+                || capped
                 || (r1.len() as f64) >= theta_max;
             if done {
                 for &s in &cover.seeds {
@@ -374,10 +419,118 @@ impl<'a> Opim<'a> {
                     rr_sets: r1.len() + r2.len(),
                     rounds: round,
                     cost,
+                    capped: capped && certified < target,
                 });
             }
             theta = r1.len() * 2;
         }
+    }
+}
+
+impl Opim<'_> {
+    /// The answer when OPT = 0 (see [`Opim::run`]): nothing to sample, any set is optimal.
+    fn zero_optimum(
+        &self,
+        graph: &SocialGraph,
+        candidates: &[u32],
+        k_max: usize,
+        roots: &Roots,
+        ratio: f64,
+    ) -> SeedSelection {
+        let seeds: Vec<u32> = match self.budget {
+            Budget::Seeds(_) => candidates[..k_max].to_vec(),
+            Budget::Knapsack { .. } => Vec::new(),
+        };
+        let segments = (0..graph.segment_count())
+            .map(|s| {
+                let w = roots.segment_weight.get(s).copied().unwrap_or(1.0);
+                (w > 0.0).then_some(0.0)
+            })
+            .collect();
+        SeedSelection {
+            cost: match self.budget {
+                Budget::Seeds(_) => seeds.len() as f64,
+                Budget::Knapsack { .. } => 0.0,
+            },
+            seeds,
+            spread: 0.0,
+            spread_ci: (0.0, 0.0),
+            segments,
+            spread_lower: 0.0,
+            optimum_upper: 0.0,
+            certified_ratio: 1.0,
+            target_ratio: ratio - self.epsilon,
+            rr_sets: 0,
+            rounds: 0,
+            capped: false,
+        }
+    }
+}
+
+/// The largest `w(v) x prod p(e)` over paths from a node of `sources` to a node `v` of positive
+/// weight along edges of positive probability, or `None` if there is no such path.
+///
+/// A lower bound on the best source's (weighted) spread under independent cascade and linear
+/// threshold alike: the path is live with the product of its probabilities (IC: independent
+/// coins; LT: each node on it picks its predecessor, independently across nodes). Multi-source
+/// Dijkstra on reversed edges in log space (no underflow during the search; the result itself
+/// may round to 0). `O((n + m) log n)`; used only when every feasible candidate weighs 0.
+fn best_path_value(
+    graph: &SocialGraph,
+    node_weight: &impl Fn(u32) -> f64,
+    sources: &[u32],
+) -> Option<f64> {
+    let n = graph.node_count();
+    let mut is_source = vec![false; n];
+    for &v in sources {
+        is_source[v as usize] = true;
+    }
+    // best[v]: ln of the largest value known to be reachable from v.
+    let mut best = vec![f64::NEG_INFINITY; n];
+    let mut done = vec![false; n];
+    let mut heap: BinaryHeap<(LogKey, u32)> = BinaryHeap::new();
+    for v in 0..n as u32 {
+        let w = node_weight(v);
+        if w > 0.0 {
+            best[v as usize] = w.ln();
+            heap.push((LogKey(w.ln()), v));
+        }
+    }
+    while let Some((LogKey(value), x)) = heap.pop() {
+        let xi = x as usize;
+        if done[xi] || value < best[xi] {
+            continue;
+        }
+        done[xi] = true;
+        // Values only fall along a path (p <= 1): the first source settled is the best.
+        if is_source[xi] {
+            return Some(value.exp());
+        }
+        for (u, p) in graph.in_edges(x) {
+            if p > 0.0 {
+                let through = value + (p as f64).ln();
+                if through > best[u as usize] {
+                    best[u as usize] = through;
+                    heap.push((LogKey(through), u));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// An f64 ordered totally, for heap keys.
+#[derive(Clone, Copy, PartialEq)]
+struct LogKey(f64);
+impl Eq for LogKey {}
+impl PartialOrd for LogKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for LogKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
     }
 }
 
@@ -393,6 +546,41 @@ fn ln_choose(n: usize, k: usize) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn best_path_value_is_the_most_probable_path_to_value() {
+        use crate::diffusion::{Edge, Probability};
+        let e = |source, target, probability| Edge {
+            source,
+            target,
+            probability,
+        };
+        // 0 -> 1 -> 3 (0.5 x 0.5) and 0 -> 2 -> 3 (0.9 x 0.1); node 3 weighs 4, node 4 weighs 1
+        // and is reached from 0 directly with 0.2; 5 is isolated, 6 -> 0 with p = 0.
+        let edges = [
+            e(0, 1, 0.5),
+            e(1, 3, 0.5),
+            e(0, 2, 0.9),
+            e(2, 3, 0.1),
+            e(0, 4, 0.2),
+            e(6, 0, 0.0),
+        ];
+        let g = SocialGraph::from_edges(7, &edges, Probability::Given).unwrap();
+        let w = |v: u32| match v {
+            3 => 4.0,
+            4 => 1.0,
+            _ => 0.0,
+        };
+        let got = best_path_value(&g, &w, &[0]).unwrap();
+        assert!(
+            (got - 1.0).abs() < 1e-12,
+            "4 x 0.25 = 1 beats 4 x 0.09 and 1 x 0.2: {got}"
+        );
+        assert!((best_path_value(&g, &w, &[2]).unwrap() - 0.4).abs() < 1e-7);
+        assert_eq!(best_path_value(&g, &w, &[5]), None);
+        assert_eq!(best_path_value(&g, &w, &[6, 5]), None);
+        assert_eq!(best_path_value(&g, &w, &[3]), Some(4.0));
+    }
 
     #[test]
     fn ln_choose_small() {
