@@ -437,6 +437,18 @@ mod diffusion_selection {
         assert_eq!(fanzha::diffusion::DEFAULT_MAX_RR_SETS, 1 << 26);
     }
 
+    /// The default delta is 1/n capped at 0.5: a one-node graph is a valid (if dull) input.
+    #[test]
+    fn one_node_graph_uses_a_valid_default_delta() {
+        let g = SocialGraph::from_edges(1, &[], Probability::WeightedCascade).unwrap();
+        let sel = Opim::new(1).run(&g).unwrap();
+        assert_eq!(sel.seeds, vec![0]);
+        assert_eq!(sel.spread, 1.0, "{sel:?}");
+        assert!(sel.certified_ratio >= sel.target_ratio, "{sel:?}");
+        // An explicit delta is still checked.
+        assert!(Opim::new(1).delta(1.0).run(&g).is_err());
+    }
+
     #[test]
     fn bad_arguments_are_errors() {
         let g = chung_lu(100, 300, 2.5, Probability::WeightedCascade, 8).unwrap();

@@ -136,8 +136,8 @@ pub struct Opim<'a> {
 }
 
 impl<'a> Opim<'a> {
-    /// Select `k` seeds; `epsilon` 0.1, `delta` `1/n`, independent cascade, seed 0, untargeted,
-    /// any node a candidate.
+    /// Select `k` seeds; `epsilon` 0.1, `delta` `min(1/n, 0.5)`, independent cascade, seed 0,
+    /// untargeted, any node a candidate, at most [`DEFAULT_MAX_RR_SETS`] RR sets per collection.
     pub fn new(k: usize) -> Self {
         Self::with_budget(Budget::Seeds(k))
     }
@@ -167,7 +167,8 @@ impl<'a> Opim<'a> {
         self
     }
 
-    /// Failure probability of the certificate, in `(0, 1)` (default `1/n`).
+    /// Failure probability of the certificate, in `(0, 1)` (default `min(1/n, 0.5)`: `1/n`
+    /// except on a one-node graph, where it is 0.5).
     pub fn delta(mut self, delta: f64) -> Self {
         self.delta = Some(delta);
         self
@@ -231,7 +232,8 @@ impl<'a> Opim<'a> {
         if !(self.epsilon > 0.0 && self.epsilon < 1.0) {
             return Err(DiffusionError::invalid("epsilon", "must be in (0, 1)"));
         }
-        let delta = self.delta.unwrap_or(1.0 / n as f64);
+        // 1/n, but a failure probability of 1 (one node) would certify nothing.
+        let delta = self.delta.unwrap_or((1.0 / n as f64).min(0.5));
         if !(delta > 0.0 && delta < 1.0) {
             return Err(DiffusionError::invalid("delta", "must be in (0, 1)"));
         }
