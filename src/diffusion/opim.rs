@@ -45,7 +45,8 @@ pub enum Budget<'a> {
 /// A seed set chosen by [`Opim::run`], with its certificate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeedSelection {
-    /// The seeds (node indices; map them through [`SocialGraph::label`] for input ids).
+    /// The seeds (node indices; map them through [`SocialGraph::label`] for input ids): under
+    /// [`Budget::Seeds`]`(k)`, `min(k, number of candidates)` of them (see [`Opim::run`]).
     pub seeds: Vec<u32>,
     /// Unbiased estimate of the seeds' (weighted) spread from the validation collection.
     pub spread: f64,
@@ -210,6 +211,14 @@ impl<'a> Opim<'a> {
 
     /// Runs the selection; see the type's documentation for the guarantee.
     ///
+    /// # Returns
+    /// The seeds with their certificate. Under [`Budget::Seeds`]`(k)`, exactly
+    /// `min(k, candidates)` distinct seeds: asking for more seeds than there are candidates
+    /// (all nodes if no list is given) is not an error, it returns every candidate, and the
+    /// certificate is then about that set (which is optimal). Candidates that cover no RR set
+    /// are added, in the order given, when fewer than `k` cover anything. Under
+    /// [`Budget::Knapsack`], any number of seeds whose total cost is within the budget.
+    ///
     /// # Zero optimum
     /// If no feasible candidate can reach a node of positive weight (following edges of
     /// positive probability; only possible with [`weights`](Opim::weights)), every feasible
@@ -221,8 +230,21 @@ impl<'a> Opim<'a> {
     ///
     /// # Errors
     /// [`DiffusionError::InvalidArgument`] for an empty graph, `epsilon` or `delta` outside
-    /// `(0, 1)`, `k = 0`, bad costs or budget, bad weights or candidates, or a graph that does
-    /// not suit the model.
+    /// `(0, 1)`, `k = 0` (but not `k` above the number of candidates: see above), costs that
+    /// are not one positive finite number per candidate, a negative or non-finite budget or
+    /// one that affords no candidate, weights that are negative, non-finite, too few or all 0
+    /// on the population, candidates that are empty, out of range or listed twice, or a graph
+    /// that does not suit the model (linear threshold needs in-weights summing to at most 1).
+    ///
+    /// # Example
+    /// ```
+    /// use fanzha::diffusion::{chung_lu, Opim, Probability};
+    /// let g = chung_lu(500, 2_000, 2.5, Probability::WeightedCascade, 3).unwrap();
+    /// // Five seeds wanted, two candidates: both are returned.
+    /// let sel = Opim::new(5).candidates(&[7, 9]).run(&g).unwrap();
+    /// assert_eq!(sel.seeds.len(), 2);
+    /// assert!(Opim::new(0).run(&g).is_err());
+    /// ```
     pub fn run(&self, graph: &SocialGraph) -> Result<SeedSelection, DiffusionError> {
         let n = graph.node_count();
         if n == 0 {
