@@ -127,11 +127,16 @@ impl MonteCarlo<'_> {
 /// Cascades per random stream: the unit of parallel work and of determinism.
 const MC_CHUNK: usize = 16;
 
+/// Chunks simulated in parallel before their sums are reduced (1,024 cascades): bounds the
+/// memory of partial sums to `MC_BLOCK x (4 + 2 x segments)` numbers.
+const MC_BLOCK: usize = 64;
+
 /// Estimates the spread of `seeds` by simulating cascades, in parallel.
 ///
 /// Each chunk of 16 cascades draws from its own stream derived from `options.seed` and the
 /// chunk index, and chunk sums are added in index order, so the result is identical for a seed
-/// whatever the number of threads.
+/// whatever the number of threads. Chunks run in parallel in blocks of 64 (1,024 cascades),
+/// each block reduced before the next starts, so memory does not grow with `samples`.
 ///
 /// # Arguments
 /// * `graph` - the network.
@@ -144,7 +149,8 @@ const MC_CHUNK: usize = 16;
 /// the graph does not suit the model.
 ///
 /// # Complexity
-/// `O(samples x (s + edges out of active nodes))` time, `O(n)` scratch per thread. The interval
+/// `O(samples x (s + edges out of active nodes + segments))` time; memory `O(n)` scratch per
+/// thread plus `O(64 x segments)` partial sums, independent of `samples`. The interval
 /// half-width shrinks as `1 / sqrt(samples)`.
 ///
 /// # Example
@@ -170,47 +176,53 @@ pub fn monte_carlo(
     let chunks = options.samples.div_ceil(MC_CHUNK);
     // Per chunk: [total, total^2, value, value^2, seg_0, seg_0^2, ...].
     let width = 4 + 2 * segs;
-    let partial: Vec<Vec<f64>> = (0..chunks)
-        .into_par_iter()
-        .map(|c| {
-            let mut rng = stream(options.seed, tag::MONTE_CARLO, c as u64);
-            let mut acc = vec![0.0; width];
-            let mut per_seg = vec![0u32; segs];
-            let count = MC_CHUNK.min(options.samples - c * MC_CHUNK);
-            with_scratch(|s| {
-                for _ in 0..count {
-                    simulate(graph, seeds, options.model, &mut rng, s);
-                    per_seg.fill(0);
-                    for &v in &s.queue {
-                        per_seg[graph.segment(v) as usize] += 1;
-                    }
-                    let total = s.queue.len() as f64;
-                    let value: f64 = match &weights {
-                        Some(w) => per_seg
-                            .iter()
-                            .zip(w.iter())
-                            .map(|(&c, &w)| c as f64 * w)
-                            .sum(),
-                        None => total,
-                    };
-                    acc[0] += total;
-                    acc[1] += total * total;
-                    acc[2] += value;
-                    acc[3] += value * value;
-                    for (i, &c) in per_seg.iter().enumerate() {
-                        let c = c as f64;
-                        acc[4 + 2 * i] += c;
-                        acc[5 + 2 * i] += c * c;
-                    }
+    let chunk_sums = |c: usize| -> Vec<f64> {
+        let mut rng = stream(options.seed, tag::MONTE_CARLO, c as u64);
+        let mut acc = vec![0.0; width];
+        let mut per_seg = vec![0u32; segs];
+        let count = MC_CHUNK.min(options.samples - c * MC_CHUNK);
+        with_scratch(|s| {
+            for _ in 0..count {
+                simulate(graph, seeds, options.model, &mut rng, s);
+                per_seg.fill(0);
+                for &v in &s.queue {
+                    per_seg[graph.segment(v) as usize] += 1;
                 }
-            });
-            acc
-        })
-        .collect();
+                let total = s.queue.len() as f64;
+                let value: f64 = match &weights {
+                    Some(w) => per_seg
+                        .iter()
+                        .zip(w.iter())
+                        .map(|(&c, &w)| c as f64 * w)
+                        .sum(),
+                    None => total,
+                };
+                acc[0] += total;
+                acc[1] += total * total;
+                acc[2] += value;
+                acc[3] += value * value;
+                for (i, &c) in per_seg.iter().enumerate() {
+                    let c = c as f64;
+                    acc[4 + 2 * i] += c;
+                    acc[5 + 2 * i] += c * c;
+                }
+            }
+        });
+        acc
+    };
+    // Chunks run in parallel a block at a time; each block's sums are added in chunk order
+    // before the next block starts: memory O(MC_BLOCK x width) whatever the number of samples,
+    // and the same additions in the same order as one sequential pass over all chunks.
     let mut sum = vec![0.0; width];
-    for acc in &partial {
-        for (a, b) in sum.iter_mut().zip(acc) {
-            *a += b;
+    for block in (0..chunks).step_by(MC_BLOCK) {
+        let partial: Vec<Vec<f64>> = (block..chunks.min(block + MC_BLOCK))
+            .into_par_iter()
+            .map(chunk_sums)
+            .collect();
+        for acc in &partial {
+            for (a, b) in sum.iter_mut().zip(acc) {
+                *a += b;
+            }
         }
     }
     let r = options.samples;
