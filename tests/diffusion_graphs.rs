@@ -122,6 +122,29 @@ mod diffusion_graphs {
         assert_eq!(a, b);
     }
 
+    /// Segment ids index per-segment arrays (sizes, RR roots, Monte Carlo sums): a stray large
+    /// id must be an error, not a multi-gigabyte allocation later.
+    #[test]
+    fn segment_ids_are_bounded() {
+        let g = || SocialGraph::from_edges(2, &[], Probability::WeightedCascade).unwrap();
+        let limit = fanzha::diffusion::MAX_SEGMENTS;
+        assert_eq!(limit, 1 << 16);
+        let top = g().with_segments(vec![0, limit as u32 - 1]).unwrap();
+        assert_eq!(top.segment_count(), limit);
+        for bad in [limit as u32, u32::MAX] {
+            match g().with_segments(vec![0, bad]) {
+                Err(DiffusionError::InvalidArgument { name, message }) => {
+                    assert_eq!(name, "segments");
+                    assert!(message.contains(&bad.to_string()), "{message}");
+                }
+                other => panic!("segment {bad}: expected an error, got {other:?}"),
+            }
+        }
+        let mut pg = petgraph::graph::DiGraph::<u32, f32>::new();
+        pg.add_node(u32::MAX);
+        assert!(SocialGraph::from_petgraph(&pg, Probability::Given).is_err());
+    }
+
     #[test]
     fn chung_lu_is_exact_simple_heavy_tailed_and_thread_independent() {
         let (n, m) = (3_000, 20_000);

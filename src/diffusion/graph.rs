@@ -16,6 +16,9 @@ pub(crate) struct InHead {
     pub inv_log_q: f32,
 }
 
+/// Segment ids must be below this (`2^16 = 65,536`): see [`SocialGraph::with_segments`].
+pub const MAX_SEGMENTS: usize = 1 << 16;
+
 /// How edge activation probabilities are assigned when a graph is built.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Probability {
@@ -259,6 +262,15 @@ impl SocialGraph {
 
     /// Sets each node's segment index (one entry per node).
     ///
+    /// Segment ids are indices into a list of segments (e.g. a scenario's), numbered densely
+    /// from 0: [`segment_count`](Self::segment_count) is one more than the largest, and
+    /// per-segment arrays (sizes, RR-set roots, Monte Carlo sums) are that long.
+    ///
+    /// # Errors
+    /// [`DiffusionError::InvalidArgument`] if there is not one entry per node, or an id is at
+    /// least [`MAX_SEGMENTS`] (`2^16`; a stray large id would otherwise cost gigabytes in
+    /// every per-segment array).
+    ///
     /// # Example
     /// ```
     /// use fanzha::diffusion::{Probability, SocialGraph};
@@ -272,6 +284,14 @@ impl SocialGraph {
             return Err(DiffusionError::invalid(
                 "segments",
                 format!("{} entries for {} nodes", segments.len(), self.node_count()),
+            ));
+        }
+        if let Some(&bad) = segments.iter().find(|&&s| s as usize >= MAX_SEGMENTS) {
+            return Err(DiffusionError::invalid(
+                "segments",
+                format!(
+                    "segment id {bad} is not below {MAX_SEGMENTS}; number segments densely from 0"
+                ),
             ));
         }
         self.segment_count = segments.iter().max().map_or(1, |&s| s as usize + 1);
@@ -391,8 +411,9 @@ impl SocialGraph {
         self.max_in_weight
     }
 
-    /// Converts a petgraph graph whose node weights are segment indices and edge weights are
-    /// probabilities. Node `i` of the result is `NodeIndex(i)`, labelled `i`.
+    /// Converts a petgraph graph whose node weights are segment indices (below
+    /// [`MAX_SEGMENTS`]) and edge weights are probabilities. Node `i` of the result is
+    /// `NodeIndex(i)`, labelled `i`.
     ///
     /// # Complexity
     /// `O(n + m)`.

@@ -48,7 +48,7 @@ pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
 pub use error::DiffusionError;
 pub use generate::{CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu, city_network};
-pub use graph::{Edge, Probability, SocialGraph};
+pub use graph::{Edge, MAX_SEGMENTS, Probability, SocialGraph};
 pub use load::{load_edge_list, parse_edge_list, write_edge_list};
 pub use opim::{
     Budget, DEFAULT_MAX_RR_SETS, GREEDY_RATIO, KNAPSACK_RATIO, MAX_RR_SETS_LIMIT, Opim,
