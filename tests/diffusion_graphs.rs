@@ -41,12 +41,33 @@ mod diffusion_graphs {
                 other => panic!("{text:?}: expected a parse error, got {other:?}"),
             }
         }
-        // A probability column is required (and checked) only when probabilities are given.
+        // A probability column is required only when probabilities are given, but a third
+        // field is always checked: a number in [0, 1], whatever the mode.
         let err = parse_edge_list(b"1 2 0.1\n2 3 -0.2\n", Probability::Given).unwrap_err();
         assert!(matches!(err, DiffusionError::Parse { line: 2, .. }));
-        assert!(parse_edge_list(b"1 2 0.1\n2 3 -0.2\n", Probability::WeightedCascade).is_ok());
         // The message names the line in Display too.
         assert!(err.to_string().starts_with("line 2:"));
+        for mode in [Probability::WeightedCascade, Probability::Constant(0.3)] {
+            for text in [
+                "1 2 0.1\n2 3 -0.2\n",
+                "1 2 0.1\n2 3 abc\n",
+                "1 2\n2 3 1.5\n",
+            ] {
+                match parse_edge_list(text.as_bytes(), mode) {
+                    Err(DiffusionError::Parse { line: 2, message }) => {
+                        assert!(message.contains("probability"), "{text:?}: {message}")
+                    }
+                    other => panic!("{text:?} {mode:?}: expected a line-2 error, got {other:?}"),
+                }
+            }
+        }
+        assert!(matches!(
+            parse_edge_list(b"1 2 abc\n", Probability::WeightedCascade),
+            Err(DiffusionError::Parse { line: 1, .. })
+        ));
+        // A valid third field is accepted and then ignored outside Given.
+        let g = parse_edge_list(b"1 2 0.1\n3 2 1\n", Probability::WeightedCascade).unwrap();
+        assert_eq!(g.in_edges(1).collect::<Vec<_>>(), vec![(0, 0.5), (2, 0.5)]);
     }
 
     #[test]

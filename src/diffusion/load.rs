@@ -59,11 +59,15 @@ pub fn load_edge_list(
 ///
 /// # Arguments
 /// * `text` - the file's bytes (ASCII).
-/// * `probability` - [`Probability::Given`] requires a third column on every line; otherwise a
-///   third column is ignored.
+/// * `probability` - [`Probability::Given`] requires a third column on every line and keeps
+///   it; otherwise the third column is optional and its value is replaced. A third field that
+///   is present is always checked, whatever the mode: it must be a number in `[0, 1]` (so a
+///   misaligned or corrupt file is caught even when its probabilities are not used).
 ///
 /// # Returns
-/// The graph, or [`DiffusionError::Parse`] naming the 1-based line of the first malformed line.
+/// The graph, or [`DiffusionError::Parse`] naming the 1-based line of the first malformed line
+/// (a bad node id, a missing second id, more than three fields, or a third field that is not a
+/// number in `[0, 1]`).
 ///
 /// # Complexity
 /// `O(bytes + m + n log n)`; parsing runs in parallel on fixed pieces of the text.
@@ -310,15 +314,14 @@ fn parse_line(line: &[u8], want_prob: bool) -> Result<Option<(u64, u64, f32)>, S
         while i < line.len() && !is_space(line[i]) {
             i += 1;
         }
-        if want_prob {
-            let token = std::str::from_utf8(&line[start..i])
-                .map_err(|_| "probability is not ASCII".to_string())?;
-            p = token
-                .parse::<f32>()
-                .map_err(|_| format!("probability {token:?} is not a number"))?;
-            if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
-                return Err(format!("probability {token} is not in [0, 1]"));
-            }
+        // Checked in every mode (a malformed column is a malformed file); kept only if wanted.
+        let token = std::str::from_utf8(&line[start..i])
+            .map_err(|_| "probability is not ASCII".to_string())?;
+        p = token
+            .parse::<f32>()
+            .map_err(|_| format!("probability {token:?} is not a number"))?;
+        if !(p.is_finite() && (0.0..=1.0).contains(&p)) {
+            return Err(format!("probability {token} is not in [0, 1]"));
         }
         i = skip_space(line, i);
         if i < line.len() {
