@@ -449,6 +449,37 @@ mod diffusion_selection {
         assert!(Opim::new(1).delta(1.0).run(&g).is_err());
     }
 
+    /// CELF checks its candidates as `Opim::run` does: a duplicate used to become a repeated
+    /// seed, and `k` is capped by the candidates instead of sizing an allocation.
+    #[test]
+    fn celf_validates_candidates_and_k() {
+        let g = chung_lu(100, 300, 2.5, Probability::WeightedCascade, 8).unwrap();
+        let opts = |k, candidates| Celf {
+            k,
+            model: Model::IndependentCascade,
+            samples: 20,
+            seed: 0,
+            weights: None,
+            candidates,
+        };
+        for bad in [&[3u32, 3][..], &[100], &[]] {
+            match celf(&g, &opts(2, Some(bad))) {
+                Err(fanzha::diffusion::DiffusionError::InvalidArgument { name, .. }) => {
+                    assert_eq!(name, "candidates", "{bad:?}")
+                }
+                other => panic!("candidates {bad:?}: expected an error, got {other:?}"),
+            }
+        }
+        assert!(celf(&g, &opts(0, None)).is_err());
+        let all = celf(&g, &opts(usize::MAX, Some(&[5, 9, 7]))).unwrap();
+        let mut seeds = all.seeds.clone();
+        seeds.sort_unstable();
+        assert_eq!(seeds, vec![5, 7, 9]);
+        assert_eq!(all.spread.len(), 3);
+        let empty = SocialGraph::from_edges(0, &[], Probability::WeightedCascade).unwrap();
+        assert!(celf(&empty, &opts(1, None)).is_err());
+    }
+
     #[test]
     fn bad_arguments_are_errors() {
         let g = chung_lu(100, 300, 2.5, Probability::WeightedCascade, 8).unwrap();

@@ -4,12 +4,13 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
 use super::cascade::{MonteCarlo, monte_carlo};
+use super::cover::candidate_list;
 use super::{DiffusionError, Model, SocialGraph};
 
 /// Options of [`celf`].
 #[derive(Debug, Clone, Copy)]
 pub struct Celf<'a> {
-    /// Number of seeds.
+    /// Number of seeds (at least 1; more than the candidates selects every candidate).
     pub k: usize,
     /// Diffusion model.
     pub model: Model,
@@ -20,7 +21,7 @@ pub struct Celf<'a> {
     pub seed: u64,
     /// Value per reached person of each segment (`None`: count people).
     pub weights: Option<&'a [f64]>,
-    /// Only these nodes may be seeds (`None`: any node).
+    /// Only these (distinct, in-range) nodes may be seeds (`None`: any node).
     pub candidates: Option<&'a [u32]>,
 }
 
@@ -60,8 +61,13 @@ impl Ord for Gain {
 /// * `options` - number of seeds, model, cascades per estimate, seed, weights, candidates.
 ///
 /// # Returns
-/// The seeds in the order picked with the estimated spread after each pick; errors as
-/// [`monte_carlo`](super::monte_carlo).
+/// `min(k, candidates)` distinct seeds in the order picked, with the estimated spread after
+/// each pick.
+///
+/// # Errors
+/// [`DiffusionError::InvalidArgument`] for an empty graph, `k = 0`, candidates that are empty,
+/// out of range or listed twice (as [`Opim::run`](super::Opim::run)); otherwise as
+/// [`monte_carlo`](super::monte_carlo) (no samples, bad weights, a graph unfit for the model).
 ///
 /// # Guarantee
 /// With exact spreads, greedy reaches `1 - 1/e` of the optimum (Nemhauser, Wolsey, Fisher 1978;
@@ -87,10 +93,14 @@ impl Ord for Gain {
 /// ```
 pub fn celf(graph: &SocialGraph, options: &Celf<'_>) -> Result<CelfSelection, DiffusionError> {
     let n = graph.node_count();
-    let candidates: Vec<u32> = match options.candidates {
-        Some(c) => c.to_vec(),
-        None => (0..n as u32).collect(),
-    };
+    if n == 0 {
+        return Err(DiffusionError::invalid("graph", "has no nodes"));
+    }
+    if options.k == 0 {
+        return Err(DiffusionError::invalid("k", "must be at least 1"));
+    }
+    let candidates = candidate_list(n, options.candidates)?;
+    let k = options.k.min(candidates.len());
     let mc = MonteCarlo {
         model: options.model,
         samples: options.samples,
@@ -108,10 +118,10 @@ pub fn celf(graph: &SocialGraph, options: &Celf<'_>) -> Result<CelfSelection, Di
         let value = eval(&[v])?;
         heap.push((Gain(value), Reverse(v), 0usize));
     }
-    let mut seeds: Vec<u32> = Vec::with_capacity(options.k);
-    let mut spread = Vec::with_capacity(options.k);
+    let mut seeds: Vec<u32> = Vec::with_capacity(k);
+    let mut spread = Vec::with_capacity(k);
     let mut current = 0.0;
-    while seeds.len() < options.k {
+    while seeds.len() < k {
         let Some((Gain(gain), Reverse(v), round)) = heap.pop() else {
             break;
         };

@@ -13,6 +13,7 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
+use super::DiffusionError;
 use super::rr::{InvertedIndex, RrCollection};
 
 /// Result of a greedy coverage run on one RR collection.
@@ -22,12 +23,28 @@ pub(crate) struct Cover {
     pub upper: f64,
 }
 
-/// Candidate nodes: all nodes, or a given list.
-pub(crate) fn candidate_list(n: usize, candidates: Option<&[u32]>) -> Vec<u32> {
-    match candidates {
+/// Candidate nodes: all nodes, or a given list checked to be non-empty, in range and distinct.
+pub(crate) fn candidate_list(
+    n: usize,
+    candidates: Option<&[u32]>,
+) -> Result<Vec<u32>, DiffusionError> {
+    let list: Vec<u32> = match candidates {
         Some(c) => c.to_vec(),
         None => (0..n as u32).collect(),
+    };
+    let mut seen = vec![false; n];
+    for &c in &list {
+        if c as usize >= n || std::mem::replace(&mut seen[c as usize], true) {
+            return Err(DiffusionError::invalid(
+                "candidates",
+                format!("node {c} is out of range or listed twice"),
+            ));
+        }
     }
+    if list.is_empty() {
+        return Err(DiffusionError::invalid("candidates", "is empty"));
+    }
+    Ok(list)
 }
 
 /// Buffers reused across rounds (allocated once: `O(n + RR sets)`).

@@ -259,20 +259,7 @@ impl<'a> Opim<'a> {
         if !(delta > 0.0 && delta < 1.0) {
             return Err(DiffusionError::invalid("delta", "must be in (0, 1)"));
         }
-        let candidates = candidate_list(n, self.candidates);
-        let mut seen = vec![false; n];
-        for &c in &candidates {
-            if c as usize >= n || std::mem::replace(&mut seen[c as usize], true) {
-                return Err(DiffusionError::invalid(
-                    "candidates",
-                    format!("node {c} is out of range or listed twice"),
-                ));
-            }
-        }
-        drop(seen);
-        if candidates.is_empty() {
-            return Err(DiffusionError::invalid("candidates", "is empty"));
-        }
+        let candidates = candidate_list(n, self.candidates)?;
         let weights = check_weights(self.weights, graph.segment_count())?;
         let roots = Roots::new(graph, weights.as_deref())?;
         let node_weight = |v: u32| match &weights {
