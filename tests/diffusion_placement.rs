@@ -84,4 +84,40 @@ mod diffusion_placement {
         assert!(audience_per_unit(&[1.0], &[1, 2]).is_err());
         assert!(audience_per_unit(&[-1.0], &[1]).is_err());
     }
+
+    /// `per_unit` is exposures per person per round: more than 1 is legitimate (several
+    /// forwarded copies), but NaN, negative or infinite values are errors, not silently dropped
+    /// (NaN, negatives) or passed on (infinity).
+    #[test]
+    fn forwarding_placement_checks_per_unit() {
+        let problem = fanzha::scenarios::jurong_2023().compile().unwrap();
+        let spec = ForwardingSpec {
+            id: "wechat.grid_forwarding".into(),
+            unit_cost: 0.0,
+            capacity: 365,
+            staff_hours: 2.0,
+            formats: vec!["image".into()],
+            source: "derived: test".into(),
+        };
+        let segments = problem.segment_count();
+        for bad in [f64::NAN, -0.1, f64::INFINITY, f64::NEG_INFINITY] {
+            let mut per_unit = vec![0.1; segments];
+            per_unit[segments - 1] = bad;
+            match forwarding_placement(&problem, &per_unit, &spec) {
+                Err(fanzha::diffusion::DiffusionError::InvalidArgument { name, message }) => {
+                    assert_eq!(name, "per_unit");
+                    assert!(
+                        message.contains(&problem.segments()[segments - 1].id),
+                        "{message}"
+                    );
+                }
+                other => panic!("per_unit {bad}: expected an error, got {other:?}"),
+            }
+        }
+        let mut per_unit = vec![0.0; segments];
+        per_unit[0] = 2.5;
+        let p = forwarding_placement(&problem, &per_unit, &spec).unwrap();
+        assert_eq!(p.audience.len(), 1);
+        assert_eq!(p.audience[0].per_unit, 2.5);
+    }
 }

@@ -122,8 +122,13 @@ pub struct ForwardingSpec {
 /// A scenario placement whose audience is derived from the network: one audience entry per
 /// segment with positive `per_unit`, selected by segment id.
 ///
+/// `per_unit[s]` is the expected exposures per person of segment `s` per round of posting
+/// (the scenario's `g_ks`). Values above 1 are accepted: a person can receive several
+/// forwarded copies in one round ([`audience_per_unit`] itself caps its share at 1).
+///
 /// # Errors
-/// If `per_unit` does not have one entry per segment of `problem`.
+/// [`DiffusionError::InvalidArgument`] if `per_unit` does not have one entry per segment of
+/// `problem`, or an entry is NaN, negative or infinite (named by segment id).
 ///
 /// # Example
 /// ```
@@ -149,6 +154,17 @@ pub fn forwarding_placement(
                 per_unit.len(),
                 problem.segment_count()
             ),
+        ));
+    }
+    if let Some((s, &g)) = problem
+        .segments()
+        .iter()
+        .zip(per_unit)
+        .find(|&(_, &g)| !(g.is_finite() && g >= 0.0))
+    {
+        return Err(DiffusionError::invalid(
+            "per_unit",
+            format!("segment {}: {g} is not a finite non-negative number", s.id),
         ));
     }
     let audience = problem
