@@ -199,6 +199,55 @@ mod diffusion_graphs {
         assert!(chung_lu(10, 5, 2.5, Probability::Given, 0).is_err());
     }
 
+    /// Options inside their documented ranges used to hang (a huge contact count), abort on a
+    /// huge allocation (population, region id) or run for hours (the largest groups); the work
+    /// is now estimated before anything is allocated and refused above the documented bounds.
+    #[test]
+    fn city_network_refuses_networks_beyond_its_bounds() {
+        use fanzha::diffusion::{CITY_MAX_EDGES, CITY_MAX_NODES};
+        let one = |population, region| {
+            vec![
+                CitySegment {
+                    region: 0,
+                    group: 0,
+                    population: 1_000.0,
+                },
+                CitySegment {
+                    region,
+                    group: 1,
+                    population,
+                },
+            ]
+        };
+        let expect_err = |segments: &[CitySegment], options: &CityOptions, what: &str| {
+            let started = std::time::Instant::now();
+            match city_network(segments, options, 1) {
+                Err(DiffusionError::InvalidArgument { message, .. }) => {
+                    assert!(message.contains(what), "{message}")
+                }
+                other => panic!("expected an error about {what}, got {other:?}"),
+            }
+            assert!(started.elapsed().as_secs() < 5, "refusing took too long");
+        };
+        let contacts = CityOptions {
+            contacts: 1e12,
+            ..CityOptions::default()
+        };
+        expect_err(&one(1_000.0, 0), &contacts, "edges");
+        let groups = CityOptions {
+            group_size: 100_000,
+            groups_per_worker: 1_000,
+            member_ties: 1_000,
+            ..CityOptions::default()
+        };
+        expect_err(&one(1_000.0, 0), &groups, "edges");
+        expect_err(&one(1e18, 0), &CityOptions::default(), "nodes");
+        expect_err(&one(1_000.0, u32::MAX), &CityOptions::default(), "region");
+        // The bounds are where the documentation says, and ordinary cities are far inside.
+        assert_eq!((CITY_MAX_NODES, CITY_MAX_EDGES), (1 << 26, 1 << 27));
+        assert!(city_network(&one(5_000.0, 3), &CityOptions::default(), 1).is_ok());
+    }
+
     #[test]
     fn city_network_follows_the_segments() {
         let segments = [

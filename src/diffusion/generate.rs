@@ -5,8 +5,16 @@ use rand::Rng;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
 
+use super::graph::MAX_SEGMENTS;
 use super::rng::{stream, tag};
 use super::{DiffusionError, Probability, SocialGraph};
+
+/// Most nodes [`city_network`] makes: `2^26` (about 67 million).
+pub const CITY_MAX_NODES: usize = 1 << 26;
+
+/// Most groups plus edges [`city_network`] may draw before merging parallel edges: `2^27`
+/// (about 134 million; each drawn edge is a 16-byte record until they merge).
+pub const CITY_MAX_EDGES: usize = 1 << 27;
 
 /// Pairs sampled per random stream in [`chung_lu`].
 const CL_CHUNK: usize = 1 << 16;
@@ -234,10 +242,16 @@ pub struct CityNetwork {
 ///
 /// # Returns
 /// The network, or [`DiffusionError::InvalidArgument`] for options out of range, a negative or
-/// non-finite population, or fewer than two nodes.
+/// non-finite population, fewer than two nodes, more than [`CITY_MAX_NODES`] nodes, more than
+/// [`MAX_SEGMENTS`](super::MAX_SEGMENTS) segments or a region id not below it, or more than
+/// [`CITY_MAX_EDGES`] groups and edges to draw. The last is checked before anything is
+/// allocated, on the upper bound `G + G x (3 group_size / 2) x (1 + 2 member_ties) +
+/// 2 round(contacts x N / 2)`, with `G` = grid workers x `groups_per_worker` and
+/// `3 group_size / 2` the largest group drawn.
 ///
 /// # Complexity
-/// `O(N log N + contacts)` for `N` nodes; sequential (one seeded stream).
+/// `O(N log N + E log E)` for `N` nodes and `E` drawn edges (bounded as above); sequential (one
+/// seeded stream). Memory about 16 bytes per drawn edge plus the graph.
 ///
 /// # Example
 /// ```
@@ -291,7 +305,25 @@ pub fn city_network(
              are out of range",
         ));
     }
-    let mut segment_of = Vec::new();
+    if segments.len() > MAX_SEGMENTS {
+        return Err(DiffusionError::invalid(
+            "segments",
+            format!("{} segments exceed {MAX_SEGMENTS}", segments.len()),
+        ));
+    }
+    if let Some(bad) = segments.iter().find(|s| s.region as usize >= MAX_SEGMENTS) {
+        return Err(DiffusionError::invalid(
+            "segments",
+            format!(
+                "region id {} is not below {MAX_SEGMENTS}; number regions densely from 0",
+                bad.region
+            ),
+        ));
+    }
+    // Size everything before allocating anything: nodes per segment and region, then an upper
+    // bound on the edges drawn (each a 16-byte record until parallel edges merge).
+    let mut counts = Vec::with_capacity(segments.len());
+    let mut n = 0usize;
     for (s, seg) in segments.iter().enumerate() {
         if !(seg.population.is_finite() && seg.population >= 0.0) {
             return Err(DiffusionError::invalid(
@@ -299,23 +331,66 @@ pub fn city_network(
                 format!("segment {s} has population {}", seg.population),
             ));
         }
-        let count = (seg.population / o.people_per_node).round() as usize;
+        let nodes = (seg.population / o.people_per_node).round();
+        if nodes > CITY_MAX_NODES as f64 {
+            return Err(DiffusionError::invalid(
+                "segments",
+                format!("segment {s} alone would give {nodes} nodes, above {CITY_MAX_NODES}"),
+            ));
+        }
         let count = if seg.population > 0.0 {
-            count.max(1)
+            (nodes as usize).max(1)
         } else {
             0
         };
-        segment_of.extend(std::iter::repeat_n(s as u32, count));
+        counts.push(count);
+        n += count;
+        if n > CITY_MAX_NODES {
+            return Err(DiffusionError::invalid(
+                "segments",
+                format!("would give more than {CITY_MAX_NODES} nodes"),
+            ));
+        }
     }
-    let n = segment_of.len();
-    if n < 2 || n > u32::MAX as usize / 2 {
+    if n < 2 {
         return Err(DiffusionError::invalid(
             "segments",
             format!("would give {n} nodes"),
         ));
     }
-    let mut rng = stream(seed, tag::CITY, 0);
     let regions = segments.iter().map(|s| s.region).max().unwrap_or(0) as usize + 1;
+    let mut region_nodes = vec![0usize; regions];
+    for (seg, &count) in segments.iter().zip(&counts) {
+        region_nodes[seg.region as usize] += count;
+    }
+    let workers: usize = region_nodes
+        .iter()
+        .filter(|&&people| people > 0)
+        .map(|&people| grid_workers_in(people, o.nodes_per_grid_worker))
+        .sum();
+    let groups = workers as f64 * o.groups_per_worker as f64;
+    let largest_group = if o.group_size == 0 {
+        0.0
+    } else {
+        (o.group_size * 3 / 2) as f64
+    };
+    let work = groups
+        + groups * largest_group * (1.0 + 2.0 * o.member_ties as f64)
+        + 2.0 * (o.contacts * n as f64 / 2.0).round();
+    if work > CITY_MAX_EDGES as f64 {
+        return Err(DiffusionError::invalid(
+            "options",
+            format!(
+                "up to {work:.3e} groups and edges to draw, above {CITY_MAX_EDGES}; lower \
+                 contacts, group_size, groups_per_worker or member_ties, or raise people_per_node"
+            ),
+        ));
+    }
+    let mut segment_of = Vec::with_capacity(n);
+    for (s, &count) in counts.iter().enumerate() {
+        segment_of.extend(std::iter::repeat_n(s as u32, count));
+    }
+    let mut rng = stream(seed, tag::CITY, 0);
     let mut by_region: Vec<Vec<u32>> = vec![Vec::new(); regions];
     let mut by_segment: Vec<Vec<u32>> = vec![Vec::new(); segments.len()];
     for (v, &s) in segment_of.iter().enumerate() {
@@ -344,8 +419,7 @@ pub fn city_network(
         if people.is_empty() {
             continue;
         }
-        let workers = ((people.len() as f64 / o.nodes_per_grid_worker).round() as usize)
-            .clamp(1, people.len());
+        let workers = grid_workers_in(people.len(), o.nodes_per_grid_worker);
         let mut pool = people.clone();
         pool.shuffle(&mut rng);
         let mut owners = pool[..workers].to_vec();
@@ -443,6 +517,12 @@ pub fn city_network(
         grid_workers,
         groups,
     })
+}
+
+/// Grid workers of a region of `people` (> 0) nodes: one per `nodes_per_grid_worker`, at
+/// least one, at most everyone.
+fn grid_workers_in(people: usize, nodes_per_grid_worker: f64) -> usize {
+    ((people as f64 / nodes_per_grid_worker).round() as usize).clamp(1, people)
 }
 
 #[cfg(test)]

@@ -47,7 +47,10 @@ mod rr;
 pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
 pub use error::DiffusionError;
-pub use generate::{CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu, city_network};
+pub use generate::{
+    CITY_MAX_EDGES, CITY_MAX_NODES, CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu,
+    city_network,
+};
 pub use graph::{Edge, MAX_SEGMENTS, Probability, SocialGraph};
 pub use load::{load_edge_list, parse_edge_list, write_edge_list};
 pub use opim::{
