@@ -76,8 +76,8 @@ struct Args {
     /// Default: risk for the synthetic network, none with --graph.
     #[arg(long, value_name = "risk|none|W,W,..")]
     weights: Option<String>,
-    /// Monte Carlo cascades for the reported spread (default 2000 synthetic; 0 with --graph:
-    /// use the validation RR sets).
+    /// Monte Carlo cascades for the reported spread, at most 1,000,000 (default 2000
+    /// synthetic; 0 with --graph: use the validation RR sets).
     #[arg(long)]
     samples: Option<usize>,
     /// Residents per node of the synthetic network.
@@ -144,7 +144,23 @@ fn parse_weights(
     }
 }
 
+/// Most Monte Carlo cascades `--samples` accepts: enough for intervals a thousandth of the
+/// spread's standard deviation, and a bound on the run time (memory does not grow with it).
+const MAX_SAMPLES: usize = 1_000_000;
+
+/// What `--weights` chose, for labels: `risk`, `none` or `custom`.
+fn weights_kind(text: &str) -> &'static str {
+    match text {
+        "risk" => "risk",
+        "none" => "none",
+        _ => "custom",
+    }
+}
+
 fn run(args: &Args) -> Result<(), String> {
+    if args.samples.is_some_and(|s| s > MAX_SAMPLES) {
+        return Err(format!("--samples must be at most {MAX_SAMPLES}"));
+    }
     let model = Model::parse(&args.model).map_err(|e| e.to_string())?;
     match &args.graph {
         Some(path) => run_graph(args, path, model),
@@ -293,11 +309,9 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
             .map_err(|e| e.to_string())?,
     };
     let risk = diffusion::segment_weights(&problem);
-    let weights = parse_weights(
-        args.weights.as_deref().unwrap_or("risk"),
-        Some(&risk),
-        problem.segment_count(),
-    )?;
+    let weights_arg = args.weights.as_deref().unwrap_or("risk");
+    let kind = weights_kind(weights_arg);
+    let weights = parse_weights(weights_arg, Some(&risk), problem.segment_count())?;
     let workers = &city.grid_workers;
     let hours: Vec<f64> = workers.iter().map(|&w| worker_hours(&city, w)).collect();
     let budget = match args.k {
@@ -341,9 +355,10 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
     let seed_hours = hours_of(&sel.seeds);
 
     let samples = args.samples.unwrap_or(2_000).max(1);
+    // `value` is weighted as the selection was: people reached with `--weights none`.
     let mc = MonteCarlo {
         seed: args.seed,
-        weights: Some(&risk),
+        weights: weights.as_deref(),
         ..MonteCarlo::new(model, samples)
     };
     let chosen = diffusion::monte_carlo(&graph, &sel.seeds, &mc).map_err(|e| e.to_string())?;
@@ -388,6 +403,7 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
             "segments": segs(&chosen),
             "value": chosen.value.mean,
             "value_ci": [chosen.value.lo, chosen.value.hi],
+            "weights": kind,
             "algorithm": "opim-c",
             "model": args.model,
             "seconds": seconds,
@@ -433,12 +449,7 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
     }
     println!(
         "OPIM-C ({model:?}, eps {}): {:.4} s, {} RR sets, certified ratio {:.3} (target {:.3}), weighted by {}",
-        args.epsilon,
-        seconds,
-        sel.rr_sets,
-        sel.certified_ratio,
-        sel.target_ratio,
-        args.weights.as_deref().unwrap_or("risk")
+        args.epsilon, seconds, sel.rr_sets, sel.certified_ratio, sel.target_ratio, weights_arg
     );
     if sel.capped {
         println!(
@@ -447,15 +458,30 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         );
     }
     println!();
+    // The weight column and the value row say which weights were used.
+    let (weight_header, value_label) = match kind {
+        "risk" => ("yuan/person", "risk-weighted reach"),
+        "none" => ("weight", "reach (unweighted)"),
+        _ => ("weight", "weighted reach"),
+    };
+    let weight_of = |s: usize| weights.as_ref().map_or(1.0, |w| w[s]);
     println!(
         "{:<24} {:>6} {:>12} {:>22} {:>22}",
-        "segment", "nodes", "yuan/person", "reached: chosen", "reached: random"
+        "segment", "nodes", weight_header, "reached: chosen", "reached: random"
     );
     for (s, seg) in problem.segments().iter().enumerate() {
         let (c, r) = (&chosen.segments[s], &baseline.segments[s]);
         println!(
             "{:<24} {:>6} {:>12.1} {:>8.1} ({:>5.1}..{:>5.1}) {:>8.1} ({:>5.1}..{:>5.1})",
-            seg.id, sizes[s], risk[s], c.mean, c.lo, c.hi, r.mean, r.lo, r.hi
+            seg.id,
+            sizes[s],
+            weight_of(s),
+            c.mean,
+            c.lo,
+            c.hi,
+            r.mean,
+            r.lo,
+            r.hi
         );
     }
     let t = (&chosen.total, &baseline.total);
@@ -474,10 +500,15 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
     let v = (&chosen.value, &baseline.value);
     println!(
         "{:<24} {:>6} {:>12} {:>22.0} {:>22.0}",
-        "risk-weighted reach", "", "", v.0.mean, v.1.mean
+        value_label, "", "", v.0.mean, v.1.mean
     );
+    let more = match kind {
+        "risk" => "risk-weighted value",
+        "none" => "people",
+        _ => "weighted value",
+    };
     println!(
-        "\nRandom grid workers: {:.1} staff hours. Chosen seeds reach {:.0}% more risk-weighted value.",
+        "\nRandom grid workers: {:.1} staff hours. Chosen seeds reach {:.0}% more {more}.",
         random_hours,
         100.0 * (v.0.mean / v.1.mean - 1.0)
     );

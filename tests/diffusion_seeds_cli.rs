@@ -168,6 +168,49 @@ mod diffusion_seeds_cli {
         assert!(String::from_utf8_lossy(&bad.stderr).contains("--max-rr-sets"));
     }
 
+    /// The Monte Carlo `value` uses the weights the seeds were selected with: people with
+    /// `--weights none`, the given numbers with custom weights (it used to be risk-weighted
+    /// whatever `--weights` said).
+    #[test]
+    fn value_follows_the_weights_used() {
+        let none = json(&[
+            "--k",
+            "3",
+            "--samples",
+            "100",
+            "--weights",
+            "none",
+            "--json",
+        ]);
+        assert_eq!(none["weights"], "none");
+        assert_eq!(none["value"], none["spread"], "{none}");
+        assert_eq!(none["value_ci"], none["spread_ci"]);
+        assert_eq!(none["random"]["value"], none["random"]["spread"]);
+        let segments = none["segments"].as_array().unwrap().len();
+        let twos = vec!["2"; segments].join(",");
+        let custom = json(&["--k", "3", "--samples", "100", "--weights", &twos, "--json"]);
+        assert_eq!(custom["weights"], "custom");
+        let (value, spread) = (
+            custom["value"].as_f64().unwrap(),
+            custom["spread"].as_f64().unwrap(),
+        );
+        assert!((value - 2.0 * spread).abs() < 1e-9 * value, "{custom}");
+        let risk = json(&["--k", "3", "--samples", "100", "--json"]);
+        assert_eq!(risk["weights"], "risk");
+        assert!(risk["value"].as_f64().unwrap() > risk["spread"].as_f64().unwrap());
+        // Tables say what the value is.
+        let text = run(&["--k", "3", "--samples", "100", "--weights", "none"]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(!text.contains("risk-weighted"), "{text}");
+    }
+
+    #[test]
+    fn samples_are_bounded() {
+        let out = run(&["--samples", "1000000001"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--samples"));
+    }
+
     #[test]
     fn bad_input_exits_2_with_the_line() {
         let graph = temp("bad.txt");
