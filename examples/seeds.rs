@@ -213,11 +213,8 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
         _ => format!("{}: {e}", path.display()),
     })?;
     let load_seconds = start.elapsed().as_secs_f64();
-    let weights = parse_weights(
-        args.weights.as_deref().unwrap_or("none"),
-        None,
-        graph.segment_count(),
-    )?;
+    let weights_arg = args.weights.as_deref().unwrap_or("none");
+    let weights = parse_weights(weights_arg, None, graph.segment_count())?;
     let k = args.k.unwrap_or(50);
     let (sel, seconds) = select(
         args,
@@ -252,6 +249,7 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
             "segments": segments.iter().enumerate()
                 .map(|(s, r)| json!({"segment": s.to_string(), "reached": r}))
                 .collect::<Vec<_>>(),
+            "weights": weights_kind(weights_arg),
             "algorithm": "opim-c",
             "model": args.model,
             "seconds": seconds,

@@ -132,6 +132,8 @@ mod diffusion_seeds_cli {
         assert!(v["rr_sets"].as_u64().unwrap() > 0);
         assert!(v["seconds"].as_f64().unwrap() >= 0.0);
         assert_eq!(v["segments"][0]["segment"], "0");
+        // With --graph, spread is counted in people unless weights say otherwise.
+        assert_eq!(v["weights"], "none");
         assert_eq!(lt["seeds"].as_array().unwrap().len(), 5);
     }
 
