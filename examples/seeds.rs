@@ -13,7 +13,9 @@
 //! targeted at the segments with most preventable loss per person, and compares the spread per
 //! segment with the same number of grid workers picked at random (Monte Carlo, 95% intervals).
 //!
-//! With `--graph FILE` (SNAP edge list `u v` or `u v p`), selects `--k` seeds among all nodes;
+//! With `--graph FILE` (SNAP edge list `u v` or `u v p`; ids are integers or any tokens without
+//! whitespace, and seeds are printed as written: JSON numbers or strings), selects `--k` seeds
+//! among all nodes;
 //! spread and intervals come from the independent validation RR collection unless `--samples`
 //! asks for Monte Carlo. `seconds` is the selection time, loading excluded (`load_seconds`).
 //!
@@ -27,8 +29,8 @@ use std::time::Instant;
 
 use clap::Parser;
 use fanzha::diffusion::{
-    self, Budget, CityNetwork, CityOptions, ForwardingSpec, Model, MonteCarlo, Opim, Probability,
-    SeedSelection, SocialGraph, Spread,
+    self, Budget, CityNetwork, CityOptions, ForwardingSpec, Model, MonteCarlo, NodeId, Opim,
+    Probability, SeedSelection, SocialGraph, Spread,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -39,8 +41,8 @@ use serde_json::json;
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
 struct Args {
-    /// SNAP-style edge list (`u v` or `u v p` per line, `#` comments) instead of the synthetic
-    /// Jurong network.
+    /// SNAP-style edge list (`u v` or `u v p` per line, `#` comments; node ids are integers or
+    /// any tokens without whitespace) instead of the synthetic Jurong network.
     #[arg(long, value_name = "FILE")]
     graph: Option<PathBuf>,
     /// Number of seeds (default with --graph: 50; without: use the staff-hour budget).
@@ -240,10 +242,18 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
     } else {
         (sel.spread, sel.spread_ci, sel.segments.clone())
     };
-    let labels: Vec<u64> = sel.seeds.iter().map(|&v| graph.label(v)).collect();
+    // Ids as written in the file: JSON numbers for integer ids, strings for textual ones.
+    let ids: Vec<serde_json::Value> = sel
+        .seeds
+        .iter()
+        .map(|&v| match graph.id(v) {
+            NodeId::Int(x) => json!(x),
+            NodeId::Name(s) => json!(s),
+        })
+        .collect();
     if args.json {
         let out = json!({
-            "seeds": labels,
+            "seeds": ids,
             "spread": spread,
             "spread_ci": [ci.0, ci.1],
             "segments": segments.iter().enumerate()
@@ -284,7 +294,17 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
             );
         }
         println!("spread {spread:.1} (95% CI {:.1} .. {:.1})", ci.0, ci.1);
-        println!("seeds: {labels:?}");
+        // As in JSON: `[1, 2]` for integer ids, `["alice", "bob"]` for textual ones.
+        match graph.names() {
+            None => {
+                let labels: Vec<u64> = sel.seeds.iter().map(|&v| graph.label(v)).collect();
+                println!("seeds: {labels:?}");
+            }
+            Some(names) => {
+                let names: Vec<&str> = sel.seeds.iter().map(|&v| &*names[v as usize]).collect();
+                println!("seeds: {names:?}");
+            }
+        }
     }
     Ok(())
 }

@@ -69,6 +69,25 @@ fn check_probability(p: f64) -> Result<(), DiffusionError> {
     }
 }
 
+/// A node's id as the input wrote it: an integer [label](SocialGraph::label), or a
+/// [name](SocialGraph::name) when the input's ids were not all integers. Displays as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeId<'a> {
+    /// An integer id (every id of the input was an unsigned integer).
+    Int(u64),
+    /// A textual id, as written.
+    Name(&'a str),
+}
+
+impl std::fmt::Display for NodeId<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NodeId::Int(x) => write!(f, "{x}"),
+            NodeId::Name(s) => f.write_str(s),
+        }
+    }
+}
+
 /// A directed edge with its activation probability, as input to [`SocialGraph::from_edges`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Edge {
@@ -83,7 +102,9 @@ pub struct Edge {
 /// A directed social graph in compressed sparse row form, indexed both ways.
 ///
 /// Nodes are `0..node_count()`. Each node carries a segment index (`u32`, the population segment
-/// the person belongs to) and a label (`u64`, the id it had in the input file). Each edge
+/// the person belongs to) and a label (`u64`, the id it had in the input file when that id was
+/// an integer); a graph loaded from a file with non-integer ids also keeps each node's id as
+/// written, its [name](Self::name). [`id`](Self::id) gives whichever the input used. Each edge
 /// `(u, v)` carries the probability that `u`, once active, activates `v` (independent cascade),
 /// or the weight of `u` in `v`'s threshold sum (linear threshold).
 ///
@@ -95,6 +116,8 @@ pub struct SocialGraph {
     segments: Vec<u32>,
     segment_count: usize,
     labels: Vec<u64>,
+    /// Ids as written in the input, when they were not all integers.
+    names: Option<Vec<String>>,
     out_offsets: Vec<usize>,
     out_targets: Vec<u32>,
     out_probs: Vec<f32>,
@@ -250,6 +273,7 @@ impl SocialGraph {
             segments: vec![0; n],
             segment_count: 1,
             labels: (0..n as u64).collect(),
+            names: None,
             out_offsets,
             out_targets,
             out_probs,
@@ -311,6 +335,58 @@ impl SocialGraph {
         Ok(self)
     }
 
+    /// Sets each node's name (the id it has outside this library, as text; one entry per
+    /// node). [`id`](Self::id) then gives the name instead of the [label](Self::label), and
+    /// [`write_edge_list`](super::write_edge_list) writes names.
+    ///
+    /// # Errors
+    /// [`DiffusionError::InvalidArgument`] if there is not one entry per node, or a name is
+    /// empty, contains whitespace (space, tab, CR, LF), starts with `#`, or repeats another:
+    /// each would not read back from an edge list as the same node.
+    ///
+    /// # Example
+    /// ```
+    /// use fanzha::diffusion::{NodeId, Probability, SocialGraph};
+    /// let g = SocialGraph::from_edges(2, &[], Probability::Given).unwrap()
+    ///     .with_names(vec!["alice".into(), "bob".into()]).unwrap();
+    /// assert_eq!(g.name(1), Some("bob"));
+    /// assert_eq!(g.id(0), NodeId::Name("alice"));
+    /// assert!(SocialGraph::from_edges(1, &[], Probability::Given).unwrap()
+    ///     .with_names(vec!["a b".into()]).is_err());
+    /// ```
+    pub fn with_names(mut self, names: Vec<String>) -> Result<Self, DiffusionError> {
+        if names.len() != self.node_count() {
+            return Err(DiffusionError::invalid(
+                "names",
+                format!("{} entries for {} nodes", names.len(), self.node_count()),
+            ));
+        }
+        if let Some(bad) = names.iter().find(|s| {
+            s.is_empty() || s.starts_with('#') || s.bytes().any(|b| b" \t\r\n".contains(&b))
+        }) {
+            return Err(DiffusionError::invalid(
+                "names",
+                format!("{bad:?} is empty, starts with `#` or contains whitespace"),
+            ));
+        }
+        let mut seen = std::collections::HashSet::with_capacity(names.len());
+        if let Some(dup) = names.iter().find(|s| !seen.insert(s.as_str())) {
+            return Err(DiffusionError::invalid(
+                "names",
+                format!("{dup:?} names two nodes"),
+            ));
+        }
+        self.names = Some(names);
+        Ok(self)
+    }
+
+    /// Sets the names without checking them (the loader's ids are distinct tokens already).
+    pub(crate) fn with_checked_names(mut self, names: Vec<String>) -> Self {
+        debug_assert_eq!(names.len(), self.node_count());
+        self.names = Some(names);
+        self
+    }
+
     /// The same graph with probabilities reassigned (`Given` keeps them).
     ///
     /// # Complexity
@@ -327,8 +403,11 @@ impl SocialGraph {
             Some(&self.out_probs),
             probability,
         )?;
-        g.with_segments(self.segments.clone())?
-            .with_labels(self.labels.clone())
+        let mut g = g
+            .with_segments(self.segments.clone())?
+            .with_labels(self.labels.clone())?;
+        g.names = self.names.clone();
+        Ok(g)
     }
 
     /// Number of nodes.
@@ -356,7 +435,10 @@ impl SocialGraph {
         &self.segments
     }
 
-    /// Label (input id) of node `v`. Panics if `v` is out of range.
+    /// Label (integer input id) of node `v`. Panics if `v` is out of range.
+    ///
+    /// For a graph with [names](Self::names) (loaded from a file whose ids are not all
+    /// integers), labels are the node indices; use [`id`](Self::id) or [`name`](Self::name).
     pub fn label(&self, v: u32) -> u64 {
         self.labels[v as usize]
     }
@@ -364,6 +446,37 @@ impl SocialGraph {
     /// Labels of every node.
     pub fn labels(&self) -> &[u64] {
         &self.labels
+    }
+
+    /// Name (input id as written) of node `v`, if the graph has names. Panics if `v` is out of
+    /// range.
+    pub fn name(&self, v: u32) -> Option<&str> {
+        self.names.as_ref().map(|n| n[v as usize].as_str())
+    }
+
+    /// Names of every node: `Some` for a graph loaded from a file whose ids are not all
+    /// integers (or given [`with_names`](Self::with_names)), `None` otherwise.
+    pub fn names(&self) -> Option<&[String]> {
+        self.names.as_deref()
+    }
+
+    /// The input id of node `v`: its [name](Self::name) if the graph has names, otherwise its
+    /// [label](Self::label). Panics if `v` is out of range.
+    ///
+    /// # Example
+    /// ```
+    /// use fanzha::diffusion::{parse_edge_list, NodeId, Probability};
+    /// let ints = parse_edge_list(b"10 20\n", Probability::WeightedCascade).unwrap();
+    /// assert_eq!(ints.id(1), NodeId::Int(20));
+    /// let names = parse_edge_list("alice 王芳\n".as_bytes(), Probability::WeightedCascade).unwrap();
+    /// assert_eq!(names.id(1), NodeId::Name("王芳"));
+    /// assert_eq!(names.id(1).to_string(), "王芳");
+    /// ```
+    pub fn id(&self, v: u32) -> NodeId<'_> {
+        match &self.names {
+            Some(n) => NodeId::Name(&n[v as usize]),
+            None => NodeId::Int(self.labels[v as usize]),
+        }
     }
 
     /// Number of nodes in each segment.

@@ -1,5 +1,10 @@
-//! Loading SNAP-style edge lists: `u v` or `u v p` per line, `#` comments, any integer node ids.
+//! Loading SNAP-style edge lists: `u v` or `u v p` per line, `#` comments, any node ids.
+//!
+//! Integer ids take a fast path (ids parsed in parallel, numbered in increasing order). A file
+//! with any other id falls back, as a whole, to interning the ids as strings (numbered in
+//! first-seen order), so that every id reads back exactly as written.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -43,22 +48,39 @@ pub fn load_edge_list(
         path: path.to_path_buf(),
         source,
     })?;
-    let parsed = parse_pieces(&bytes, matches!(probability, Probability::Given))?;
-    drop(bytes); // the text is no longer needed: lowers the peak while building
-    build(parsed, probability)
+    let text = strip_bom(&bytes);
+    match parse_pieces(text, matches!(probability, Probability::Given)) {
+        Ok(parsed) => {
+            drop(bytes); // the text is no longer needed: lowers the peak while building
+            build(parsed, probability)
+        }
+        Err(Failure::NotIntegers) => build_named(text, probability),
+        Err(Failure::Error(e)) => Err(e),
+    }
 }
 
 /// Parses a SNAP-style directed edge list.
 ///
-/// Each non-empty line that does not start with `#` holds `u v` or `u v p`: two node ids
-/// (unsigned integers up to `u64::MAX`, any values, not necessarily contiguous) and optionally
-/// the activation probability `p` in `[0, 1]`, separated by spaces or tabs. Nodes are numbered
-/// `0..n` in increasing order of their id, and each keeps its id as its
-/// [label](SocialGraph::label). Parallel edges and self-loops are kept. All nodes are in
-/// segment 0.
+/// Each non-empty line that does not start with `#` holds `u v` or `u v p`: two node ids and
+/// optionally the activation probability `p` in `[0, 1]`, separated by spaces or tabs.
+/// Parallel edges and self-loops are kept. All nodes are in segment 0. A leading UTF-8 byte
+/// order mark is skipped.
+///
+/// Node ids are either
+/// * all unsigned integers (up to `u64::MAX`, any values, not necessarily contiguous): nodes
+///   are numbered `0..n` in increasing order of their id, and each keeps its id as its
+///   [label](SocialGraph::label); [`SocialGraph::names`] is `None`. This is the fast path.
+/// * otherwise, any tokens without whitespace (`alice`, `grid-17`, `王芳`, `007`, `-1`; UTF-8,
+///   not starting with `#`): if any id of the file is not an unsigned integer, every id is
+///   taken as text, exactly as written (so `7` and `007` are then two nodes). Nodes are
+///   numbered `0..n` in the order their ids first appear (line by line, `u` before `v`),
+///   whatever the thread count; each keeps its id as its [name](SocialGraph::name), and its
+///   label is its index.
+///
+/// [`SocialGraph::id`] gives the id as written in either case.
 ///
 /// # Arguments
-/// * `text` - the file's bytes (ASCII).
+/// * `text` - the file's bytes (UTF-8; ASCII for integer ids).
 /// * `probability` - [`Probability::Given`] requires a third column on every line and keeps
 ///   it; otherwise the third column is optional and its value is replaced. A third field that
 ///   is present is always checked, whatever the mode: it must be a number in `[0, 1]` (so a
@@ -66,11 +88,13 @@ pub fn load_edge_list(
 ///
 /// # Returns
 /// The graph, or [`DiffusionError::Parse`] naming the 1-based line of the first malformed line
-/// (a bad node id, a missing second id, more than three fields, or a third field that is not a
-/// number in `[0, 1]`).
+/// (a missing second id, more than three fields, a third field that is not a number in
+/// `[0, 1]`, or a textual id that is not UTF-8 or starts with `#`).
 ///
 /// # Complexity
-/// `O(bytes + m + n log n)`; parsing runs in parallel on fixed pieces of the text.
+/// `O(bytes + m + n log n)`; parsing runs in parallel on fixed pieces of the text. Textual ids
+/// cost a second pass over the text (the integer attempt stops at the first textual id) and
+/// hashing each id; the names take about `24 bytes + their length` per node.
 ///
 /// # Example
 /// ```
@@ -78,22 +102,43 @@ pub fn load_edge_list(
 /// let g = parse_edge_list(b"# friends\n10 20\n20 30\n", Probability::WeightedCascade).unwrap();
 /// assert_eq!((g.node_count(), g.edge_count()), (3, 2));
 /// assert_eq!(g.label(2), 30);
-/// let err = parse_edge_list(b"1 2\n3 x\n", Probability::WeightedCascade).unwrap_err();
+/// assert_eq!(g.names(), None);
+///
+/// let g = parse_edge_list(b"alice bob\nbob carol 0.3\n", Probability::WeightedCascade).unwrap();
+/// assert_eq!(g.names().unwrap(), ["alice", "bob", "carol"]);
+/// assert_eq!(g.out_edges(1).map(|(v, _)| g.id(v).to_string()).collect::<Vec<_>>(), ["carol"]);
+///
+/// let err = parse_edge_list(b"1 2\n3\n", Probability::WeightedCascade).unwrap_err();
 /// assert!(matches!(err, DiffusionError::Parse { line: 2, .. }));
 /// ```
 pub fn parse_edge_list(
     text: &[u8],
     probability: Probability,
 ) -> Result<SocialGraph, DiffusionError> {
-    build(
-        parse_pieces(text, matches!(probability, Probability::Given))?,
-        probability,
-    )
+    let text = strip_bom(text);
+    match parse_pieces(text, matches!(probability, Probability::Given)) {
+        Ok(parsed) => build(parsed, probability),
+        Err(Failure::NotIntegers) => build_named(text, probability),
+        Err(Failure::Error(e)) => Err(e),
+    }
 }
 
-/// Parses `text` in fixed pieces, in parallel; the first malformed line (in text order) is the
-/// error.
-fn parse_pieces(text: &[u8], want_prob: bool) -> Result<Vec<Piece>, DiffusionError> {
+fn strip_bom(text: &[u8]) -> &[u8] {
+    text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text)
+}
+
+/// Why the integer path gave up.
+enum Failure {
+    /// The first bad line (in text order) has an id that is not an unsigned integer: the file
+    /// is read again with textual ids.
+    NotIntegers,
+    /// The first bad line is malformed whatever the ids.
+    Error(DiffusionError),
+}
+
+/// Parses `text` in fixed pieces, in parallel; the first malformed line (in text order) decides
+/// the failure.
+fn parse_pieces(text: &[u8], want_prob: bool) -> Result<Vec<Piece>, Failure> {
     let pieces = split_lines(text, PIECES);
     let parsed: Vec<Piece> = pieces
         .par_iter()
@@ -101,13 +146,16 @@ fn parse_pieces(text: &[u8], want_prob: bool) -> Result<Vec<Piece>, DiffusionErr
         .collect();
     let mut line_base = 0usize;
     for piece in &parsed {
-        if let Some((line, message)) = &piece.error {
-            return Err(DiffusionError::Parse {
-                line: line_base + line,
-                message: message.clone(),
-            });
+        match &piece.error {
+            Some((_, LineError::NotInteger)) => return Err(Failure::NotIntegers),
+            Some((line, LineError::Bad(message))) => {
+                return Err(Failure::Error(DiffusionError::Parse {
+                    line: line_base + line,
+                    message: message.clone(),
+                }));
+            }
+            None => line_base += piece.lines,
         }
-        line_base += piece.lines;
     }
     Ok(parsed)
 }
@@ -190,8 +238,13 @@ fn build(parsed: Vec<Piece>, probability: Probability) -> Result<SocialGraph, Di
     .with_labels(labels)
 }
 
-/// Writes the graph as an edge list `label(u) label(v)` (and ` p` if `with_probability`), one
+/// Writes the graph as an edge list `id(u) id(v)` (and ` p` if `with_probability`), one
 /// edge per line, preceded by a `#` comment line; [`parse_edge_list`] reads it back.
+///
+/// Ids are as [`SocialGraph::id`] gives them: names if the graph has them, otherwise labels.
+/// Reading back keeps every edge's ids and probability; nodes may be numbered differently
+/// (first-seen order of the written file), and names that all look like integers read back as
+/// integer labels (`007` as 7).
 ///
 /// # Complexity
 /// `O(n + m)`; wrap files in a `BufWriter`.
@@ -220,9 +273,9 @@ pub fn write_edge_list(
     for u in 0..graph.node_count() as u32 {
         for (v, p) in graph.out_edges(u) {
             if with_probability {
-                writeln!(out, "{} {} {}", graph.label(u), graph.label(v), p)?;
+                writeln!(out, "{} {} {}", graph.id(u), graph.id(v), p)?;
             } else {
-                writeln!(out, "{} {}", graph.label(u), graph.label(v))?;
+                writeln!(out, "{} {}", graph.id(u), graph.id(v))?;
             }
         }
     }
@@ -252,8 +305,16 @@ struct Piece {
     probs: Vec<f32>,
     /// Lines in this piece.
     lines: usize,
-    /// First error: 1-based line within the piece, message.
-    error: Option<(usize, String)>,
+    /// First error: 1-based line within the piece, what is wrong.
+    error: Option<(usize, LineError)>,
+}
+
+/// What is wrong with a line, for the integer path.
+enum LineError {
+    /// A node id is not an unsigned integer that fits in `u64` (the file may have textual ids).
+    NotInteger,
+    /// Malformed whatever the ids.
+    Bad(String),
 }
 
 fn parse_piece(text: &[u8], want_prob: bool) -> Piece {
@@ -293,7 +354,7 @@ fn is_space(b: u8) -> bool {
 }
 
 /// Parses one line: `Ok(None)` for blank and comment lines.
-fn parse_line(line: &[u8], want_prob: bool) -> Result<Option<(u64, u64, f32)>, String> {
+fn parse_line(line: &[u8], want_prob: bool) -> Result<Option<(u64, u64, f32)>, LineError> {
     let mut i = 0;
     while i < line.len() && is_space(line[i]) {
         i += 1;
@@ -304,10 +365,20 @@ fn parse_line(line: &[u8], want_prob: bool) -> Result<Option<(u64, u64, f32)>, S
     let (u, next) = parse_id(line, i)?;
     i = skip_space(line, next);
     if i == line.len() {
-        return Err("expected `u v` or `u v p`, found one field".into());
+        return Err(LineError::Bad(ONE_FIELD.into()));
     }
     let (v, next) = parse_id(line, i)?;
     i = skip_space(line, next);
+    let p = parse_rest(line, i, want_prob).map_err(LineError::Bad)?;
+    Ok(Some((u, v, p)))
+}
+
+const ONE_FIELD: &str = "expected `u v` or `u v p`, found one field";
+
+/// Parses what follows the two ids from `line[i..]` (`i` past any space): nothing, or a
+/// probability in `[0, 1]`. Returns the probability (0 if absent and not wanted).
+#[inline]
+fn parse_rest(line: &[u8], mut i: usize, want_prob: bool) -> Result<f32, String> {
     let mut p = 0.0f32;
     if i < line.len() {
         let start = i;
@@ -330,7 +401,7 @@ fn parse_line(line: &[u8], want_prob: bool) -> Result<Option<(u64, u64, f32)>, S
     } else if want_prob {
         return Err("expected a probability as the third field".into());
     }
-    Ok(Some((u, v, p)))
+    Ok(p)
 }
 
 fn skip_space(line: &[u8], mut i: usize) -> usize {
@@ -340,27 +411,182 @@ fn skip_space(line: &[u8], mut i: usize) -> usize {
     i
 }
 
-fn parse_id(line: &[u8], start: usize) -> Result<(u64, usize), String> {
+fn parse_id(line: &[u8], start: usize) -> Result<(u64, usize), LineError> {
     let mut i = start;
     let mut value: u64 = 0;
     while i < line.len() && line[i].is_ascii_digit() {
         value = value
             .checked_mul(10)
             .and_then(|x| x.checked_add((line[i] - b'0') as u64))
-            .ok_or_else(|| "node id does not fit in u64".to_string())?;
+            .ok_or(LineError::NotInteger)?;
         i += 1;
     }
     if i == start || (i < line.len() && !is_space(line[i])) {
-        let mut end = start;
-        while end < line.len() && !is_space(line[end]) {
-            end += 1;
-        }
-        return Err(format!(
-            "node id {:?} is not an unsigned integer",
-            String::from_utf8_lossy(&line[start..end])
-        ));
+        return Err(LineError::NotInteger);
     }
     Ok((value, i))
+}
+
+/// A piece parsed with textual ids: ids are numbered in the piece's first-seen order.
+#[derive(Default)]
+struct NamedPiece<'a> {
+    /// The piece's distinct ids, in first-seen order; `sources` and `targets` index it.
+    names: Vec<&'a str>,
+    sources: Vec<u32>,
+    targets: Vec<u32>,
+    probs: Vec<f32>,
+    lines: usize,
+    error: Option<(usize, String)>,
+}
+
+/// Parses `text` with textual ids, numbers the ids in first-seen order and builds the graph
+/// with their names.
+fn build_named(text: &[u8], probability: Probability) -> Result<SocialGraph, DiffusionError> {
+    let want_prob = matches!(probability, Probability::Given);
+    let pieces = split_lines(text, PIECES);
+    let mut parsed: Vec<NamedPiece> = pieces
+        .par_iter()
+        .map(|piece| parse_named_piece(piece, want_prob))
+        .collect();
+    let mut line_base = 0usize;
+    for piece in &parsed {
+        if let Some((line, message)) = &piece.error {
+            return Err(DiffusionError::Parse {
+                line: line_base + line,
+                message: message.clone(),
+            });
+        }
+        line_base += piece.lines;
+    }
+    let edges: usize = parsed.iter().map(|p| p.sources.len()).sum();
+    if edges > u32::MAX as usize {
+        return Err(DiffusionError::invalid(
+            "text",
+            format!("{edges} edges exceed the u32 range"),
+        ));
+    }
+    // Global numbering: pieces in text order, each in its first-seen order, is the file's
+    // first-seen order.
+    let mut index: HashMap<&str, u32> = HashMap::with_capacity(parsed.first().map_or(0, |p| {
+        p.names.len().saturating_mul(parsed.len()).min(edges * 2)
+    }));
+    let mut names: Vec<&str> = Vec::new();
+    let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(parsed.len());
+    for piece in &parsed {
+        let mut remap = Vec::with_capacity(piece.names.len());
+        for &name in &piece.names {
+            let next = names.len();
+            let id = *index.entry(name).or_insert_with(|| {
+                names.push(name);
+                next as u32
+            });
+            remap.push(id);
+        }
+        if names.len() > u32::MAX as usize {
+            return Err(DiffusionError::invalid(
+                "text",
+                "more than u32::MAX distinct node ids",
+            ));
+        }
+        remaps.push(remap);
+    }
+    drop(index);
+    parsed
+        .par_iter_mut()
+        .zip(&remaps)
+        .for_each(|(piece, remap)| {
+            for x in piece.sources.iter_mut().chain(piece.targets.iter_mut()) {
+                *x = remap[*x as usize];
+            }
+        });
+    drop(remaps);
+    let mut sources = Vec::with_capacity(edges);
+    let mut targets = Vec::with_capacity(edges);
+    let mut probs = Vec::with_capacity(if want_prob { edges } else { 0 });
+    for p in parsed {
+        sources.extend_from_slice(&p.sources);
+        targets.extend_from_slice(&p.targets);
+        probs.extend_from_slice(&p.probs);
+    }
+    let names: Vec<String> = names.into_iter().map(str::to_owned).collect();
+    Ok(SocialGraph::from_parts(
+        names.len(),
+        &sources,
+        &targets,
+        want_prob.then_some(&probs[..]),
+        probability,
+    )?
+    .with_checked_names(names))
+}
+
+fn parse_named_piece(text: &[u8], want_prob: bool) -> NamedPiece<'_> {
+    let mut piece = NamedPiece::default();
+    let mut index: HashMap<&str, u32> = HashMap::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        piece.lines += 1;
+        let end = text[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| pos + i);
+        let line = &text[pos..end];
+        pos = end + 1;
+        match parse_named_line(line, want_prob) {
+            Ok(None) => {}
+            Ok(Some((u, v, p))) => {
+                for (name, ids) in [(u, &mut piece.sources), (v, &mut piece.targets)] {
+                    let next = piece.names.len();
+                    let id = *index.entry(name).or_insert_with(|| {
+                        piece.names.push(name);
+                        next as u32
+                    });
+                    ids.push(id);
+                }
+                if want_prob {
+                    piece.probs.push(p);
+                }
+            }
+            Err(message) => {
+                piece.error = Some((piece.lines, message));
+                return piece;
+            }
+        }
+    }
+    piece
+}
+
+/// Parses one line with textual ids: `Ok(None)` for blank and comment lines.
+fn parse_named_line(line: &[u8], want_prob: bool) -> Result<Option<(&str, &str, f32)>, String> {
+    let mut i = skip_space(line, 0);
+    if i == line.len() || line[i] == b'#' {
+        return Ok(None);
+    }
+    let (u, next) = name_token(line, i)?;
+    i = skip_space(line, next);
+    if i == line.len() {
+        return Err(ONE_FIELD.into());
+    }
+    let (v, next) = name_token(line, i)?;
+    i = skip_space(line, next);
+    let p = parse_rest(line, i, want_prob)?;
+    Ok(Some((u, v, p)))
+}
+
+/// The token starting at `line[start]` (not a space) as a node name, and the index after it.
+fn name_token(line: &[u8], start: usize) -> Result<(&str, usize), String> {
+    let mut end = start;
+    while end < line.len() && !is_space(line[end]) {
+        end += 1;
+    }
+    let token = &line[start..end];
+    let name = std::str::from_utf8(token)
+        .map_err(|_| format!("node id {:?} is not UTF-8", String::from_utf8_lossy(token)))?;
+    if name.starts_with('#') {
+        return Err(format!(
+            "node id {name:?} starts with `#` (it would read back as a comment)"
+        ));
+    }
+    Ok((name, end))
 }
 
 #[cfg(test)]
@@ -385,13 +611,27 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let cases: [(&[u8], usize, Probability); 6] = [
+        let cases: [(&[u8], usize, Probability); 13] = [
             (b"1 2\n1\n", 2, Probability::WeightedCascade),
             (b"1 2\n#x\n1 2 3 4\n", 3, Probability::WeightedCascade),
-            (b"-1 2\n", 1, Probability::WeightedCascade),
             (b"1 2 0.5\n1 2\n", 2, Probability::Given),
             (b"1 2 1.5\n", 1, Probability::Given),
             (b"1 2 zz\n", 1, Probability::Given),
+            // Textual ids: the same checks on the string path.
+            (b"-1 2\n-1\n", 2, Probability::WeightedCascade),
+            (b"a b\nb c d\n", 2, Probability::WeightedCascade),
+            (b"a b 0.5\nb c\n", 2, Probability::Given),
+            (b"a b\nb c 0.1 0.2\n", 2, Probability::WeightedCascade),
+            (b"a b\nb #c\n", 2, Probability::WeightedCascade),
+            (b"a b\nb \xff\n", 2, Probability::WeightedCascade),
+            // A structural error before the first textual id is reported as such...
+            (b"1 2\n3\nalice bob\n", 2, Probability::WeightedCascade),
+            // ...and one after it by the string path.
+            (
+                b"alice bob\n1 2\n3 4 5 6\n",
+                3,
+                Probability::WeightedCascade,
+            ),
         ];
         for (text, line, prob) in cases {
             match parse_edge_list(text, prob) {
@@ -407,7 +647,7 @@ mod tests {
         #[test]
         fn arbitrary_text_never_panics(
             text in proptest::collection::vec(
-                proptest::sample::select(b"0123456789 \t\n\r#.-ex".to_vec()), 0..300),
+                proptest::sample::select(b"0123456789 \t\n\r#.-ex\xff".to_vec()), 0..300),
             given in proptest::prelude::any::<bool>(),
         ) {
             let p = if given { Probability::Given } else { Probability::WeightedCascade };
@@ -423,6 +663,24 @@ mod tests {
     }
 
     #[test]
+    fn textual_ids_fall_back_for_the_whole_file() {
+        let g = parse_edge_list(
+            "\u{feff}1 alice\nalice 2 0.5\n2 1\n007 7\n".as_bytes(),
+            Probability::WeightedCascade,
+        )
+        .unwrap();
+        assert_eq!(g.names().unwrap(), ["1", "alice", "2", "007", "7"]);
+        assert_eq!(g.labels(), &[0, 1, 2, 3, 4]);
+        assert_eq!(g.out_edges(1).collect::<Vec<_>>(), vec![(2, 1.0)]);
+        // An id beyond u64 is a name too.
+        let g = parse_edge_list(b"99999999999999999999 1\n", Probability::WeightedCascade).unwrap();
+        assert_eq!(g.name(0), Some("99999999999999999999"));
+        // The BOM is skipped on the integer path as well.
+        let g = parse_edge_list(b"\xEF\xBB\xBF5 6\n", Probability::WeightedCascade).unwrap();
+        assert_eq!((g.labels(), g.names()), (&[5u64, 6][..], None));
+    }
+
+    #[test]
     fn line_numbers_survive_piece_boundaries() {
         let mut text = String::new();
         for i in 0..5000 {
@@ -431,6 +689,12 @@ mod tests {
         text.push_str("oops\n");
         match parse_edge_list(text.as_bytes(), Probability::WeightedCascade) {
             Err(DiffusionError::Parse { line, .. }) => assert_eq!(line, 5001),
+            other => panic!("expected a parse error, got {other:?}"),
+        }
+        // The same on the string path, the textual id far from the error.
+        let text = format!("a b\n{text}");
+        match parse_edge_list(text.as_bytes(), Probability::WeightedCascade) {
+            Err(DiffusionError::Parse { line, .. }) => assert_eq!(line, 5002),
             other => panic!("expected a parse error, got {other:?}"),
         }
     }

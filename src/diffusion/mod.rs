@@ -51,7 +51,7 @@ pub use generate::{
     CITY_MAX_EDGES, CITY_MAX_NODES, CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu,
     city_network,
 };
-pub use graph::{Edge, MAX_SEGMENTS, Probability, SocialGraph};
+pub use graph::{Edge, MAX_SEGMENTS, NodeId, Probability, SocialGraph};
 pub use load::{load_edge_list, parse_edge_list, write_edge_list};
 pub use opim::{
     Budget, DEFAULT_MAX_RR_SETS, GREEDY_RATIO, KNAPSACK_RATIO, MAX_RR_SETS_LIMIT, Opim,
