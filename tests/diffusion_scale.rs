@@ -8,7 +8,9 @@ mod diffusion_scale {
 
     use std::time::Instant;
 
-    use fanzha::diffusion::{Model, Opim, Probability, chung_lu, load_edge_list, write_edge_list};
+    use fanzha::diffusion::{
+        Model, Opim, Probability, SocialGraph, chung_lu, load_edge_list, write_edge_list,
+    };
 
     fn size() -> (usize, usize) {
         let get = |k: &str, d: usize| {
@@ -65,5 +67,57 @@ mod diffusion_scale {
                 );
             }
         }
+    }
+
+    /// Textual ids: the same 1M-edge graph written with integer ids and with names
+    /// (`user-<id>`), each loaded once. Files `/tmp/fanzha-ids-{ints,names}-100000-1000000.txt`.
+    #[test]
+    #[ignore = "scale run: use --release"]
+    fn textual_ids_load_time() {
+        let (n, m) = (100_000, 1_000_000);
+        let g = chung_lu(n, m, 2.5, Probability::WeightedCascade, 2026).unwrap();
+        let named = g
+            .clone()
+            .with_names((0..n).map(|i| format!("user-{i}")).collect())
+            .unwrap();
+        let mut times = Vec::new();
+        let mut graphs: Vec<SocialGraph> = Vec::new();
+        for (kind, graph) in [("ints", &g), ("names", &named)] {
+            let path = format!("/tmp/fanzha-ids-{kind}-{n}-{m}.txt");
+            let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+            write_edge_list(graph, file, false).unwrap();
+            let t = Instant::now();
+            let h = load_edge_list(&path, Probability::WeightedCascade).unwrap();
+            let secs = t.elapsed().as_secs_f64();
+            eprintln!(
+                "load {kind}: {secs:.3}s ({} bytes, {} nodes, {} edges)",
+                std::fs::metadata(&path).unwrap().len(),
+                h.node_count(),
+                h.edge_count()
+            );
+            times.push(secs);
+            graphs.push(h);
+        }
+        let (ints, names) = (&graphs[0], &graphs[1]);
+        assert_eq!(ints.edge_count(), m);
+        assert_eq!(names.edge_count(), m);
+        assert_eq!(ints.node_count(), names.node_count());
+        // Same edges, read through the ids as written.
+        let edges = |g: &SocialGraph| -> Vec<(String, String)> {
+            let mut e: Vec<(String, String)> = (0..g.node_count() as u32)
+                .flat_map(|u| {
+                    g.out_edges(u).map(move |(v, _)| {
+                        let id = |x: u32| match g.name(x) {
+                            Some(s) => s.to_string(),
+                            None => format!("user-{}", g.label(x)),
+                        };
+                        (id(u), id(v))
+                    })
+                })
+                .collect();
+            e.sort_unstable();
+            e
+        };
+        assert_eq!(edges(ints), edges(names));
     }
 }
