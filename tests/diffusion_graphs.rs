@@ -6,8 +6,8 @@ mod diffusion_graphs {
     use std::collections::HashSet;
 
     use fanzha::diffusion::{
-        CityOptions, CitySegment, DiffusionError, Probability, SocialGraph, chung_lu, city_network,
-        load_edge_list, parse_edge_list, write_edge_list,
+        CityOptions, CitySegment, DiffusionError, NodeId, Probability, SocialGraph, chung_lu,
+        city_network, load_edge_list, parse_edge_list, write_edge_list,
     };
 
     fn pool(threads: usize) -> rayon::ThreadPool {
@@ -27,10 +27,10 @@ mod diffusion_graphs {
     fn malformed_edge_lists_name_the_line() {
         let cases: [(&str, usize); 5] = [
             ("1 2\n2 3\n3\n", 3),
-            ("# header\n1 2\n\n1 two\n", 4),
+            ("# header\n1 2\n\n1 two three\n", 4),
             ("1 2 0.5 9\n", 1),
             ("1 2\n3 4\n5 6 7 8\n", 3),
-            ("99999999999999999999 1\n", 1),
+            ("99999999999999999999 1 2\n", 1),
         ];
         for (text, line) in cases {
             match parse_edge_list(text.as_bytes(), Probability::WeightedCascade) {
@@ -80,6 +80,192 @@ mod diffusion_graphs {
         assert_eq!(edges_of(&a), edges_of(&b));
         assert_eq!(a.labels(), b.labels());
         assert_eq!(a.edge_count(), 10_000);
+    }
+
+    /// Edges as `(id(u), id(v), p)` strings, sorted: comparable across numberings.
+    fn named_edges(g: &SocialGraph) -> Vec<(String, String, f32)> {
+        let mut e: Vec<(String, String, f32)> = edges_of(g)
+            .into_iter()
+            .map(|(u, v, p)| (g.id(u).to_string(), g.id(v).to_string(), p))
+            .collect();
+        e.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        e
+    }
+
+    #[test]
+    fn string_ids_load_and_map_to_the_right_edges() {
+        let text = "# names\nalice bob 0.5\n\tbob  carol 0.25\r\ngrid-17 u42 0.3\n王芳 alice 1\nu42 王芳 0\n";
+        let path = std::env::temp_dir().join(format!("fanzha-names-{}.txt", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        let g = load_edge_list(&path, Probability::Given).unwrap();
+        std::fs::remove_file(&path).ok();
+        assert_eq!(
+            g.names().unwrap(),
+            ["alice", "bob", "carol", "grid-17", "u42", "王芳"]
+        );
+        assert_eq!((g.node_count(), g.edge_count()), (6, 5));
+        assert_eq!(g.labels(), &[0, 1, 2, 3, 4, 5]);
+        assert_eq!(g.id(5), NodeId::Name("王芳"));
+        assert_eq!(g.name(3), Some("grid-17"));
+        let edge = |u: &str, v: &str, p: f32| (u.to_string(), v.to_string(), p);
+        assert_eq!(
+            named_edges(&g),
+            vec![
+                edge("alice", "bob", 0.5),
+                edge("bob", "carol", 0.25),
+                edge("grid-17", "u42", 0.3),
+                edge("u42", "王芳", 0.0),
+                edge("王芳", "alice", 1.0),
+            ]
+        );
+        // Indices: alice (0) is reached from 王芳 (5) only.
+        assert_eq!(g.in_edges(0).collect::<Vec<_>>(), vec![(5, 1.0)]);
+        // Probabilities are reassigned over the names too, and the names stay.
+        let wc = g.with_probability(Probability::WeightedCascade).unwrap();
+        assert_eq!(wc.names(), g.names());
+    }
+
+    #[test]
+    fn mixed_integer_and_string_ids_go_through_the_string_path() {
+        let g =
+            parse_edge_list(b"10 20\n20 x\nx 007\n7 10\n", Probability::WeightedCascade).unwrap();
+        // Every id as text, as written: 007 and 7 are different nodes.
+        assert_eq!(g.names().unwrap(), ["10", "20", "x", "007", "7"]);
+        assert_eq!(g.id(0), NodeId::Name("10"));
+        let e: Vec<(String, String)> = named_edges(&g)
+            .into_iter()
+            .map(|(u, v, _)| (u, v))
+            .collect();
+        let pairs = [("10", "20"), ("20", "x"), ("7", "10"), ("x", "007")];
+        assert_eq!(
+            e,
+            pairs
+                .iter()
+                .map(|(u, v)| (u.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        );
+        // All-integer files keep the integer path: numbered by value, no names.
+        let g = parse_edge_list(b"20 10\n", Probability::WeightedCascade).unwrap();
+        assert_eq!(
+            (g.labels(), g.names(), g.id(1)),
+            (&[10u64, 20][..], None, NodeId::Int(20))
+        );
+    }
+
+    #[test]
+    fn string_ids_round_trip_through_write_edge_list() {
+        let g = chung_lu(300, 1_500, 2.5, Probability::Constant(0.2), 5).unwrap();
+        let names: Vec<String> = (0..g.node_count())
+            .map(|i| match i % 3 {
+                0 => format!("grid-{i}"),
+                1 => format!("居民{i}"),
+                _ => format!("{i:04}"),
+            })
+            .collect();
+        let g = g.with_names(names).unwrap();
+        let mut text = Vec::new();
+        write_edge_list(&g, &mut text, true).unwrap();
+        let first = String::from_utf8(text.clone()).unwrap();
+        assert!(first.lines().nth(1).unwrap().split(' ').count() == 3);
+        let h = parse_edge_list(&text, Probability::Given).unwrap();
+        assert!(h.names().is_some());
+        assert_eq!(named_edges(&g), named_edges(&h));
+        // And again from the loaded graph (numbered differently: first-seen order).
+        let mut again = Vec::new();
+        write_edge_list(&h, &mut again, true).unwrap();
+        let k = parse_edge_list(&again, Probability::Given).unwrap();
+        assert_eq!(named_edges(&g), named_edges(&k));
+        let sorted = |g: &SocialGraph| {
+            let mut n = g.names().unwrap().to_vec();
+            n.sort();
+            n
+        };
+        assert_eq!(sorted(&h), sorted(&k));
+    }
+
+    #[test]
+    fn string_ids_are_the_same_on_one_and_two_threads() {
+        let g = chung_lu(3_000, 20_000, 2.5, Probability::Constant(0.3), 6).unwrap();
+        let g = g
+            .with_names(
+                (0..3_000)
+                    .map(|i| format!("p{}", (i * 7919) % 3_001))
+                    .collect(),
+            )
+            .unwrap();
+        let mut text = Vec::new();
+        write_edge_list(&g, &mut text, true).unwrap();
+        let a = pool(1).install(|| parse_edge_list(&text, Probability::Given).unwrap());
+        let b = pool(2).install(|| parse_edge_list(&text, Probability::Given).unwrap());
+        assert_eq!(a.names(), b.names());
+        assert_eq!(edges_of(&a), edges_of(&b));
+        assert_eq!(a.edge_count(), 20_000);
+        // First-seen order: the first line's ids are nodes 0 and 1.
+        let line = String::from_utf8_lossy(&text)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_string();
+        let mut ids = line.split(' ');
+        assert_eq!(a.name(0), ids.next());
+        if let Some(second) = ids.next().filter(|&v| Some(v) != a.name(0)) {
+            assert_eq!(a.name(1), Some(second));
+        }
+        // Errors name the same line on both.
+        let mut bad = text.clone();
+        bad.extend_from_slice(b"p1 p2 0.5\np3\n");
+        let line = bad.iter().filter(|&&c| c == b'\n').count();
+        for threads in [1, 2] {
+            match pool(threads).install(|| parse_edge_list(&bad, Probability::Given)) {
+                Err(DiffusionError::Parse { line: l, .. }) => assert_eq!(l, line),
+                other => panic!("expected a parse error, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn malformed_string_id_lines_name_the_line() {
+        let cases: [(&[u8], usize, &str); 6] = [
+            (b"alice bob\ncarol\n", 2, "one field"),
+            (b"alice bob\nbob carol dave\n", 2, "probability"),
+            (b"alice bob 0.5\nbob carol 1.5\n", 2, "[0, 1]"),
+            (b"a b\nc d 0.1 0.2\n", 2, "more than three"),
+            (b"a b\n# ok\nc #d\n", 3, "#"),
+            (b"a b\nc \xffd\n", 2, "UTF-8"),
+        ];
+        for (text, line, what) in cases {
+            match parse_edge_list(text, Probability::WeightedCascade) {
+                Err(DiffusionError::Parse { line: got, message }) => {
+                    assert_eq!(got, line, "{text:?}: {message}");
+                    assert!(message.contains(what), "{text:?}: {message}");
+                }
+                other => panic!("{text:?}: expected a parse error, got {other:?}"),
+            }
+        }
+        // Given requires the column on the string path too.
+        let err = parse_edge_list(b"a b 0.5\nb c\n", Probability::Given).unwrap_err();
+        assert!(err.to_string().starts_with("line 2:"), "{err}");
+    }
+
+    #[test]
+    fn names_are_checked() {
+        let g = || SocialGraph::from_edges(2, &[], Probability::Given).unwrap();
+        for bad in [
+            vec!["a".to_string()],
+            vec!["a".into(), "a".into()],
+            vec!["a".into(), "".into()],
+            vec!["a".into(), "b c".into()],
+            vec!["a".into(), "#b".into()],
+        ] {
+            assert!(
+                matches!(
+                    g().with_names(bad.clone()),
+                    Err(DiffusionError::InvalidArgument { .. })
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(g().with_names(vec!["a".into(), "b".into()]).is_ok());
     }
 
     #[test]

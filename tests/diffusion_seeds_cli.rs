@@ -207,6 +207,48 @@ mod diffusion_seeds_cli {
     }
 
     #[test]
+    fn edge_list_with_string_ids_prints_them_as_written() {
+        let graph = temp("names.txt");
+        // Textual ids of several kinds; `007` must come back as the string "007".
+        let name = |i: u64| match i % 4 {
+            0 => format!("grid-{i}"),
+            1 => format!("居民{i}"),
+            2 => format!("{i:03}"),
+            _ => format!("u{i}"),
+        };
+        let mut text = String::from("# a ring with chords, textual ids\n");
+        let mut names = std::collections::HashSet::new();
+        for i in 0..200u64 {
+            let (u, v, w) = (name(i), name((i + 1) % 200), name((i * 7) % 200));
+            text.push_str(&format!("{u} {v}\n{u}\t{w}\n"));
+            names.insert(u);
+        }
+        std::fs::write(&graph, &text).unwrap();
+        let path = graph.to_str().unwrap();
+        let v = json(&["--graph", path, "--k", "5", "--epsilon", "0.2", "--json"]);
+        let plain = run(&["--graph", path, "--k", "5", "--epsilon", "0.2"]);
+        std::fs::remove_file(&graph).ok();
+        assert_eq!(v["nodes"], 200);
+        assert_eq!(v["edges"], 400);
+        let seeds: Vec<&str> = v["seeds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().expect("textual ids print as JSON strings"))
+            .collect();
+        assert_eq!(seeds.len(), 5);
+        assert!(seeds.iter().all(|s| names.contains(*s)), "{seeds:?}");
+        // The table names them too.
+        assert!(plain.status.success());
+        let out = String::from_utf8_lossy(&plain.stdout);
+        let line = out.lines().find(|l| l.starts_with("seeds: ")).unwrap();
+        assert!(
+            seeds.iter().all(|s| line.contains(&format!("{s:?}"))),
+            "{line}"
+        );
+    }
+
+    #[test]
     fn samples_are_bounded() {
         let out = run(&["--samples", "1000000001"]);
         assert_eq!(out.status.code(), Some(2));
@@ -216,13 +258,15 @@ mod diffusion_seeds_cli {
     #[test]
     fn bad_input_exits_2_with_the_line() {
         let graph = temp("bad.txt");
-        std::fs::write(&graph, "1 2\n2 3\n3 x\n").unwrap();
-        let out = run(&["--graph", graph.to_str().unwrap()]);
+        for text in ["1 2\n2 3\n3\n", "a b\nb c\nc d 1.5\n"] {
+            std::fs::write(&graph, text).unwrap();
+            let out = run(&["--graph", graph.to_str().unwrap()]);
+            assert_eq!(out.status.code(), Some(2));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("line 3"), "{err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
         std::fs::remove_file(&graph).ok();
-        assert_eq!(out.status.code(), Some(2));
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("line 3"), "{err}");
-        assert!(!err.contains("panicked"), "{err}");
         let out = run(&["--epsilon", "1.5"]);
         assert_eq!(out.status.code(), Some(2));
     }
