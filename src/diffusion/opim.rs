@@ -45,8 +45,9 @@ pub enum Budget<'a> {
 /// A seed set chosen by [`Opim::run`], with its certificate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeedSelection {
-    /// The seeds (node indices; map them through [`SocialGraph::id`] for the ids as written in the input): under
-    /// [`Budget::Seeds`]`(k)`, `min(k, number of candidates)` of them (see [`Opim::run`]).
+    /// The seeds (node indices; map them through [`SocialGraph::id`] for the ids as written in
+    /// the input): under [`Budget::Seeds`]`(k)`, `min(k, number of candidates)` of them (see
+    /// [`Opim::run`]).
     pub seeds: Vec<u32>,
     /// Unbiased estimate of the seeds' (weighted) spread from the validation collection.
     pub spread: f64,
