@@ -318,20 +318,22 @@ enum LineError {
     Bad(String),
 }
 
+/// The lines of `text`, without their `\n`; a final `\n` does not start another line.
+fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let body = text.strip_suffix(b"\n").unwrap_or(text);
+    (!text.is_empty())
+        .then(|| body.split(|&b| b == b'\n'))
+        .into_iter()
+        .flatten()
+}
+
 fn parse_piece(text: &[u8], want_prob: bool) -> Piece {
     let mut piece = Piece::default();
     let guess = text.len() / 12;
     piece.sources.reserve(guess);
     piece.targets.reserve(guess);
-    let mut pos = 0;
-    while pos < text.len() {
+    for line in lines(text) {
         piece.lines += 1;
-        let end = text[pos..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(text.len(), |i| pos + i);
-        let line = &text[pos..end];
-        pos = end + 1;
         match parse_line(line, want_prob) {
             Ok(None) => {}
             Ok(Some((u, v, p))) => {
@@ -566,15 +568,8 @@ fn build_named(text: &[u8], probability: Probability) -> Result<SocialGraph, Dif
 fn parse_named_piece(text: &[u8], want_prob: bool) -> NamedPiece<'_> {
     let mut piece = NamedPiece::default();
     let mut index: Names<'_> = Names::default();
-    let mut pos = 0;
-    while pos < text.len() {
+    for line in lines(text) {
         piece.lines += 1;
-        let end = text[pos..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(text.len(), |i| pos + i);
-        let line = &text[pos..end];
-        pos = end + 1;
         match parse_named_line(line, want_prob) {
             Ok(None) => {}
             Ok(Some((u, v, p))) => {
