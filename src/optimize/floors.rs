@@ -18,6 +18,21 @@ use crate::response;
 /// helps an unmet floor fits the remaining resources. The covering rule is a heuristic: it may
 /// fail where a cleverer plan would meet every floor.
 pub(crate) fn meet_floors(state: &mut State<'_>) -> Result<(), Error> {
+    meet_floors_by(state, FloorRule::Progress)
+}
+
+/// How the covering greedy ranks the steps that help an unmet floor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FloorRule {
+    /// Most floor progress per normalised cost: the cheapest way to meet the floors.
+    Progress,
+    /// Most prevented loss per normalised cost among the steps that make floor progress
+    /// (ties and valueless steps by progress): meets the floors with units worth buying anyway.
+    Value,
+}
+
+/// [`meet_floors`] with a choice of ranking rule.
+pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(), Error> {
     let p = state.problem;
     if p.floors.is_empty() {
         return Ok(());
@@ -50,7 +65,7 @@ pub(crate) fn meet_floors(state: &mut State<'_>) -> Result<(), Error> {
         if unmet.is_empty() {
             return Ok(());
         }
-        let mut best: Option<(f64, usize, u64)> = None;
+        let mut best: Option<((bool, f64), usize, u64)> = None;
         for (a, list) in helps.iter().enumerate() {
             if !list.iter().any(|(j, _)| unmet.contains(j)) {
                 continue;
@@ -84,10 +99,24 @@ pub(crate) fn meet_floors(state: &mut State<'_>) -> Result<(), Error> {
                     })
                     .sum();
                 let c = cost.at(t);
-                let score = if c > 0.0 { progress / c } else { f64::INFINITY };
+                // Free steps first, by progress (so a free step takes only the units it
+                // needs); then by merit per normalised cost.
+                let score = if c > 0.0 {
+                    let merit = match rule {
+                        FloorRule::Progress => progress,
+                        // Value first; progress (at most the number of floors) breaks ties.
+                        FloorRule::Value => state.gain(a, t) + progress * 1e-9,
+                    };
+                    (false, merit / c)
+                } else {
+                    (true, progress)
+                };
                 let better = match best {
                     None => true,
-                    Some((s, _, bt)) => score > s || (score == s && t < bt),
+                    Some((s, _, bt)) => {
+                        score.0.cmp(&s.0).then(score.1.total_cmp(&s.1)).is_gt()
+                            || (score == s && t < bt)
+                    }
                 };
                 if better && progress > 0.0 {
                     best = Some((score, a, t));

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::Strategy;
-use super::floors::meet_floors;
+use super::floors::{FloorRule, meet_floors_by};
 use super::state::State;
 use crate::error::Error;
 use crate::plan::Plan;
@@ -195,7 +195,7 @@ fn best_ratio(gain: impl Fn(u64) -> f64, cost: impl Fn(u64) -> f64, tmax: u64) -
 
 impl Greedy {
     /// Runs the maximisation phase from `state` (floors already met).
-    fn maximise(&self, state: &mut State<'_>) {
+    pub(crate) fn maximise(&self, state: &mut State<'_>) {
         let p = state.problem;
         let tol = self.batch_tolerance;
         let mut version = vec![0u32; p.arms.len()];
@@ -282,28 +282,44 @@ impl Strategy for Greedy {
                 problem: format!("must be in [0, 1), got {}", self.batch_tolerance),
             });
         }
-        let mut base = State::new(problem);
-        meet_floors(&mut base)?;
-        // Rank by every limited resource first; then again counting only the resources the
-        // previous run found binding (a slack resource should not price steps), until the
-        // binding set repeats (at most three runs). Keep the best plan.
-        let mut tried = Vec::new();
-        let mut mask = base.all_limited();
         let mut best: Option<State<'_>> = None;
-        while tried.len() < MAX_RUNS && !tried.contains(&mask) {
-            let mut state = base.clone();
-            state.set_mask(&mask);
-            self.maximise(&mut state);
-            tried.push(mask);
-            mask = state.binding(BINDING_SHARE);
-            if best.as_ref().is_none_or(|b| state.value() > b.value()) {
-                best = Some(state);
+        let rules: &[FloorRule] = if problem.floors.is_empty() {
+            &[FloorRule::Progress]
+        } else {
+            &[FloorRule::Progress, FloorRule::Value]
+        };
+        let mut first_error = None;
+        for &rule in rules {
+            let mut base = State::new(problem);
+            if let Err(e) = meet_floors_by(&mut base, rule) {
+                first_error.get_or_insert(e);
+                continue;
+            }
+            // Rank by every limited resource first; then again counting only the resources
+            // the previous run found binding (a slack resource should not price steps), until
+            // the binding set repeats (at most three runs). Keep the best plan.
+            let mut tried = Vec::new();
+            let mut mask = base.all_limited();
+            while tried.len() < MAX_RUNS && !tried.contains(&mask) {
+                let mut state = base.clone();
+                state.set_mask(&mask);
+                self.maximise(&mut state);
+                tried.push(mask);
+                mask = state.binding(BINDING_SHARE);
+                if best.as_ref().is_none_or(|b| state.value() > b.value()) {
+                    best = Some(state);
+                }
+            }
+            if let Some((gain, single)) = best_single(&base)
+                && base.value() + gain > best.as_ref().map_or(f64::NEG_INFINITY, |b| b.value())
+            {
+                best = Some(single);
             }
         }
-        let state = best.expect("at least one run");
-        match best_single(&base) {
-            Some((gain, single)) if base.value() + gain > state.value() => Ok(single.to_plan()),
-            _ => Ok(state.to_plan()),
+        match (best, first_error) {
+            (Some(state), _) => Ok(state.to_plan()),
+            (None, Some(e)) => Err(e),
+            (None, None) => Ok(Plan::empty(problem)),
         }
     }
 }
