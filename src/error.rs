@@ -188,6 +188,38 @@ pub enum Error {
         /// The known names, comma-separated.
         known: String,
     },
+
+    /// Not even the continuous relaxation meets every fairness floor within the resources, so
+    /// no plan can.
+    #[error(
+        "no plan can meet every fairness floor within the resources (not even fractional \
+         units, with fixed costs spread over the units, meet them all)"
+    )]
+    FloorsUnaffordable,
+
+    /// An exact search stopped at its node limit before proving optimality.
+    #[error(
+        "{method}: node limit {nodes} reached; the best plan found is proven within \
+         {gap_percent:.4}% of the optimum (Exact::solve returns it)",
+        gap_percent = 100.0 * gap
+    )]
+    NotProven {
+        /// The method (e.g. `"exact"`).
+        method: &'static str,
+        /// Nodes solved.
+        nodes: usize,
+        /// Proven gap `1 - value / bound` of the best plan found.
+        gap: f64,
+    },
+
+    /// A problem is too large for an exact method; the message says which limit.
+    #[error("{method}: {problem}")]
+    TooLarge {
+        /// The method (e.g. `"exact"`).
+        method: &'static str,
+        /// What is too large, and what to use instead.
+        problem: String,
+    },
 }
 
 fn at_path(path: &str) -> String {

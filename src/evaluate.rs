@@ -53,6 +53,36 @@ pub struct Outcome {
     pub placements: Vec<PlacementOutcome>,
 }
 
+impl Outcome {
+    /// Fills [`Outcome::upper_bound`] with `bound` (a certified upper bound on the prevented
+    /// loss of every feasible plan, e.g. [`Bound::value`](crate::optimize::Bound::value)) and
+    /// [`Outcome::gap`] with `1 - prevented_loss / bound` (0 when the bound is 0).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fanzha::{evaluate, optimize, scenarios, Greedy, Strategy};
+    ///
+    /// let problem = scenarios::jurong_2023().compile()?;
+    /// let plan = Greedy::default().plan(&problem)?;
+    /// let bound = optimize::bound(&problem)?;
+    /// let outcome = evaluate(&problem, &plan)?.with_bound(bound.value);
+    /// assert_eq!(outcome.upper_bound, Some(bound.value));
+    /// assert!(outcome.gap.unwrap() >= 0.0);
+    /// # Ok::<(), fanzha::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_bound(mut self, bound: f64) -> Outcome {
+        self.upper_bound = Some(bound);
+        self.gap = Some(if bound > 0.0 {
+            1.0 - self.prevented_loss / bound
+        } else {
+            0.0
+        });
+        self
+    }
+}
+
 /// Reach and risk reduction of one segment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]

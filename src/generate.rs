@@ -10,7 +10,7 @@
 //! losses 5,000-200,000; depths 0.03-0.8; unit costs 10-10,000; capacities 5-2,000; audiences of
 //! one to three groups or a region at 0.001-0.2 exposures per person per unit; messages relevant
 //! to one or two threats and appealing to one to three groups. The money limit is a tenth of
-//! what filling every placement would cost, so choices matter.
+//! what filling every placement would cost (by default), so choices matter.
 //!
 //! # Example
 //!
@@ -35,7 +35,7 @@ use crate::model::{
 use crate::response;
 
 /// Size and shape of a generated scenario.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// Regions.
     pub regions: usize,
@@ -53,6 +53,12 @@ pub struct Config {
     pub departments: bool,
     /// Whether to add a fairness floor (always reachable and affordable).
     pub floors: bool,
+    /// Range of placement capacities (units), `5..2_000` in the presets; small ranges make
+    /// instances that brute force and [`Exact`](crate::optimize::Exact) can solve.
+    pub capacity: std::ops::Range<u64>,
+    /// The money limit as a share of what filling every placement costs (0.1 in the presets,
+    /// 0.3 in [`Config::tiny`]); departments get half of it each.
+    pub budget: f64,
 }
 
 impl Config {
@@ -68,6 +74,26 @@ impl Config {
             messages: 3,
             departments: true,
             floors: true,
+            capacity: 5..2_000,
+            budget: 0.1,
+        }
+    }
+
+    /// A tiny instance that brute force can enumerate and [`Exact`](crate::optimize::Exact)
+    /// proves in milliseconds: 2 regions x 2 groups, 2 threats, 3 channels x 2 placements, 4
+    /// messages (8 arms), capacities 1-3, with departments and a floor.
+    pub fn tiny() -> Config {
+        Config {
+            regions: 2,
+            groups: 2,
+            threats: 2,
+            channels: 3,
+            placements_per_channel: 2,
+            messages: 4,
+            departments: true,
+            floors: true,
+            capacity: 1..4,
+            budget: 0.3,
         }
     }
 
@@ -82,6 +108,8 @@ impl Config {
             messages: 20,
             departments: true,
             floors: true,
+            capacity: 5..2_000,
+            budget: 0.1,
         }
     }
 
@@ -96,6 +124,8 @@ impl Config {
             messages: 60,
             departments: true,
             floors: true,
+            capacity: 5..2_000,
+            budget: 0.1,
         }
     }
 }
@@ -172,7 +202,11 @@ pub fn scenario(config: &Config, seed: u64) -> Scenario {
         let placements = (0..n_p)
             .map(|p| {
                 let unit_cost = tidy(decades(&mut rng, 10.0, 3));
-                let capacity = rng.random_range(5..2_000);
+                let capacity = if config.capacity.is_empty() {
+                    config.capacity.start.max(1)
+                } else {
+                    rng.random_range(config.capacity.clone()).max(1)
+                };
                 let setup_cost = if rng.random_bool(0.5) {
                     0.0
                 } else {
@@ -220,7 +254,7 @@ pub fn scenario(config: &Config, seed: u64) -> Scenario {
             placements,
         });
     }
-    let money = (full_cost * 0.1).round();
+    let money = (full_cost * config.budget).round();
     let hours = (full_hours * 0.3).round();
 
     let messages: Vec<Message> = (0..n_m)

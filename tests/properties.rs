@@ -6,11 +6,28 @@ use fanzha::prelude::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
+/// Every built-in strategy; the exact one with a small node limit (it is tested for
+/// optimality in `tests/exact.rs`; here it must only stay feasible and never panic).
 fn all_strategies() -> Vec<Box<dyn fanzha::Strategy>> {
     fanzha::optimize::STRATEGY_NAMES
         .iter()
-        .map(|n| fanzha::strategy(n).expect("built-in name"))
+        .map(|&n| match n {
+            "exact" => Box::new(fanzha::optimize::Exact {
+                node_limit: 30,
+                ..Default::default()
+            }) as Box<dyn fanzha::Strategy>,
+            _ => fanzha::strategy(n).expect("built-in name"),
+        })
         .collect()
+}
+
+/// Plans with `s`; an exact search stopped by its node limit or refusing a large problem is
+/// not a failure of these properties.
+fn plan_with(s: &dyn fanzha::Strategy, problem: &Problem) -> Option<Result<Plan, Error>> {
+    match s.plan(problem) {
+        Err(Error::TooLarge { .. } | Error::NotProven { .. }) if s.name() == "exact" => None,
+        other => Some(other),
+    }
 }
 
 /// Reads, compiles, plans and evaluates whatever the text is; must never panic.
@@ -146,7 +163,8 @@ proptest! {
     fn every_strategy_is_feasible(seed in 0u64..10_000) {
         let problem = generate::scenario(&Config::small(), seed).compile().expect("generated scenarios compile");
         for s in all_strategies() {
-            let plan = s.plan(&problem).map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name())))?;
+            let Some(plan) = plan_with(s.as_ref(), &problem) else { continue };
+            let plan = plan.map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name())))?;
             let violations = plan.violations(&problem).expect("same problem");
             prop_assert!(violations.is_empty(), "{} breaks {:?}", s.name(), violations);
         }
@@ -160,7 +178,8 @@ proptest! {
         let money = problem.money().expect("generated scenarios set money") * scale;
         problem.set_money(Some(money)).expect("finite");
         for s in all_strategies() {
-            let plan = s.plan(&problem).map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name())))?;
+            let Some(plan) = plan_with(s.as_ref(), &problem) else { continue };
+            let plan = plan.map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name())))?;
             let violations = plan.violations(&problem).expect("same problem");
             prop_assert!(violations.is_empty(), "{} breaks {:?}", s.name(), violations);
         }
@@ -262,7 +281,10 @@ fn built_in_scenario_round_trips() {
 fn plan_report_round_trips_and_reproduces_outcome() {
     let problem = scenarios::jurong_2023().compile().unwrap();
     for s in all_strategies() {
-        let plan = s.plan(&problem).unwrap();
+        let Some(plan) = plan_with(s.as_ref(), &problem) else {
+            continue;
+        };
+        let plan = plan.unwrap();
         let report = PlanReport::new(&problem, s.name(), &plan).unwrap();
         let back = PlanReport::from_json(&report.to_json()).unwrap();
         assert_eq!(back, report, "{}", s.name());
@@ -298,4 +320,6 @@ fn generated_scenarios_are_pinned_across_machines() {
     );
 }
 
-const GOLDEN_SMALL_SEED_1: u64 = 17269530901968181984;
+// Changed once on purpose: the description now lists `Config::capacity` and `Config::budget`;
+// every number of the scenario is unchanged (checked against the previous generator).
+const GOLDEN_SMALL_SEED_1: u64 = 7709478324339218481;

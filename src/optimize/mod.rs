@@ -7,15 +7,20 @@
 //! | name | strategy | what it is |
 //! |---|---|---|
 //! | `greedy` | [`Greedy`] | lazy cost-benefit greedy with fixed costs, batching, safeguard |
+//! | `exact` | [`Exact`] | branch and bound on the relaxation: proven optimum, small problems |
 //! | `blanket` | [`Blanket`] | today's practice: equal money per channel, no targeting |
 //! | `population` | [`PopulationProportional`] | money in proportion to population |
 
 mod baselines;
+pub mod bound;
+mod exact;
 mod floors;
 mod greedy;
 pub(crate) mod state;
 
 pub use baselines::{Blanket, PopulationProportional, spread};
+pub use bound::{Bound, bound};
+pub use exact::{Exact, ExactSolution};
 pub use greedy::Greedy;
 
 use crate::error::Error;
@@ -64,7 +69,7 @@ pub trait Strategy {
 }
 
 /// The names [`strategy`] knows.
-pub const STRATEGY_NAMES: &[&str] = &["greedy", "blanket", "population"];
+pub const STRATEGY_NAMES: &[&str] = &["greedy", "exact", "blanket", "population"];
 
 /// The built-in strategy called `name`, with default settings.
 ///
@@ -83,6 +88,7 @@ pub const STRATEGY_NAMES: &[&str] = &["greedy", "blanket", "population"];
 pub fn strategy(name: &str) -> Result<Box<dyn Strategy>, Error> {
     match name {
         "greedy" => Ok(Box::new(Greedy::default())),
+        "exact" => Ok(Box::new(Exact::default())),
         "blanket" => Ok(Box::new(Blanket)),
         "population" => Ok(Box::new(PopulationProportional)),
         _ => Err(Error::UnknownStrategy {

@@ -1,0 +1,691 @@
+//! A certified upper bound on the prevented loss of every feasible plan.
+//!
+//! # The relaxation
+//!
+//! The integer problem (DESIGN.md) chooses units `x_a` of every arm `a = (m, k)`, pays the
+//! setup cost `F_k` of every used placement and the production cost `P_m` of every used
+//! message, and maximises the concave `V(x) = sum_c S_c (1 - exp(-E_c(x) / kappa_c))` with
+//! `S_c = A_c rho_c` and `E_c(x) = sum_a coef_ac x_a`. Its continuous relaxation `R` keeps
+//! every constraint and relaxes only integrality and the fixed charges:
+//!
+//! - `0 <= x_a <= M_a`, where `M_a` is the most units arm `a` can have in *any* feasible plan
+//!   (its capacity, and what its fixed costs leave of every money and hour limit it draws on);
+//! - a placement's setup cost is spread over its units: `u_k + F_k / M_k` per unit, where
+//!   `M_k <= U_k` is the most units placement `k` can have in a feasible plan. Any integer plan
+//!   with `1 <= n_k <= M_k` units on `k` pays `F_k >= F_k n_k / M_k`;
+//! - each message with a production cost gets `z_m in [0, 1]` with `z_m >= x_a / M_a` for each
+//!   of its arms and pays `P_m z_m`. An integer plan using `m` sets `z_m = 1`, which satisfies
+//!   every `z_m >= x_a / M_a` because `x_a <= M_a`;
+//! - the money, staff-hour, capacity and department constraints are kept with the spread costs
+//!   (each with the same rounding slack [`Plan::check`](crate::Plan::check) allows), and every
+//!   fairness floor is the linear constraint `E_c >= -kappa ln(1 - phi / rho)`.
+//!
+//! So every feasible integer plan is a feasible point of `R` with the same value, and
+//! `max_R V >= max_plans V`. `R` is a convex program (exponential cones for the objective,
+//! linear constraints) solved by the interior-point solver [clarabel](https://clarabel.org).
+//!
+//! # Why the bound is valid whatever the solver returns
+//!
+//! The solver stops at a tolerance, so its objective is not a proof. The bound reported is
+//! instead computed from the solver's point `x^` and its multipliers `y >= 0` of the linear
+//! rows `G w <= h` (with `w = (x, z)` in a box `l <= w <= v`):
+//!
+//! 1. `V` is concave, so its linearisation overestimates it everywhere:
+//!    `V(x) <= V(x^) + g . (x - x^)` with `g = grad V(x^)`. Hence
+//!    `max_R V <= V(x^) - g . x^ + max { c . w : G w <= h, l <= w <= v }`, `c = (g, 0)`
+//!    (the Frank-Wolfe gap bound).
+//! 2. For any `y >= 0` and any `w` of that polytope, `c . w = y . G w + (c - G^T y) . w <=
+//!    y . h + sum_j max(l_j (c - G^T y)_j, v_j (c - G^T y)_j)` (weak LP duality with the box
+//!    kept explicit).
+//!
+//! Both steps hold for *any* `x^` and *any* `y >= 0`, so the number is an upper bound even when
+//! the solver stops early or inaccurately; the solver's accuracy only decides how tight it is.
+//! At the exact optimum of `R` the KKT conditions make both steps tight, so the bound equals
+//! `max_R V` up to solver tolerance (about `1e-8` relative). The reported value is the least
+//! of this bound and two bounds that need no solver at all (`y = 0`, and every cell's
+//! exposure at its most), and carries a relative pad of `1e-9` against floating-point
+//! rounding in the sums.
+//!
+//! The same relaxation, restricted to bounds on each arm and to placements and messages forced
+//! paid or closed, is what [`Exact`](super::Exact) branches on.
+
+use clarabel::algebra::CscMatrix;
+use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
+
+use super::state::State;
+use crate::error::Error;
+use crate::plan::TOLERANCE;
+use crate::problem::Problem;
+use crate::response;
+
+/// A certified upper bound on the prevented loss of every feasible plan, with the relaxation's
+/// point.
+///
+/// Made by [`bound`]; see the [module docs](self) for the proof.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Bound {
+    /// No feasible plan prevents more loss than this (yuan per year).
+    pub value: f64,
+    /// Prevented loss at the relaxation's point [`Bound::units`] (may be fractional and may
+    /// pay fixed costs in part, so it is not a plan's value).
+    pub relaxed_value: f64,
+    /// The relaxation's point: fractional units per arm, in the order of
+    /// [`Problem::arms`](crate::Problem::arms).
+    pub units: Vec<f64>,
+    /// Interior-point iterations used.
+    pub iterations: u32,
+}
+
+impl Bound {
+    /// `1 - value / self.value`: how far a plan of prevented loss `value` can be from the
+    /// optimum, as a share of the optimum's bound (0 when the bound is 0).
+    pub fn gap(&self, value: f64) -> f64 {
+        if self.value > 0.0 {
+            1.0 - value / self.value
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The certified upper bound of `problem`: no feasible plan prevents more loss.
+///
+/// # Errors
+///
+/// [`Error::FloorsUnaffordable`] when even the relaxation cannot meet every fairness floor
+/// within the resources, so no plan can.
+///
+/// # Complexity
+///
+/// One interior-point solve of a sparse conic program with `arms + messages + cells`
+/// variables and `O(nnz)` nonzeros (a few tens of iterations, each a sparse factorisation),
+/// plus `O(nnz)` for the certificate.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::optimize::bound;
+/// use fanzha::{evaluate, scenarios, Greedy, Strategy};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let plan = Greedy::default().plan(&problem)?;
+/// let bound = bound(&problem)?;
+/// let outcome = evaluate(&problem, &plan)?.with_bound(bound.value);
+/// assert!(outcome.prevented_loss <= bound.value);
+/// assert!(outcome.gap.unwrap() < 0.05);
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn bound(problem: &Problem) -> Result<Bound, Error> {
+    let relaxation = Relaxation::new(problem);
+    match relaxation.solve(&relaxation.root()) {
+        Relaxed::Solved(b) => Ok(b),
+        Relaxed::Infeasible => Err(Error::FloorsUnaffordable),
+    }
+}
+
+/// Whether a placement's or message's fixed cost is open to the relaxation, paid, or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Charge {
+    /// Spread over the units (the relaxation decides).
+    Free,
+    /// Paid in full; units are free to be zero.
+    Paid,
+    /// Not paid: no units.
+    Closed,
+}
+
+/// A subset of plans: bounds on each arm's units and forced fixed-cost decisions.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Restriction {
+    pub(crate) lo: Vec<u64>,
+    pub(crate) hi: Vec<u64>,
+    pub(crate) placement: Vec<Charge>,
+    pub(crate) message: Vec<Charge>,
+}
+
+/// The outcome of one relaxation solve.
+#[derive(Debug, Clone)]
+pub(crate) enum Relaxed {
+    /// No plan of the restriction is feasible.
+    Infeasible,
+    /// A valid bound over the restriction's plans.
+    Solved(Bound),
+}
+
+/// The relaxation of a problem, ready to be solved under restrictions.
+#[derive(Debug)]
+pub(crate) struct Relaxation<'p> {
+    problem: &'p Problem,
+    /// The interior-point solver's relative tolerance: how tight (not how valid) bounds are.
+    accuracy: f64,
+    /// Most units of each arm in any feasible plan.
+    max_units: Vec<u64>,
+}
+
+/// Default solver tolerance: bounds within about `1e-4` (relative) of the relaxation's optimum,
+/// and fast.
+const FAST: f64 = 1e-4;
+
+/// A linear row `sum coef * w_var <= rhs` over the relaxation's variables.
+#[derive(Debug, Clone, Default)]
+struct Row {
+    terms: Vec<(usize, f64)>,
+    rhs: f64,
+}
+
+/// The limit plus the slack [`crate::Plan::check`] allows (see `plan::exceeds`).
+fn slack(limit: f64) -> f64 {
+    limit + TOLERANCE * limit.abs().max(1.0)
+}
+
+impl<'p> Relaxation<'p> {
+    pub(crate) fn new(problem: &'p Problem) -> Self {
+        let empty = State::new(problem);
+        Relaxation {
+            problem,
+            accuracy: FAST,
+            max_units: (0..problem.arms.len())
+                .map(|a| empty.max_units(a))
+                .collect(),
+        }
+    }
+
+    /// Solves to relative tolerance `accuracy` from now on.
+    pub(crate) fn with_accuracy(mut self, accuracy: f64) -> Self {
+        self.accuracy = accuracy;
+        self
+    }
+
+    /// Every plan: no bounds beyond `max_units`, every fixed cost free.
+    pub(crate) fn root(&self) -> Restriction {
+        Restriction {
+            lo: vec![0; self.problem.arms.len()],
+            hi: self.max_units.clone(),
+            placement: vec![Charge::Free; self.problem.placements.len()],
+            message: vec![Charge::Free; self.problem.messages.len()],
+        }
+    }
+
+    /// Solves the relaxation over the plans of `r` and certifies its bound.
+    pub(crate) fn solve(&self, r: &Restriction) -> Relaxed {
+        let p = self.problem;
+        let n_arms = p.arms.len();
+        // Effective bounds of each arm.
+        let mut hi = vec![0u64; n_arms];
+        for (a, arm) in p.arms.iter().enumerate() {
+            let closed = r.placement[arm.placement] == Charge::Closed
+                || r.message[arm.message] == Charge::Closed;
+            hi[a] = if closed {
+                0
+            } else {
+                r.hi[a].min(self.max_units[a])
+            };
+            if r.lo[a] > hi[a] {
+                return Relaxed::Infeasible;
+            }
+        }
+        let mut placement_paid: Vec<bool> =
+            r.placement.iter().map(|c| *c == Charge::Paid).collect();
+        let mut message_paid: Vec<bool> = r.message.iter().map(|c| *c == Charge::Paid).collect();
+        for (a, arm) in p.arms.iter().enumerate() {
+            if r.lo[a] > 0 {
+                placement_paid[arm.placement] = true;
+                message_paid[arm.message] = true;
+            }
+        }
+
+        // Variables: one per active arm (units), then one per unpaid message with a
+        // production cost and an active arm (z_m).
+        let active: Vec<usize> = (0..n_arms).filter(|&a| hi[a] > 0).collect();
+        let mut var_of_arm = vec![usize::MAX; n_arms];
+        for (j, &a) in active.iter().enumerate() {
+            var_of_arm[a] = j;
+        }
+        let mut z_var = vec![usize::MAX; p.messages.len()];
+        let mut z_msgs = Vec::new();
+        for (m, msg) in p.messages.iter().enumerate() {
+            if !message_paid[m]
+                && msg.production_cost > 0.0
+                && p.arms_of_message[m].iter().any(|&a| hi[a] > 0)
+            {
+                z_var[m] = active.len() + z_msgs.len();
+                z_msgs.push(m);
+            }
+        }
+        let n_vars = active.len() + z_msgs.len();
+        // Box of each variable, in original units.
+        let mut lower = vec![0.0; n_vars];
+        let mut upper = vec![1.0; n_vars];
+        for (j, &a) in active.iter().enumerate() {
+            lower[j] = r.lo[a] as f64;
+            upper[j] = hi[a] as f64;
+        }
+
+        // Per-unit money of each active arm: unit cost plus the spread setup cost.
+        let mut spread = vec![0.0; p.placements.len()];
+        for (k, pl) in p.placements.iter().enumerate() {
+            if placement_paid[k] || pl.setup_cost == 0.0 {
+                continue;
+            }
+            let arms = &p.arms_of_placement[k];
+            let most_alone = arms.iter().map(|&a| self.max_units[a]).max().unwrap_or(0);
+            let sum_hi = arms.iter().fold(0u64, |s, &a| s.saturating_add(hi[a]));
+            let m_k = pl.capacity.min(most_alone).min(sum_hi);
+            if m_k > 0 {
+                spread[k] = pl.setup_cost / m_k as f64;
+            }
+        }
+
+        let mut rows: Vec<Row> = Vec::new();
+        // Money, overall and per department: fixed costs already paid are constants.
+        let fixed_money = |owner: Option<Option<usize>>| -> f64 {
+            let mut total = 0.0;
+            for (k, pl) in p.placements.iter().enumerate() {
+                if placement_paid[k] && owner.is_none_or(|d| pl.owner == d) {
+                    total += pl.setup_cost;
+                }
+            }
+            for (m, msg) in p.messages.iter().enumerate() {
+                if message_paid[m] && owner.is_none_or(|d| msg.owner == d) {
+                    total += msg.production_cost;
+                }
+            }
+            total
+        };
+        let money_row = |owner: Option<Option<usize>>, limit: f64| -> Row {
+            let mut row = Row {
+                terms: Vec::new(),
+                rhs: slack(limit) - fixed_money(owner),
+            };
+            for (j, &a) in active.iter().enumerate() {
+                let k = p.arms[a].placement;
+                let pl = &p.placements[k];
+                if owner.is_none_or(|d| pl.owner == d) {
+                    let per = pl.unit_cost + spread[k];
+                    if per > 0.0 {
+                        row.terms.push((j, per));
+                    }
+                }
+            }
+            for &m in &z_msgs {
+                if owner.is_none_or(|d| p.messages[m].owner == d) {
+                    row.terms.push((z_var[m], p.messages[m].production_cost));
+                }
+            }
+            row
+        };
+        let hours_row = |owner: Option<Option<usize>>, limit: f64| -> Row {
+            let mut row = Row {
+                terms: Vec::new(),
+                rhs: slack(limit),
+            };
+            for (j, &a) in active.iter().enumerate() {
+                let pl = &p.placements[p.arms[a].placement];
+                if pl.staff_hours > 0.0 && owner.is_none_or(|d| pl.owner == d) {
+                    row.terms.push((j, pl.staff_hours));
+                }
+            }
+            row
+        };
+        if let Some(limit) = p.money {
+            rows.push(money_row(None, limit));
+        }
+        if let Some(limit) = p.staff_hours {
+            rows.push(hours_row(None, limit));
+        }
+        for (d, dept) in p.departments.iter().enumerate() {
+            if let Some(limit) = dept.money {
+                rows.push(money_row(Some(Some(d)), limit));
+            }
+            if let Some(limit) = dept.staff_hours {
+                rows.push(hours_row(Some(Some(d)), limit));
+            }
+        }
+        // Capacities shared by several arms.
+        for (k, pl) in p.placements.iter().enumerate() {
+            let arms = &p.arms_of_placement[k];
+            let sum_hi = arms.iter().fold(0u64, |s, &a| s.saturating_add(hi[a]));
+            if sum_hi > pl.capacity {
+                rows.push(Row {
+                    terms: arms
+                        .iter()
+                        .filter(|&&a| hi[a] > 0)
+                        .map(|&a| (var_of_arm[a], 1.0))
+                        .collect(),
+                    rhs: pl.capacity as f64,
+                });
+            }
+        }
+        // Production charges: x_a / hi_a - z_m <= 0.
+        for &m in &z_msgs {
+            for &a in &p.arms_of_message[m] {
+                if hi[a] > 0 {
+                    rows.push(Row {
+                        terms: vec![(var_of_arm[a], 1.0 / hi[a] as f64), (z_var[m], -1.0)],
+                        rhs: 0.0,
+                    });
+                }
+            }
+        }
+        // Floors: -E_c <= -e_c, with the slack `Plan::check` allows on the reduction.
+        let n_f = p.threats.len();
+        let mut cell_terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.cells.len()];
+        for (j, &a) in active.iter().enumerate() {
+            for &(c, coef) in &p.arms[a].absorbed {
+                cell_terms[c].push((j, coef));
+            }
+        }
+        for fl in &p.floors {
+            let c = fl.segment * n_f + fl.threat;
+            let cell = &p.cells[c];
+            let need = response::exposure_for(
+                cell.ceiling,
+                cell.scale,
+                fl.min_reduction * (1.0 - TOLERANCE),
+            )
+            .unwrap_or(f64::INFINITY);
+            if need <= 0.0 {
+                continue;
+            }
+            if cell_terms[c].is_empty() || !need.is_finite() {
+                return Relaxed::Infeasible;
+            }
+            rows.push(Row {
+                terms: cell_terms[c].iter().map(|&(j, coef)| (j, -coef)).collect(),
+                rhs: -need,
+            });
+        }
+        // A row without terms is a constant condition.
+        if rows.iter().any(|row| row.terms.is_empty() && row.rhs < 0.0) {
+            return Relaxed::Infeasible;
+        }
+        rows.retain(|row| !row.terms.is_empty());
+
+        // Cells worth something and reachable.
+        let live: Vec<usize> = (0..p.cells.len())
+            .filter(|&c| stake(p, c) > 0.0 && !cell_terms[c].is_empty())
+            .collect();
+
+        let (point, multipliers, iterations) = if n_vars == 0 {
+            (Vec::new(), vec![0.0; rows.len()], 0)
+        } else {
+            match self.interior_point(&rows, &lower, &upper, &live, &cell_terms, &active) {
+                Some(Solution::Infeasible) => return Relaxed::Infeasible,
+                Some(Solution::Point {
+                    point,
+                    multipliers,
+                    iterations,
+                }) => (point, multipliers, iterations),
+                None => (lower.clone(), vec![0.0; rows.len()], 0),
+            }
+        };
+
+        // The certificate at the solver's point `w`, clipped into the box.
+        let w: Vec<f64> = (0..n_vars)
+            .map(|j| {
+                point
+                    .get(j)
+                    .copied()
+                    .unwrap_or(0.0)
+                    .clamp(lower[j], upper[j])
+            })
+            .collect();
+        let mut units = vec![0.0; n_arms];
+        for (j, &a) in active.iter().enumerate() {
+            units[a] = w[j];
+        }
+        let mut absorbed = vec![0.0; p.cells.len()];
+        for &a in &active {
+            for &(c, coef) in &p.arms[a].absorbed {
+                absorbed[c] += units[a] * coef;
+            }
+        }
+        let relaxed_value: f64 = live
+            .iter()
+            .map(|&c| {
+                let cell = &p.cells[c];
+                cell.value_at_risk * response::reduction(cell.ceiling, cell.scale, absorbed[c])
+            })
+            .sum();
+        // Gradient in the arm variables; zero in the z variables.
+        let mut gradient = vec![0.0; n_vars];
+        for &c in &live {
+            let cell = &p.cells[c];
+            let d = stake(p, c) / cell.scale * (-absorbed[c] / cell.scale).exp();
+            for &(j, coef) in &cell_terms[c] {
+                gradient[j] += d * coef;
+            }
+        }
+        // `V(w) - g.w + y.h + sum_j max_box(r_j w_j)` with `r = g - G^T y`, rearranged as
+        // `V(w) + sum_i y_i (h_i - G_i w) + sum_j r_j (bound_j - w_j)` (bound_j the box end
+        // the sign of r_j picks): the same number, summed from small terms without the
+        // cancellation of large multipliers against large reduced costs.
+        let certificate = |y: &dyn Fn(usize) -> f64| -> f64 {
+            let mut reduced = gradient.clone();
+            let mut total = relaxed_value;
+            for (i, row) in rows.iter().enumerate() {
+                let yi = y(i);
+                if yi > 0.0 && yi.is_finite() {
+                    let used: f64 = row.terms.iter().map(|&(j, coef)| coef * w[j]).sum();
+                    total += yi * (row.rhs - used);
+                    for &(j, coef) in &row.terms {
+                        reduced[j] -= yi * coef;
+                    }
+                }
+            }
+            for (j, &rc) in reduced.iter().enumerate() {
+                total += if rc > 0.0 {
+                    rc * (upper[j] - w[j])
+                } else {
+                    rc * (lower[j] - w[j])
+                };
+            }
+            total
+        };
+        let certified = certificate(&|i| multipliers[i]);
+        let without_duals = certificate(&|_| 0.0);
+        // Every live cell at its most exposure.
+        let mut most = vec![0.0; p.cells.len()];
+        for &c in &live {
+            most[c] = cell_terms[c]
+                .iter()
+                .map(|&(j, coef)| coef * upper[j])
+                .sum::<f64>();
+        }
+        let saturated: f64 = live
+            .iter()
+            .map(|&c| {
+                let cell = &p.cells[c];
+                cell.value_at_risk * response::reduction(cell.ceiling, cell.scale, most[c])
+            })
+            .sum();
+        let value = [certified, without_duals, saturated]
+            .into_iter()
+            .filter(|v| v.is_finite())
+            .fold(f64::INFINITY, f64::min);
+        let value = if value.is_finite() { value } else { saturated };
+        Relaxed::Solved(Bound {
+            value: value.max(0.0) * (1.0 + 1e-9),
+            relaxed_value,
+            units,
+            iterations,
+        })
+    }
+
+    /// Solves the scaled conic program; `None` when the solver fails outright.
+    fn interior_point(
+        &self,
+        rows: &[Row],
+        lower: &[f64],
+        upper: &[f64],
+        live: &[usize],
+        cell_terms: &[Vec<(usize, f64)>],
+        active: &[usize],
+    ) -> Option<Solution> {
+        let p = self.problem;
+        let n_vars = lower.len();
+        // Scale each variable to about [0, 1]: units by their upper bound, capped where the
+        // arm alone saturates its fastest cell (further units change nothing visible).
+        let mut sigma = vec![1.0; n_vars];
+        for (j, &a) in active.iter().enumerate() {
+            let fastest = p.arms[a]
+                .absorbed
+                .iter()
+                .map(|&(c, coef)| coef / p.cells[c].scale)
+                .fold(0.0, f64::max);
+            let saturate = if fastest > 0.0 {
+                40.0 / fastest
+            } else {
+                f64::INFINITY
+            };
+            sigma[j] = upper[j].min(saturate.max(lower[j])).max(1.0);
+        }
+        let n_t = live.len();
+        // Objective `-sum_c S_c v_c / norm` with `v_c <= 1 - exp(-E_c / kappa_c)` the reduction
+        // share: no constant term, so the solver's relative gap is relative to the value. The
+        // norm is the best single arm's value alone, a lower estimate of the optimum, so the
+        // objective is at least about 1 in size and the solver's tolerance is relative to it.
+        let single = active
+            .iter()
+            .enumerate()
+            .map(|(j, &a)| {
+                p.arms[a]
+                    .absorbed
+                    .iter()
+                    .map(|&(c, coef)| {
+                        let cell = &p.cells[c];
+                        cell.value_at_risk
+                            * response::reduction(cell.ceiling, cell.scale, coef * upper[j])
+                    })
+                    .sum::<f64>()
+            })
+            .fold(0.0, f64::max);
+        let total_stake: f64 = live.iter().map(|&c| stake(p, c)).sum();
+        let norm = if single > 0.0 {
+            single
+        } else if total_stake > 0.0 {
+            total_stake
+        } else {
+            1.0
+        };
+        let n = n_vars + n_t;
+        let q: Vec<f64> = (0..n)
+            .map(|i| {
+                if i < n_vars {
+                    0.0
+                } else {
+                    -stake(p, live[i - n_vars]) / norm
+                }
+            })
+            .collect();
+
+        let (mut ii, mut jj, mut vv) = (Vec::new(), Vec::new(), Vec::new());
+        let mut b = Vec::new();
+        let mut row_scale = Vec::with_capacity(rows.len());
+        for row in rows {
+            let r = row
+                .terms
+                .iter()
+                .map(|&(j, coef)| (coef * sigma[j]).abs())
+                .fold(0.0, f64::max)
+                .max(1e-300);
+            let i = b.len();
+            for &(j, coef) in &row.terms {
+                ii.push(i);
+                jj.push(j);
+                vv.push(coef * sigma[j] / r);
+            }
+            b.push(row.rhs / r);
+            row_scale.push(r);
+        }
+        // Boxes as rows: w <= v, -w <= -l (scaled).
+        for j in 0..n_vars {
+            ii.push(b.len());
+            jj.push(j);
+            vv.push(1.0);
+            b.push(upper[j] / sigma[j]);
+            ii.push(b.len());
+            jj.push(j);
+            vv.push(-1.0);
+            b.push(-lower[j] / sigma[j]);
+        }
+        let n_linear = b.len();
+        // Exponential cones: (-E_c / kappa_c, 1, 1 - v_c) with y exp(x / y) <= z.
+        for (i, &c) in live.iter().enumerate() {
+            let kappa = p.cells[c].scale;
+            let base = b.len();
+            for &(j, coef) in &cell_terms[c] {
+                ii.push(base);
+                jj.push(j);
+                vv.push(coef * sigma[j] / kappa);
+            }
+            b.push(0.0);
+            b.push(1.0);
+            ii.push(base + 2);
+            jj.push(n_vars + i);
+            vv.push(1.0);
+            b.push(1.0);
+        }
+        let m = b.len();
+        let a_mat = CscMatrix::new_from_triplets(m, n, ii, jj, vv);
+        let p_mat = CscMatrix::zeros((n, n));
+        let mut cones = vec![SupportedConeT::NonnegativeConeT(n_linear)];
+        cones.extend((0..n_t).map(|_| SupportedConeT::ExponentialConeT()));
+        let tol = self.accuracy;
+        let settings = DefaultSettings {
+            verbose: false,
+            tol_gap_abs: tol,
+            tol_gap_rel: tol,
+            tol_feas: tol,
+            // Refinement costs a third of the time and is not needed for a loose tolerance:
+            // the certificate is valid whatever the accuracy.
+            iterative_refinement_enable: tol < 1e-6,
+            ..DefaultSettings::default()
+        };
+        let mut solver = DefaultSolver::new(&p_mat, &q, &a_mat, &b, &cones, settings).ok()?;
+        solver.solve();
+        let sol = &solver.solution;
+        match sol.status {
+            SolverStatus::PrimalInfeasible | SolverStatus::AlmostPrimalInfeasible => {
+                return Some(Solution::Infeasible);
+            }
+            SolverStatus::DualInfeasible | SolverStatus::AlmostDualInfeasible => return None,
+            _ => {}
+        }
+        if sol.x.iter().any(|v| !v.is_finite()) {
+            return None;
+        }
+        let point = (0..n_vars).map(|j| sol.x[j] * sigma[j]).collect();
+        let multipliers = (0..rows.len())
+            .map(|i| {
+                let z = sol.z[i];
+                if z.is_finite() && z > 0.0 {
+                    z * norm / row_scale[i]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        Some(Solution::Point {
+            point,
+            multipliers,
+            iterations: sol.iterations,
+        })
+    }
+}
+
+/// What the interior-point solver found.
+enum Solution {
+    Infeasible,
+    Point {
+        point: Vec<f64>,
+        multipliers: Vec<f64>,
+        iterations: u32,
+    },
+}
+
+/// `A_c rho_c`: the value of cell `c`'s whole ceiling.
+fn stake(p: &Problem, c: usize) -> f64 {
+    p.cells[c].value_at_risk * p.cells[c].ceiling
+}

@@ -1,0 +1,257 @@
+//! Optimality properties on generated tiny instances: the bound is above the exact optimum,
+//! which is above every strategy; the exact optimum equals brute force; it never falls as the
+//! budget grows; every plan is feasible; the same seed gives the same result.
+
+use fanzha::Strategy;
+use fanzha::generate::{self, Config};
+use fanzha::optimize::{Exact, ExactSolution, bound};
+use fanzha::prelude::*;
+use proptest::prelude::*;
+
+/// The best feasible value over every plan with units up to each placement's capacity.
+fn brute_force(problem: &Problem) -> f64 {
+    let caps: Vec<u64> = problem
+        .arms()
+        .iter()
+        .map(|a| problem.placements()[a.placement].capacity)
+        .collect();
+    let mut units = vec![0u64; caps.len()];
+    let mut best = 0.0f64;
+    loop {
+        let plan = Plan::from_units(problem, units.clone()).expect("one entry per arm");
+        if plan.check(problem).is_ok() {
+            let absorbed = plan.absorbed(problem).expect("same problem");
+            best = best.max(problem.value_of_exposure(&absorbed).expect("one per cell"));
+        }
+        // Next combination, odometer style.
+        let mut i = 0;
+        loop {
+            if i == units.len() {
+                return best;
+            }
+            if units[i] < caps[i] {
+                units[i] += 1;
+                break;
+            }
+            units[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+/// A tiny generated instance; `capacity` 1..3 keeps brute force at most 3^8 plans.
+fn tiny(seed: u64, capacity: std::ops::Range<u64>, floors: bool) -> Problem {
+    let config = Config {
+        capacity,
+        floors,
+        ..Config::tiny()
+    };
+    generate::scenario(&config, seed)
+        .compile()
+        .expect("generated scenarios compile")
+}
+
+fn solve(problem: &Problem) -> ExactSolution {
+    let exact = Exact::default()
+        .solve(problem)
+        .expect("tiny instances solve");
+    assert!(exact.proven, "not proven: {exact:?}");
+    exact
+        .plan
+        .check(problem)
+        .expect("the exact plan is feasible");
+    exact
+}
+
+fn value(problem: &Problem, plan: &Plan) -> f64 {
+    evaluate(problem, plan)
+        .expect("same problem")
+        .prevented_loss
+}
+
+/// Equal up to the exact solver's tolerance (1e-6 relative) plus rounding.
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 2e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn exact_equals_brute_force(seed in 0u64..10_000, floors in any::<bool>()) {
+        let problem = tiny(seed, 1..3, floors);
+        let exact = solve(&problem);
+        let brute = brute_force(&problem);
+        prop_assert!(close(exact.value, brute), "exact {} brute {brute}", exact.value);
+    }
+
+    #[test]
+    fn bound_is_above_exact_which_is_above_every_strategy(
+        seed in 0u64..10_000,
+        floors in any::<bool>(),
+    ) {
+        let problem = tiny(seed, 2..8, floors);
+        let exact = solve(&problem);
+        let b = bound(&problem).expect("feasible instances have a bound");
+        prop_assert!(b.value >= exact.value * (1.0 - 1e-9), "bound {} < exact {}", b.value, exact.value);
+        prop_assert!(exact.bound >= exact.value);
+        for name in fanzha::STRATEGY_NAMES {
+            let plan = fanzha::strategy(name).expect("built-in").plan(&problem);
+            let plan = match plan {
+                Ok(plan) => plan,
+                // The floors-first heuristics may miss floors the exact search meets.
+                Err(Error::FloorShortfall { .. }) => continue,
+                Err(e) => return Err(TestCaseError::fail(format!("{name}: {e}"))),
+            };
+            plan.check(&problem).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+            let v = value(&problem, &plan);
+            prop_assert!(
+                v <= exact.value * (1.0 + 2e-6) + 1e-9,
+                "{name} {v} > exact {}", exact.value
+            );
+        }
+    }
+
+    #[test]
+    fn exact_never_falls_as_the_budget_grows(seed in 0u64..10_000, floors in any::<bool>()) {
+        let mut problem = tiny(seed, 2..6, floors);
+        let money = problem.money().expect("generated with a money limit");
+        let mut last = f64::NEG_INFINITY;
+        for share in [0.5, 1.0, 1.5, 3.0] {
+            problem.set_money(Some(money * share)).expect("valid");
+            let Ok(exact) = Exact::default().solve(&problem) else {
+                // Too little money for the floors: no plan at this budget.
+                prop_assert!(last == f64::NEG_INFINITY, "infeasible after a feasible budget");
+                continue;
+            };
+            prop_assert!(exact.proven);
+            prop_assert!(exact.value >= last * (1.0 - 2e-6), "{} after {last}", exact.value);
+            last = exact.value;
+        }
+    }
+
+    #[test]
+    fn same_seed_same_results(seed in 0u64..10_000) {
+        let a = tiny(seed, 2..6, true);
+        let b = tiny(seed, 2..6, true);
+        prop_assert_eq!(&a, &b);
+        let (ea, eb) = (solve(&a), solve(&b));
+        prop_assert_eq!(&ea.plan, &eb.plan);
+        prop_assert_eq!(ea.value.to_bits(), eb.value.to_bits());
+        let (ba, bb) = (bound(&a).expect("bound"), bound(&b).expect("bound"));
+        prop_assert_eq!(ba.value.to_bits(), bb.value.to_bits());
+        for name in fanzha::STRATEGY_NAMES {
+            let s = fanzha::strategy(name).expect("built-in");
+            prop_assert_eq!(s.plan(&a).ok(), s.plan(&b).ok(), "{}", name);
+        }
+    }
+}
+
+/// One message's production cost is a third of the budget and it is worth most: greedy must
+/// pay it (plain cost-benefit greedy never would) and match the proven optimum.
+#[test]
+fn greedy_pays_a_production_cost_of_a_third_of_the_budget() {
+    let problem = Scenario::from_json(
+        r#"{
+        "name": "big production", "currency": "CNY",
+        "threats": [{"id": "loan", "name": "Loan"}, {"id": "romance", "name": "Romance"}],
+        "segments": [
+            {"id": "r.workers", "region": "r", "group": "workers", "population": 20000,
+             "risk": [{"threat": "loan", "rate": 0.004, "loss": 60000}]},
+            {"id": "r.women", "region": "r", "group": "women", "population": 20000,
+             "risk": [{"threat": "romance", "rate": 0.0005, "loss": 30000}]}
+        ],
+        "channels": [
+            {"id": "lecture", "name": "Factory lecture", "depth": 0.8, "placements": [
+                {"id": "lecture.factory", "unit": "lecture", "unit_cost": 2000, "capacity": 20,
+                 "formats": ["talk", "video"], "audience": [{"group": "workers", "per_unit": 0.05}]}]},
+            {"id": "douyin", "name": "Douyin", "depth": 0.1, "placements": [
+                {"id": "douyin.all", "unit": "1k views", "unit_cost": 500, "capacity": 40,
+                 "formats": ["talk", "video"], "audience": [{"per_unit": 0.01}]}]}
+        ],
+        "messages": [
+            {"id": "loan.drama", "format": "video", "production_cost": 30000,
+             "threats": [{"threat": "loan", "relevance": 1.0}], "appeal": [{"value": 1.0}]},
+            {"id": "general.talk", "format": "talk", "production_cost": 0,
+             "threats": [{"threat": "loan", "relevance": 0.1}, {"threat": "romance", "relevance": 0.3}],
+             "appeal": [{"value": 0.5}]},
+            {"id": "romance.clip", "format": "video", "production_cost": 100,
+             "threats": [{"threat": "romance", "relevance": 0.6}], "appeal": [{"value": 0.8}]}
+        ],
+        "response": {"ceiling": 0.5, "scale": 1.0},
+        "resources": {"money": 90000}
+    }"#,
+    )
+    .expect("valid scenario")
+    .compile()
+    .expect("compiles");
+    assert_eq!(problem.arms().len(), 6);
+    let big = problem
+        .messages()
+        .iter()
+        .position(|m| m.id == "loan.drama")
+        .expect("present");
+    assert_eq!(problem.messages()[big].production_cost * 3.0, 90000.0);
+
+    let exact = solve(&problem);
+    let greedy = Greedy::default().plan(&problem).expect("feasible");
+    let pays = problem
+        .arms_of_message(big)
+        .iter()
+        .any(|&a| greedy.get(a) > 0);
+    assert!(
+        pays,
+        "greedy does not pay the big production cost: {greedy:?}"
+    );
+    let optimal_pays = problem
+        .arms_of_message(big)
+        .iter()
+        .any(|&a| exact.plan.get(a) > 0);
+    assert!(optimal_pays, "the optimum pays it too");
+    let g = value(&problem, &greedy);
+    assert!(
+        g >= exact.value * (1.0 - 1e-6),
+        "greedy {g} vs exact {}",
+        exact.value
+    );
+}
+
+#[test]
+fn exact_refuses_large_problems_and_reports_an_unproven_gap() {
+    let problem = generate::scenario(&Config::city_county(), 1)
+        .compile()
+        .expect("compiles");
+    let err = Exact::default().solve(&problem).expect_err("too many arms");
+    assert!(matches!(err, Error::TooLarge { .. }), "{err}");
+    assert!(err.to_string().contains("max_arms"), "{err}");
+
+    // A node limit of one stops before the proof on an instance that needs branching.
+    let limited = Exact {
+        node_limit: 1,
+        ..Exact::default()
+    };
+    let mut found_unproven = false;
+    for seed in 0..40 {
+        let problem = tiny(seed, 2..8, false);
+        let s = limited.solve(&problem).expect("solves");
+        s.plan.check(&problem).expect("feasible");
+        assert!(s.bound >= s.value);
+        if !s.proven {
+            found_unproven = true;
+            assert!(s.gap > 0.0);
+            let err = limited.plan(&problem).expect_err("unproven");
+            assert!(matches!(err, Error::NotProven { nodes: 1, .. }), "{err}");
+            assert!(err.to_string().contains("node limit 1"), "{err}");
+            break;
+        }
+    }
+    assert!(found_unproven, "no tiny instance needed a second node");
+    assert!(
+        Exact {
+            tolerance: 1.5,
+            ..Exact::default()
+        }
+        .solve(&problem)
+        .is_err()
+    );
+}
