@@ -195,7 +195,7 @@ fn best_ratio(gain: impl Fn(u64) -> f64, cost: impl Fn(u64) -> f64, tmax: u64) -
 
 impl Greedy {
     /// Runs the maximisation phase from `state` (floors already met).
-    fn maximise(&self, state: &mut State<'_>) {
+    pub(crate) fn maximise(&self, state: &mut State<'_>) {
         let p = state.problem;
         let tol = self.batch_tolerance;
         let mut version = vec![0u32; p.arms.len()];

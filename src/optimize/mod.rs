@@ -7,16 +7,19 @@
 //! | name | strategy | what it is |
 //! |---|---|---|
 //! | `greedy` | [`Greedy`] | lazy cost-benefit greedy with fixed costs, batching, safeguard |
+//! | `greedy+ls` | [`GreedyLocalSearch`] | the greedy, then seeded [`LocalSearch`] |
 //! | `blanket` | [`Blanket`] | today's practice: equal money per channel, no targeting |
 //! | `population` | [`PopulationProportional`] | money in proportion to population |
 
 mod baselines;
 mod floors;
 mod greedy;
+mod local_search;
 pub(crate) mod state;
 
 pub use baselines::{Blanket, PopulationProportional, spread};
 pub use greedy::Greedy;
+pub use local_search::{GreedyLocalSearch, LocalSearch};
 
 use crate::error::Error;
 use crate::plan::Plan;
@@ -64,7 +67,7 @@ pub trait Strategy {
 }
 
 /// The names [`strategy`] knows.
-pub const STRATEGY_NAMES: &[&str] = &["greedy", "blanket", "population"];
+pub const STRATEGY_NAMES: &[&str] = &["greedy", "greedy+ls", "blanket", "population"];
 
 /// The built-in strategy called `name`, with default settings.
 ///
@@ -83,6 +86,7 @@ pub const STRATEGY_NAMES: &[&str] = &["greedy", "blanket", "population"];
 pub fn strategy(name: &str) -> Result<Box<dyn Strategy>, Error> {
     match name {
         "greedy" => Ok(Box::new(Greedy::default())),
+        "greedy+ls" => Ok(Box::new(GreedyLocalSearch::default())),
         "blanket" => Ok(Box::new(Blanket)),
         "population" => Ok(Box::new(PopulationProportional)),
         _ => Err(Error::UnknownStrategy {
