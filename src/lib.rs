@@ -71,8 +71,7 @@ pub mod prelude {
     pub use crate::evaluate::{Outcome, evaluate};
     pub use crate::model::Scenario;
     pub use crate::optimize::{
-        Blanket, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, Strategy,
-        strategy,
+        Blanket, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, Strategy, strategy,
     };
     pub use crate::plan::{Allocation, Plan, Usage, Violation};
     pub use crate::problem::Problem;
