@@ -534,7 +534,11 @@ mod tests {
                 .chain(&s.dept_hours)
                 .all(|x| x.abs() < 1e-9)
         );
-        assert!(s.absorbed.iter().all(|e| e.abs() < 1e-12), "{:?}", s.absorbed);
+        assert!(
+            s.absorbed.iter().all(|e| e.abs() < 1e-12),
+            "{:?}",
+            s.absorbed
+        );
         assert!(s.value().abs() < 1e-9);
         assert_eq!(empty.value(), 0.0);
         // Removing more than there is removes what there is.
