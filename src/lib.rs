@@ -57,7 +57,10 @@ pub mod scenarios;
 pub use error::Error;
 pub use evaluate::{Outcome, evaluate};
 pub use model::Scenario;
-pub use optimize::{Blanket, Greedy, PopulationProportional, STRATEGY_NAMES, Strategy, strategy};
+pub use optimize::{
+    Blanket, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, STRATEGY_NAMES,
+    Strategy, strategy,
+};
 pub use plan::{Allocation, Plan, Usage, Violation};
 pub use problem::Problem;
 pub use report::PlanReport;
@@ -67,7 +70,9 @@ pub mod prelude {
     pub use crate::error::Error;
     pub use crate::evaluate::{Outcome, evaluate};
     pub use crate::model::Scenario;
-    pub use crate::optimize::{Blanket, Greedy, PopulationProportional, Strategy, strategy};
+    pub use crate::optimize::{
+        Blanket, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, Strategy, strategy,
+    };
     pub use crate::plan::{Allocation, Plan, Usage, Violation};
     pub use crate::problem::Problem;
     pub use crate::report::PlanReport;

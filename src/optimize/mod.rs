@@ -7,6 +7,7 @@
 //! | name | strategy | what it is |
 //! |---|---|---|
 //! | `greedy` | [`Greedy`] | lazy cost-benefit greedy with fixed costs, batching, safeguard |
+//! | `greedy+ls` | [`GreedyLocalSearch`] | the greedy, then seeded [`LocalSearch`] |
 //! | `exact` | [`Exact`] | branch and bound on the relaxation: proven optimum, small problems |
 //! | `blanket` | [`Blanket`] | today's practice: equal money per channel, no targeting |
 //! | `population` | [`PopulationProportional`] | money in proportion to population |
@@ -16,12 +17,14 @@ pub mod bound;
 mod exact;
 mod floors;
 mod greedy;
+mod local_search;
 pub(crate) mod state;
 
 pub use baselines::{Blanket, PopulationProportional, spread};
 pub use bound::{Bound, bound};
 pub use exact::{Exact, ExactSolution};
 pub use greedy::Greedy;
+pub use local_search::{GreedyLocalSearch, LocalSearch};
 
 use crate::error::Error;
 use crate::plan::Plan;
@@ -69,7 +72,7 @@ pub trait Strategy {
 }
 
 /// The names [`strategy`] knows.
-pub const STRATEGY_NAMES: &[&str] = &["greedy", "exact", "blanket", "population"];
+pub const STRATEGY_NAMES: &[&str] = &["greedy", "greedy+ls", "exact", "blanket", "population"];
 
 /// The built-in strategy called `name`, with default settings.
 ///
@@ -88,6 +91,7 @@ pub const STRATEGY_NAMES: &[&str] = &["greedy", "exact", "blanket", "population"
 pub fn strategy(name: &str) -> Result<Box<dyn Strategy>, Error> {
     match name {
         "greedy" => Ok(Box::new(Greedy::default())),
+        "greedy+ls" => Ok(Box::new(GreedyLocalSearch::default())),
         "exact" => Ok(Box::new(Exact::default())),
         "blanket" => Ok(Box::new(Blanket)),
         "population" => Ok(Box::new(PopulationProportional)),

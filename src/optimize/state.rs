@@ -19,7 +19,10 @@ pub(crate) struct State<'p> {
     pub(crate) dept_money: Vec<f64>,
     pub(crate) dept_hours: Vec<f64>,
     /// `exp(-E_c / kappa_c)` per cell: the share of the ceiling not yet reached.
-    remaining: Vec<f64>,
+    pub(crate) remaining: Vec<f64>,
+    /// Arms that may not receive units (`max_units` is 0): local search closes a placement
+    /// or message this way and lets the greedy refill the rest.
+    pub(crate) blocked: Vec<bool>,
     /// `A_c rho_c` per cell: the value of the whole ceiling.
     stakes: Rc<Vec<f64>>,
     /// Per arm, per absorbed entry: `(cell, coef / kappa, 1 - exp(-coef / kappa))`.
@@ -123,6 +126,7 @@ impl<'p> State<'p> {
             dept_money: vec![0.0; problem.departments.len()],
             dept_hours: vec![0.0; problem.departments.len()],
             remaining: vec![1.0; problem.cells.len()],
+            blocked: vec![false; problem.arms.len()],
             stakes: Rc::new(
                 problem
                     .cells
@@ -147,6 +151,16 @@ impl<'p> State<'p> {
             ),
             weights,
         }
+    }
+
+    /// The state of the plan with `units[a]` units of each arm `a`. The caller ensures one
+    /// entry per arm and that no placement's total overflows `u64`.
+    pub(crate) fn with_units(problem: &'p Problem, units: &[u64]) -> Self {
+        let mut state = State::new(problem);
+        for (arm, &t) in units.iter().enumerate() {
+            state.add(arm, t);
+        }
+        state
     }
 
     /// Counts only the resources in `mask` in step costs from now on.
@@ -200,6 +214,16 @@ impl<'p> State<'p> {
         self.entries[arm]
             .iter()
             .map(|&(c, rate, _)| self.stakes[c] * self.remaining[c] * -(-t * rate).exp_m1())
+            .sum()
+    }
+
+    /// Value lost by removing `t <= units[arm]` units of `arm`:
+    /// `sum A rho exp(-E / kappa) (exp(t coef / kappa) - 1)`.
+    pub(crate) fn loss(&self, arm: usize, t: u64) -> f64 {
+        let t = t as f64;
+        self.entries[arm]
+            .iter()
+            .map(|&(c, rate, _)| self.stakes[c] * self.remaining[c] * (t * rate).exp_m1())
             .sum()
     }
 
@@ -288,6 +312,9 @@ impl<'p> State<'p> {
     /// The most units of `arm` that can be added now within every limit (0 if even the
     /// fixed costs do not fit).
     pub(crate) fn max_units(&self, arm: usize) -> u64 {
+        if self.blocked[arm] {
+            return 0;
+        }
         let p = self.problem;
         let a = &p.arms[arm];
         let pl = &p.placements[a.placement];
@@ -368,6 +395,51 @@ impl<'p> State<'p> {
             self.remaining[c] = (-self.absorbed[c] / p.cells[c].scale).exp();
         }
     }
+
+    /// Removes `t` units of `arm` (at most the units it has), refunding the placement's setup
+    /// cost when its last unit goes and the message's production cost when no arm carries it
+    /// any more: the inverse of [`State::add`].
+    pub(crate) fn remove(&mut self, arm: usize, t: u64) {
+        let t = t.min(self.units[arm]);
+        if t == 0 {
+            return;
+        }
+        let p = self.problem;
+        let a = &p.arms[arm];
+        let pl = &p.placements[a.placement];
+        self.units[arm] -= t;
+        self.placement_units[a.placement] -= t;
+        let setup = if self.placement_units[a.placement] == 0 {
+            pl.setup_cost
+        } else {
+            0.0
+        };
+        let production = if self.units[arm] == 0
+            && p.arms_of_message[a.message]
+                .iter()
+                .all(|&b| self.units[b] == 0)
+        {
+            self.message_used[a.message] = false;
+            p.messages[a.message].production_cost
+        } else {
+            0.0
+        };
+        let money = setup + pl.unit_cost * t as f64;
+        let hours = pl.staff_hours * t as f64;
+        self.money -= money + production;
+        self.hours -= hours;
+        if let Some(d) = pl.owner {
+            self.dept_money[d] -= money;
+            self.dept_hours[d] -= hours;
+        }
+        if let Some(d) = p.messages[a.message].owner {
+            self.dept_money[d] -= production;
+        }
+        for &(c, coef) in &a.absorbed {
+            self.absorbed[c] = (self.absorbed[c] - t as f64 * coef).max(0.0);
+            self.remaining[c] = (-self.absorbed[c] / p.cells[c].scale).exp();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -430,6 +502,72 @@ mod tests {
         let g = s.gain(0, 3);
         s.add(0, 3);
         assert!((s.value() - before - g).abs() < 1e-9);
+    }
+
+    #[test]
+    fn remove_undoes_add_and_refunds_fixed_costs() {
+        let p = problem();
+        let empty = State::new(&p);
+        let mut s = State::new(&p);
+        s.add(0, 7);
+        let full = s.clone();
+        s.add(0, 5);
+        let value = s.value();
+        // The loss of removing units equals the value difference.
+        let loss = s.loss(0, 5);
+        s.remove(0, 5);
+        assert!((value - s.value() - loss).abs() < 1e-9);
+        assert_eq!(s.units, full.units);
+        assert_eq!(s.placement_units, full.placement_units);
+        assert!((s.money - full.money).abs() < 1e-9);
+        assert!((s.hours - full.hours).abs() < 1e-9);
+        assert!(s.message_used[0]);
+        // Removing the last unit refunds the setup and production costs.
+        s.remove(0, 7);
+        assert_eq!(s.units, empty.units);
+        assert_eq!(s.placement_units, vec![0]);
+        assert!(!s.message_used[0]);
+        assert!(s.money.abs() < 1e-9 && s.hours.abs() < 1e-9);
+        assert!(
+            s.dept_money
+                .iter()
+                .chain(&s.dept_hours)
+                .all(|x| x.abs() < 1e-9)
+        );
+        assert!(
+            s.absorbed.iter().all(|e| e.abs() < 1e-12),
+            "{:?}",
+            s.absorbed
+        );
+        assert!(s.value().abs() < 1e-9);
+        assert_eq!(empty.value(), 0.0);
+        // Removing more than there is removes what there is.
+        s.add(0, 2);
+        s.remove(0, 10);
+        assert_eq!(s.units[0], 0);
+        assert_eq!(s.money, 0.0);
+    }
+
+    #[test]
+    fn with_units_matches_the_plan_accounting() {
+        let mut p = problem();
+        p.departments[1].money = Some(40.0);
+        let s = State::with_units(&p, &[9]);
+        let usage = s.to_plan().usage(&p).unwrap();
+        assert_eq!(s.money, usage.money);
+        assert_eq!(s.hours, usage.staff_hours);
+        assert_eq!(s.dept_money, usage.department_money);
+        assert_eq!(s.placement_units, usage.placement_units);
+    }
+
+    #[test]
+    fn blocked_arms_take_no_units() {
+        let mut p = problem();
+        p.departments[1].money = Some(40.0);
+        let mut s = State::new(&p);
+        assert_eq!(s.max_units(0), 20);
+        s.blocked[0] = true;
+        assert_eq!(s.max_units(0), 0);
     }
 
     #[test]
