@@ -368,6 +368,54 @@ impl<'p> Relaxation<'p> {
                 }
             }
         }
+        // Production charges, aggregated over a message's arms: when message m is used, the
+        // rest of every limit is what its arms can use, so `sum_{a in m} use_a x_a <=
+        // (limit - paid - P_m) z_m` for each limited resource (money with spread setup costs).
+        for &m in &z_msgs {
+            let msg = &p.messages[m];
+            let mut add = |owner: Option<Option<usize>>, limit: Option<f64>, money: bool| {
+                let Some(limit) = limit else { return };
+                let production = if money && owner.is_none_or(|d| msg.owner == d) {
+                    msg.production_cost
+                } else {
+                    0.0
+                };
+                let room = if money {
+                    slack(limit) - fixed_money(owner) - production
+                } else {
+                    slack(limit)
+                };
+                let mut terms = Vec::new();
+                for &a in &p.arms_of_message[m] {
+                    if hi[a] == 0 {
+                        continue;
+                    }
+                    let k = p.arms[a].placement;
+                    let pl = &p.placements[k];
+                    if owner.is_some_and(|d| pl.owner != d) {
+                        continue;
+                    }
+                    let per = if money {
+                        pl.unit_cost + spread[k]
+                    } else {
+                        pl.staff_hours
+                    };
+                    if per > 0.0 {
+                        terms.push((var_of_arm[a], per));
+                    }
+                }
+                if !terms.is_empty() {
+                    terms.push((z_var[m], -room));
+                    rows.push(Row { terms, rhs: 0.0 });
+                }
+            };
+            add(None, p.money, true);
+            add(None, p.staff_hours, false);
+            for (d, dept) in p.departments.iter().enumerate() {
+                add(Some(Some(d)), dept.money, true);
+                add(Some(Some(d)), dept.staff_hours, false);
+            }
+        }
         // Floors: -E_c <= -e_c, with the slack `Plan::check` allows on the reduction.
         let n_f = p.threats.len();
         let mut cell_terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.cells.len()];
