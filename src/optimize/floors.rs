@@ -38,16 +38,6 @@ pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(
         return Ok(());
     }
     let n_f = p.threats.len();
-    // For each arm, the floors it helps: (floor index, absorbed exposure per unit).
-    let mut helps: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.arms.len()];
-    for (j, fl) in p.floors.iter().enumerate() {
-        let c = fl.segment * n_f + fl.threat;
-        for (a, arm) in p.arms.iter().enumerate() {
-            if let Some(&(_, coef)) = arm.absorbed.iter().find(|(cc, _)| *cc == c) {
-                helps[a].push((j, coef));
-            }
-        }
-    }
     let missing = |state: &State<'_>, j: usize| -> f64 {
         let fl = &p.floors[j];
         (fl.exposure - state.absorbed[fl.segment * n_f + fl.threat]).max(0.0)
@@ -60,6 +50,25 @@ pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(
         response::reduction(cell.ceiling, cell.scale, state.absorbed[c])
             >= fl.min_reduction * (1.0 - 1e-12)
     };
+    if (0..p.floors.len()).all(|j| met(state, j)) {
+        return Ok(());
+    }
+    // For each arm, the floors it helps: (floor index, absorbed exposure per unit).
+    let mut floor_of_cell = vec![usize::MAX; p.cells.len()];
+    for (j, fl) in p.floors.iter().enumerate() {
+        floor_of_cell[fl.segment * n_f + fl.threat] = j;
+    }
+    let helps: Vec<Vec<(usize, f64)>> = p
+        .arms
+        .iter()
+        .map(|arm| {
+            arm.absorbed
+                .iter()
+                .filter(|&&(c, _)| floor_of_cell[c] != usize::MAX)
+                .map(|&(c, coef)| (floor_of_cell[c], coef))
+                .collect()
+        })
+        .collect();
     loop {
         let unmet: Vec<usize> = (0..p.floors.len()).filter(|&j| !met(state, j)).collect();
         if unmet.is_empty() {

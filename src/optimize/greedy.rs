@@ -145,7 +145,12 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
     }
     let cost = state.step_cost(arm);
     if cost.fixed > 0.0 {
-        let (t, ratio) = best_ratio(|t| state.gain(arm, t), |t| cost.at(t), tmax);
+        let (t, ratio) = best_ratio(
+            |t| state.gain_and_slope(arm, t),
+            cost.fixed,
+            cost.per_unit,
+            tmax,
+        );
         let key = Key {
             free: false,
             value: ratio,
@@ -171,22 +176,41 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
     Some((key, batch))
 }
 
-/// Maximises `gain(t) / cost(t)` over integers `1..=tmax` for concave increasing `gain` and
-/// affine `cost` with positive intercept (a quasi-concave ratio): golden-section search on
-/// integers, then a local check. Returns `(t, ratio)`.
-fn best_ratio(gain: impl Fn(u64) -> f64, cost: impl Fn(u64) -> f64, tmax: u64) -> (u64, f64) {
-    let ratio = |t: u64| gain(t) / cost(t);
+/// Maximises `gain(t) / (fixed + per_unit t)` over integers `1..=tmax`, for concave increasing
+/// `gain` with `gain(0) = 0` and `fixed > 0`; `gain_slope(t)` returns `(gain(t), gain'(t))`.
+/// Returns `(t, ratio)`.
+///
+/// The ratio's derivative has the sign of `h(t) = gain'(t) cost(t) - gain(t) per_unit`, which
+/// falls with `t` (`h' = gain'' cost <= 0`), so the continuous maximiser is the root of `h`:
+/// bisection finds the last integer with `h >= 0` in `log2(tmax)` evaluations, and the
+/// integer maximum is there or one unit further.
+fn best_ratio(
+    gain_slope: impl Fn(u64) -> (f64, f64),
+    fixed: f64,
+    per_unit: f64,
+    tmax: u64,
+) -> (u64, f64) {
+    let cost = |t: u64| fixed + per_unit * t as f64;
+    let ratio = |t: u64| gain_slope(t).0 / cost(t);
+    if per_unit <= 0.0 {
+        return (tmax, ratio(tmax));
+    }
+    let rising = |t: u64| {
+        let (g, slope) = gain_slope(t);
+        slope * cost(t) - g * per_unit >= 0.0
+    };
+    // Invariant: the maximiser is in lo..=hi; rising(lo) or lo == 1.
     let (mut lo, mut hi) = (1u64, tmax);
-    while hi - lo > 3 {
-        let third = (hi - lo) / 3;
-        let (m1, m2) = (lo + third, hi - third);
-        if ratio(m1) < ratio(m2) {
-            lo = m1 + 1;
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if rising(mid) {
+            lo = mid;
         } else {
-            hi = m2;
+            hi = mid - 1;
         }
     }
-    (lo..=hi)
+    [lo, (lo + 1).min(tmax)]
+        .into_iter()
         .map(|t| (t, ratio(t)))
         .fold((lo, f64::NEG_INFINITY), |best, cur| {
             if cur.1 > best.1 { cur } else { best }
@@ -332,21 +356,24 @@ mod tests {
     fn best_ratio_finds_the_peak_of_a_quasi_concave_ratio() {
         // gain(t) = 1 - exp(-t / 50), cost(t) = 10 + t: brute force agrees.
         let gain = |t: u64| 1.0 - (-(t as f64) / 50.0).exp();
-        let cost = |t: u64| 10.0 + t as f64;
-        let (t, r) = best_ratio(gain, cost, 10_000);
-        let (bt, br) = (1..=10_000u64)
-            .map(|t| (t, gain(t) / cost(t)))
-            .fold((0, f64::MIN), |b, c| if c.1 > b.1 { c } else { b });
-        assert_eq!(t, bt);
-        assert!((r - br).abs() < 1e-15);
+        let gain_slope = |t: u64| (gain(t), (-(t as f64) / 50.0).exp() / 50.0);
+        for (fixed, tmax) in [(10.0, 10_000), (0.01, 10_000), (1e6, 10_000), (10.0, 7)] {
+            let (t, r) = best_ratio(gain_slope, fixed, 1.0, tmax);
+            let (bt, br) = (1..=tmax)
+                .map(|t| (t, gain(t) / (fixed + t as f64)))
+                .fold((0, f64::MIN), |b, c| if c.1 > b.1 { c } else { b });
+            assert_eq!(t, bt, "fixed {fixed}");
+            assert!((r - br).abs() < 1e-15);
+        }
     }
 
     #[test]
-    fn best_ratio_with_tiny_ranges() {
-        let (t, _) = best_ratio(|t| t as f64, |t| 1.0 + t as f64, 1);
-        assert_eq!(t, 1);
-        let (t, _) = best_ratio(|t| t as f64, |t| 1.0 + t as f64, 3);
-        assert_eq!(t, 3);
+    fn best_ratio_with_tiny_ranges_and_free_units() {
+        let linear = |t: u64| (t as f64, 1.0);
+        assert_eq!(best_ratio(linear, 1.0, 1.0, 1).0, 1);
+        assert_eq!(best_ratio(linear, 1.0, 1.0, 3).0, 3);
+        // No cost per unit: the most units.
+        assert_eq!(best_ratio(linear, 1.0, 0.0, 9).0, 9);
     }
 
     #[test]

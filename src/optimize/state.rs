@@ -217,6 +217,21 @@ impl<'p> State<'p> {
             .sum()
     }
 
+    /// [`State::gain`] of `t` units of `arm` and its derivative in `t`:
+    /// `(sum A rho e (1 - exp(-t r)), sum A rho e r exp(-t r))` with `e = exp(-E / kappa)` and
+    /// `r = coef / kappa`, from one `expm1` per entry.
+    pub(crate) fn gain_and_slope(&self, arm: usize, t: u64) -> (f64, f64) {
+        let t = t as f64;
+        let (mut gain, mut slope) = (0.0, 0.0);
+        for &(c, rate, _) in &self.entries[arm] {
+            let weight = self.stakes[c] * self.remaining[c];
+            let m = (-t * rate).exp_m1();
+            gain -= weight * m;
+            slope += weight * rate * (1.0 + m);
+        }
+        (gain, slope)
+    }
+
     /// Value lost by removing `t <= units[arm]` units of `arm`:
     /// `sum A rho exp(-E / kappa) (exp(t coef / kappa) - 1)`.
     pub(crate) fn loss(&self, arm: usize, t: u64) -> f64 {
