@@ -75,6 +75,10 @@ pub struct Bound {
     pub units: Vec<f64>,
     /// Interior-point iterations used.
     pub iterations: u32,
+    /// Share of each placement's setup cost the relaxation pays (1 when paid in full).
+    pub(crate) placement_share: Vec<f64>,
+    /// Share of each message's production cost the relaxation pays (1 when paid in full).
+    pub(crate) message_share: Vec<f64>,
 }
 
 impl Bound {
@@ -553,11 +557,34 @@ impl<'p> Relaxation<'p> {
             .filter(|v| v.is_finite())
             .fold(f64::INFINITY, f64::min);
         let value = if value.is_finite() { value } else { saturated };
+        let placement_share = (0..p.placements.len())
+            .map(|k| {
+                if placement_paid[k] {
+                    1.0
+                } else {
+                    let n: f64 = p.arms_of_placement[k].iter().map(|&a| units[a]).sum();
+                    (n * spread[k] / p.placements[k].setup_cost.max(f64::MIN_POSITIVE)).min(1.0)
+                }
+            })
+            .collect();
+        let message_share = (0..p.messages.len())
+            .map(|m| {
+                if message_paid[m] {
+                    1.0
+                } else if z_var[m] != usize::MAX {
+                    w[z_var[m]]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         Relaxed::Solved(Bound {
             value: value.max(0.0) * (1.0 + 1e-9),
             relaxed_value,
             units,
             iterations,
+            placement_share,
+            message_share,
         })
     }
 
