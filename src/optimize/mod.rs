@@ -32,6 +32,9 @@ use crate::problem::Problem;
 
 /// A way to turn a problem into a plan.
 ///
+/// Strategies are `Send + Sync` so a plan can be made on another thread, e.g. while the
+/// bound is computed ([`plan_and_bound`]).
+///
 /// # Example
 ///
 /// A strategy of your own: spend nothing.
@@ -58,7 +61,7 @@ use crate::problem::Problem;
 /// }
 /// # Ok::<(), fanzha::Error>(())
 /// ```
-pub trait Strategy {
+pub trait Strategy: Send + Sync {
     /// Short name, as used on command lines and in plan files.
     fn name(&self) -> &str;
 
@@ -100,4 +103,28 @@ pub fn strategy(name: &str) -> Result<Box<dyn Strategy>, Error> {
             known: STRATEGY_NAMES.join(", "),
         }),
     }
+}
+
+/// Plans with `strategy` and computes the certified [`bound()`] at the same time, on two
+/// threads (rayon's pool): the planner's common path, in the time of the slower of the two.
+///
+/// # Errors
+///
+/// The strategy's error, else the bound's.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::optimize::{plan_and_bound, GreedyLocalSearch};
+/// use fanzha::{evaluate, scenarios};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let (plan, bound) = plan_and_bound(&problem, &GreedyLocalSearch::default())?;
+/// let outcome = evaluate(&problem, &plan)?.with_bound(bound.value);
+/// assert!(outcome.gap.unwrap() < 0.01);
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn plan_and_bound(problem: &Problem, strategy: &dyn Strategy) -> Result<(Plan, Bound), Error> {
+    let (plan, bound) = rayon::join(|| strategy.plan(problem), || bound::bound(problem));
+    Ok((plan?, bound?))
 }
