@@ -1,9 +1,11 @@
-//! Planning speed on the built-in Jurong scenario and on generated instances.
+//! Planning speed on the built-in Jurong scenario and on generated instances: greedy,
+//! greedy + local search, and the certified bound, at three sizes.
 //!
 //! `cargo bench --bench plan`; medians go to the README's performance table.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fanzha::generate::{self, Config};
+use fanzha::optimize::{GreedyLocalSearch, bound, plan_and_bound};
 use fanzha::prelude::*;
 use std::hint::black_box;
 
@@ -23,28 +25,54 @@ fn jurong(c: &mut Criterion) {
         let plan = Greedy::default().plan(&problem).expect("feasible");
         b.iter(|| evaluate(black_box(&problem), black_box(&plan)).expect("same problem"))
     });
+    // The planner's path: greedy + local search and the certified bound, on two threads.
+    c.bench_function("jurong/plan+bound", |b| {
+        b.iter(|| {
+            plan_and_bound(black_box(&problem), &GreedyLocalSearch::default()).expect("feasible")
+        })
+    });
 }
 
-fn generated(c: &mut Criterion) {
-    let mut group = c.benchmark_group("greedy");
-    group.sample_size(10);
-    for (name, config) in [
-        ("city-county", Config::city_county()),
-        ("province", Config::province()),
-    ] {
-        let problem = generate::scenario(&config, 1)
-            .compile()
-            .expect("generated compiles");
-        group.bench_function(name, |b| {
+fn sizes(c: &mut Criterion) {
+    let instances = [
+        (
+            "jurong",
+            scenarios::jurong_2023().compile().expect("built-in compiles"),
+        ),
+        (
+            "city-county",
+            generate::scenario(&Config::city_county(), 1)
+                .compile()
+                .expect("generated compiles"),
+        ),
+        (
+            "province",
+            generate::scenario(&Config::province(), 1)
+                .compile()
+                .expect("generated compiles"),
+        ),
+    ];
+    for (name, problem) in &instances {
+        let mut group = c.benchmark_group(*name);
+        if *name == "province" {
+            group.sample_size(10);
+        }
+        group.bench_function("greedy", |b| {
+            b.iter(|| Greedy::default().plan(black_box(problem)).expect("feasible"))
+        });
+        group.bench_function("greedy+ls", |b| {
             b.iter(|| {
-                Greedy::default()
-                    .plan(black_box(&problem))
+                GreedyLocalSearch::default()
+                    .plan(black_box(problem))
                     .expect("feasible")
             })
         });
+        group.bench_function("bound", |b| {
+            b.iter(|| bound(black_box(problem)).expect("bounded"))
+        });
+        group.finish();
     }
-    group.finish();
 }
 
-criterion_group!(benches, jurong, generated);
+criterion_group!(benches, jurong, sizes);
 criterion_main!(benches);
