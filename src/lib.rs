@@ -22,13 +22,19 @@
 //! let mut problem = scenarios::jurong_2023().compile()?;
 //! problem.set_money(Some(400_000.0))?;
 //!
-//! let plan = Greedy::default().plan(&problem)?;
+//! // Greedy plus local search, and the certified bound on what any plan could prevent.
+//! let (plan, bound) = plan_and_bound(&problem, &GreedyLocalSearch::default())?;
 //! plan.check(&problem)?; // every constraint holds
-//! let outcome = evaluate(&problem, &plan)?;
+//! let outcome = evaluate(&problem, &plan)?.with_bound(bound.value);
 //!
 //! let blanket = evaluate(&problem, &Blanket.plan(&problem)?)?;
 //! assert!(outcome.prevented_loss > blanket.prevented_loss);
-//! println!("prevents {:.0} yuan a year for {:.0} yuan", outcome.prevented_loss, outcome.spend);
+//! println!(
+//!     "prevents {:.0} yuan a year for {:.0} yuan, within {:.1}% of optimal",
+//!     outcome.prevented_loss,
+//!     outcome.spend,
+//!     100.0 * outcome.gap.unwrap_or(0.0)
+//! );
 //! # Ok::<(), fanzha::Error>(())
 //! ```
 //!
@@ -58,20 +64,21 @@ pub use error::Error;
 pub use evaluate::{Outcome, evaluate};
 pub use model::Scenario;
 pub use optimize::{
-    Blanket, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, STRATEGY_NAMES,
-    Strategy, strategy,
+    Blanket, Exact, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, STRATEGY_NAMES,
+    Strategy, plan_and_bound, strategy,
 };
 pub use plan::{Allocation, Plan, Usage, Violation};
 pub use problem::Problem;
 pub use report::PlanReport;
 
-/// What a user needs for the common path: read, compile, plan, evaluate.
+/// What a user needs for the common path: read, compile, plan (and bound), evaluate.
 pub mod prelude {
     pub use crate::error::Error;
     pub use crate::evaluate::{Outcome, evaluate};
     pub use crate::model::Scenario;
     pub use crate::optimize::{
-        Blanket, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, Strategy, strategy,
+        Blanket, Exact, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, Strategy,
+        plan_and_bound, strategy,
     };
     pub use crate::plan::{Allocation, Plan, Usage, Violation};
     pub use crate::problem::Problem;
