@@ -37,7 +37,9 @@ fn sizes(c: &mut Criterion) {
     let instances = [
         (
             "jurong",
-            scenarios::jurong_2023().compile().expect("built-in compiles"),
+            scenarios::jurong_2023()
+                .compile()
+                .expect("built-in compiles"),
         ),
         (
             "city-county",
@@ -58,7 +60,11 @@ fn sizes(c: &mut Criterion) {
             group.sample_size(10);
         }
         group.bench_function("greedy", |b| {
-            b.iter(|| Greedy::default().plan(black_box(problem)).expect("feasible"))
+            b.iter(|| {
+                Greedy::default()
+                    .plan(black_box(problem))
+                    .expect("feasible")
+            })
         });
         group.bench_function("greedy+ls", |b| {
             b.iter(|| {
