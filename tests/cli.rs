@@ -10,48 +10,19 @@
 //! `tests/data/base_scenario.json`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
 mod common;
 
+use common::{TempFile, assert_clean_error, ok, stderr, stdout};
+
 const BASE: &str = include_str!("data/base_scenario.json");
 
-fn plan_exe() -> PathBuf {
-    common::example_exe("plan")
-}
-
-/// Runs `plan` with `args`, without a backtrace setting from the environment, so that a panic
-/// would print its "RUST_BACKTRACE" hint and be caught by [`assert_clean_error`].
+/// Runs `plan` with `args` (see [`common::run_example`]).
 fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
-    Command::new(plan_exe())
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE")
-        .output()
-        .expect("the plan example runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Asserts a successful run and returns its stdout.
-#[track_caller]
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "expected success; stderr:\n{}",
-        stderr(out)
-    );
-    stdout(out)
+    common::run_example("plan", args)
 }
 
 /// Asserts a successful `--json` run and parses its stdout.
@@ -59,70 +30,6 @@ fn ok(out: &Output) -> String {
 fn ok_json(out: &Output) -> Value {
     let text = ok(out);
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{text}"))
-}
-
-/// Asserts the run failed cleanly: exit code 2, nothing on stdout, and stderr is one line
-/// starting with `error:` that contains each of `parts` and no sign of a panic.
-#[track_caller]
-fn assert_clean_error(out: &Output, parts: &[&str]) -> String {
-    let err = stderr(out);
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "the program panicked:\n{err}"
-    );
-    assert_eq!(out.status.code(), Some(2), "exit code; stderr:\n{err}");
-    assert_eq!(
-        stdout(out),
-        "",
-        "nothing on stdout on error; stderr:\n{err}"
-    );
-    let line = err.strip_suffix('\n').unwrap_or(&err);
-    assert!(
-        !line.is_empty() && !line.contains('\n'),
-        "stderr must be one line:\n{err}"
-    );
-    assert!(line.starts_with("error:"), "{line}");
-    for p in parts {
-        assert!(line.contains(p), "stderr lacks {p:?}: {line}");
-    }
-    line.to_string()
-}
-
-/// A file in the temp directory, unique to a test and this process, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(test: &str, name: &str) -> TempFile {
-        let path =
-            std::env::temp_dir().join(format!("fanzha-cli-{test}-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        TempFile(path)
-    }
-
-    fn with(test: &str, name: &str, contents: &str) -> TempFile {
-        let f = TempFile::new(test, name);
-        std::fs::write(&f.0, contents).expect("temp file written");
-        f
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// The path as the program prints it.
-    fn shown(&self) -> String {
-        self.0.display().to_string()
-    }
-
-    fn arg(&self) -> &OsStr {
-        self.0.as_os_str()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 fn base_value() -> Value {
