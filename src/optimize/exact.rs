@@ -16,7 +16,7 @@ use crate::problem::Problem;
 ///
 /// Each node is a set of plans: bounds `lo_a <= x_a <= hi_a` on every arm, and placements and
 /// messages whose fixed cost is forced paid or closed. Its upper bound is the certified bound
-/// of the [relaxation](super::bound) restricted to the node, so pruning never discards a better
+/// of the [relaxation](mod@super::bound) restricted to the node, so pruning never discards a better
 /// plan. Nodes are explored best bound first; a node whose relaxed point has a fractional arm
 /// splits it (`x_a <= floor` / `x_a >= ceil`); one whose point is integral but pays a fixed
 /// cost only in part splits that placement or message (paid / closed); one whose point is
