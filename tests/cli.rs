@@ -269,21 +269,28 @@ fn evaluate_scores_a_hand_made_plan_without_outcome() {
     );
 }
 
-#[test]
-fn evaluate_warns_about_an_infeasible_plan() {
-    let scenario = scenario_file("evaluate_infeasible", &base_value());
+/// Runs `plan --scenario BASE --evaluate PLAN` and `extra`, where PLAN puts 201 spots on
+/// `radio.morning` (capacity 200).
+fn evaluate_over_capacity(test: &str, extra: &[&str]) -> Output {
+    let scenario = scenario_file(test, &base_value());
     let plan = json!({
         "scenario": "Base town",
         "allocations": [{"message": "health.radio", "placement": "radio.morning", "units": 201}]
     });
-    let file = TempFile::with("evaluate_infeasible", "plan.json", &plan.to_string());
-    let out = run(&[
+    let file = TempFile::with(test, "plan.json", &plan.to_string());
+    let mut args = vec![
         OsStr::new("--scenario"),
         scenario.arg(),
         OsStr::new("--evaluate"),
         file.arg(),
-        OsStr::new("--json"),
-    ]);
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    run(&args)
+}
+
+#[test]
+fn evaluate_warns_about_an_infeasible_plan() {
+    let out = evaluate_over_capacity("evaluate_infeasible", &["--json"]);
     let v = ok_json(&out);
     assert_eq!(v["allocations"][0]["units"], 201);
     let err = stderr(&out);
@@ -513,20 +520,7 @@ fn bound_in_table_mode_says_how_far_from_optimal() {
 
 #[test]
 fn evaluate_with_bound_warns_that_an_infeasible_plan_has_no_gap() {
-    let scenario = scenario_file("evaluate_bound_infeasible", &base_value());
-    let plan = json!({
-        "scenario": "Base town",
-        "allocations": [{"message": "health.radio", "placement": "radio.morning", "units": 201}]
-    });
-    let file = TempFile::with("evaluate_bound_infeasible", "plan.json", &plan.to_string());
-    let out = run(&[
-        OsStr::new("--scenario"),
-        scenario.arg(),
-        OsStr::new("--evaluate"),
-        file.arg(),
-        OsStr::new("--json"),
-        OsStr::new("--bound"),
-    ]);
+    let out = evaluate_over_capacity("evaluate_bound_infeasible", &["--json", "--bound"]);
     let v = ok_json(&out);
     assert!(num(&v["outcome"], "upper_bound") > 0.0);
     let err = stderr(&out);
@@ -535,14 +529,10 @@ fn evaluate_with_bound_warns_that_an_infeasible_plan_has_no_gap() {
         err.contains("the bound holds for plans that meet every constraint"),
         "{err}"
     );
-    let table = run(&[
-        OsStr::new("--scenario"),
-        scenario.arg(),
-        OsStr::new("--evaluate"),
-        file.arg(),
-        OsStr::new("--bound"),
-    ]);
-    let text = ok(&table);
+    let text = ok(&evaluate_over_capacity(
+        "evaluate_bound_infeasible_table",
+        &["--bound"],
+    ));
     assert!(text.contains("does not apply to it"), "{text}");
     assert!(!text.contains("this plan is within"), "{text}");
 }

@@ -25,6 +25,17 @@ pub fn parse<A: Parser>(customise: impl FnOnce(Command) -> Command) -> Result<A,
     }
 }
 
+/// The exit code of a run: success, or the error on one `error:` line and code 2.
+pub fn exit(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 /// Clap's error on one line: its first line (which starts with "error:") and, for a bad
 /// value, the values it accepts.
 fn one_line(e: &clap::Error) -> String {
