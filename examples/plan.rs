@@ -3,10 +3,16 @@
 //! ```text
 //! cargo run --release --example plan                      # built-in Jurong 2023 scenario
 //! cargo run --release --example plan -- --budget 300000   # another budget
+//! cargo run --release --example plan -- --bound           # how far from optimal, certified
 //! cargo run --release --example plan -- --scenario my.json --strategy greedy --json > plan.json
-//! cargo run --release --example plan -- --scenario my.json --evaluate plan.json
+//! cargo run --release --example plan -- --scenario my.json --evaluate plan.json --bound
 //! cargo run --release --example plan -- --write-scenario template.json
 //! ```
+//!
+//! The default strategy is `greedy+ls` (the greedy followed by local search: the best plans);
+//! `--strategy` takes any name of [`fanzha::STRATEGY_NAMES`]. `--bound` computes the certified
+//! upper bound ([`fanzha::optimize::bound`]) and fills `upper_bound` and `gap` in the plan
+//! JSON (they are `null` without it).
 //!
 //! Bad input exits with code 2 and a one-line error naming the file, item and field.
 
@@ -14,7 +20,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use fanzha::optimize::bound;
 use fanzha::prelude::*;
+
+mod common;
 
 /// Plan a targeted anti-fraud publicity campaign.
 #[derive(Debug, Parser)]
@@ -29,12 +38,16 @@ struct Args {
     /// Staff hours available, overriding the scenario's.
     #[arg(long, value_name = "H", allow_negative_numbers = true)]
     staff_hours: Option<f64>,
-    /// Strategy: greedy, blanket or population.
-    #[arg(long, value_name = "NAME", default_value = "greedy")]
+    /// Strategy (`main` lists the names).
+    #[arg(long, value_name = "NAME", default_value = "greedy+ls")]
     strategy: String,
-    /// Baseline to compare with.
+    /// Baseline to compare with (`main` lists the names).
     #[arg(long, value_name = "NAME", default_value = "blanket")]
     baseline: String,
+    /// Also compute the certified upper bound: no plan can prevent more loss. Fills
+    /// `upper_bound` and `gap` in the JSON; prints them in the tables.
+    #[arg(long)]
+    bound: bool,
     /// Print the plan JSON (plan, outcome) on stdout instead of tables.
     #[arg(long)]
     json: bool,
@@ -47,27 +60,17 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
+    let names = common::strategy_names();
+    let args: Args = match common::parse(|c| {
+        c.mut_arg("strategy", |a| a.help(format!("Strategy: {names}")))
+            .mut_arg("baseline", |a| {
+                a.help(format!("Baseline to compare with: {names}"))
+            })
+    }) {
         Ok(args) => args,
-        Err(e) if !e.use_stderr() => {
-            // --help, --version
-            print!("{e}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            // One line: clap's first line already starts with "error:".
-            let text = e.to_string();
-            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-    }
+    common::exit(run(&args))
 }
 
 fn run(args: &Args) -> Result<(), String> {
@@ -119,15 +122,25 @@ fn run(args: &Args) -> Result<(), String> {
         let plan = file
             .plan(&problem)
             .map_err(|e| format!("{}: {e}", path.display()))?;
-        let report = PlanReport::new(&problem, &file.strategy, &plan).map_err(|e| e.to_string())?;
+        let mut report =
+            PlanReport::new(&problem, &file.strategy, &plan).map_err(|e| e.to_string())?;
         let violations = plan.violations(&problem).map_err(|e| e.to_string())?;
+        if args.bound {
+            add_bound(&problem, &mut report)?;
+        }
         if args.json {
             println!("{}", report.to_json());
             for v in &violations {
                 eprintln!("warning: plan breaks {v}");
             }
+            if args.bound && !violations.is_empty() {
+                eprintln!(
+                    "warning: the bound holds for plans that meet every constraint; this one \
+                     does not, so its gap says nothing"
+                );
+            }
         } else {
-            print_report(&problem, &report);
+            print_report(&problem, &report, violations.is_empty());
             print_violations(&violations);
         }
         return Ok(());
@@ -138,13 +151,18 @@ fn run(args: &Args) -> Result<(), String> {
     let plan = strategy
         .plan(&problem)
         .map_err(|e| format!("{source}: {e}"))?;
-    let report = PlanReport::new(&problem, strategy.name(), &plan).map_err(|e| e.to_string())?;
+    let mut report =
+        PlanReport::new(&problem, strategy.name(), &plan).map_err(|e| e.to_string())?;
+    if args.bound {
+        add_bound(&problem, &mut report)?;
+    }
     if args.json {
         println!("{}", report.to_json());
         return Ok(());
     }
-    print_report(&problem, &report);
-    print_violations(&plan.violations(&problem).map_err(|e| e.to_string())?);
+    let violations = plan.violations(&problem).map_err(|e| e.to_string())?;
+    print_report(&problem, &report, violations.is_empty());
+    print_violations(&violations);
 
     if baseline.name() != strategy.name() {
         let base_plan = baseline
@@ -181,6 +199,15 @@ fn run(args: &Args) -> Result<(), String> {
             100.0 * ours.reach,
             100.0 * base.reach
         );
+        if let Some(b) = ours.upper_bound {
+            let base_gap = base.clone().with_bound(b).gap.unwrap_or(0.0);
+            println!(
+                "  {:<28} {:>15.2}% {:>15.2}%",
+                "gap to bound",
+                100.0 * ours.gap.unwrap_or(0.0),
+                100.0 * base_gap
+            );
+        }
         if base.prevented_loss > 0.0 {
             println!(
                 "  {} prevents {:.2}x the loss of {}",
@@ -190,6 +217,13 @@ fn run(args: &Args) -> Result<(), String> {
             );
         }
     }
+    Ok(())
+}
+
+/// Fills the report's `upper_bound` and `gap` with the certified bound of `problem`.
+fn add_bound(problem: &Problem, report: &mut PlanReport) -> Result<(), String> {
+    let b = bound(problem).map_err(|e| format!("--bound: {e}"))?;
+    report.outcome = report.outcome.take().map(|o| o.with_bound(b.value));
     Ok(())
 }
 
@@ -204,7 +238,8 @@ fn print_violations(violations: &[Violation]) {
     }
 }
 
-fn print_report(problem: &Problem, report: &PlanReport) {
+/// Prints the plan and its KPIs; `feasible` says whether the bound applies to it.
+fn print_report(problem: &Problem, report: &PlanReport, feasible: bool) {
     let out = report.outcome.as_ref().expect("PlanReport::new evaluates");
     let money = |x: f64| format!("{x:.0}");
     println!(
@@ -275,6 +310,20 @@ fn print_report(problem: &Problem, report: &PlanReport) {
     if let (Some(b), Some(g)) = (out.upper_bound, out.gap) {
         kpi("upper bound (yuan)", money(b));
         kpi("gap to bound", format!("{:.2}%", 100.0 * g));
+        println!();
+        if feasible {
+            println!(
+                "No plan can prevent more than {} yuan/yr; this plan is within {:.2}% of that.",
+                money(b),
+                100.0 * g
+            );
+        } else {
+            println!(
+                "No plan meeting every constraint can prevent more than {} yuan/yr; this plan \
+                 breaks constraints (below), so the bound does not apply to it.",
+                money(b)
+            );
+        }
     }
 
     println!();

@@ -10,48 +10,19 @@
 //! `tests/data/base_scenario.json`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
 mod common;
 
+use common::{TempFile, assert_clean_error, ok, stderr, stdout};
+
 const BASE: &str = include_str!("data/base_scenario.json");
 
-fn plan_exe() -> PathBuf {
-    common::example_exe("plan")
-}
-
-/// Runs `plan` with `args`, without a backtrace setting from the environment, so that a panic
-/// would print its "RUST_BACKTRACE" hint and be caught by [`assert_clean_error`].
+/// Runs `plan` with `args` (see [`common::run_example`]).
 fn run<S: AsRef<OsStr>>(args: &[S]) -> Output {
-    Command::new(plan_exe())
-        .args(args)
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE")
-        .output()
-        .expect("the plan example runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Asserts a successful run and returns its stdout.
-#[track_caller]
-fn ok(out: &Output) -> String {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "expected success; stderr:\n{}",
-        stderr(out)
-    );
-    stdout(out)
+    common::run_example("plan", args)
 }
 
 /// Asserts a successful `--json` run and parses its stdout.
@@ -59,70 +30,6 @@ fn ok(out: &Output) -> String {
 fn ok_json(out: &Output) -> Value {
     let text = ok(out);
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{text}"))
-}
-
-/// Asserts the run failed cleanly: exit code 2, nothing on stdout, and stderr is one line
-/// starting with `error:` that contains each of `parts` and no sign of a panic.
-#[track_caller]
-fn assert_clean_error(out: &Output, parts: &[&str]) -> String {
-    let err = stderr(out);
-    assert!(
-        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
-        "the program panicked:\n{err}"
-    );
-    assert_eq!(out.status.code(), Some(2), "exit code; stderr:\n{err}");
-    assert_eq!(
-        stdout(out),
-        "",
-        "nothing on stdout on error; stderr:\n{err}"
-    );
-    let line = err.strip_suffix('\n').unwrap_or(&err);
-    assert!(
-        !line.is_empty() && !line.contains('\n'),
-        "stderr must be one line:\n{err}"
-    );
-    assert!(line.starts_with("error:"), "{line}");
-    for p in parts {
-        assert!(line.contains(p), "stderr lacks {p:?}: {line}");
-    }
-    line.to_string()
-}
-
-/// A file in the temp directory, unique to a test and this process, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(test: &str, name: &str) -> TempFile {
-        let path =
-            std::env::temp_dir().join(format!("fanzha-cli-{test}-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_file(&path);
-        TempFile(path)
-    }
-
-    fn with(test: &str, name: &str, contents: &str) -> TempFile {
-        let f = TempFile::new(test, name);
-        std::fs::write(&f.0, contents).expect("temp file written");
-        f
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// The path as the program prints it.
-    fn shown(&self) -> String {
-        self.0.display().to_string()
-    }
-
-    fn arg(&self) -> &OsStr {
-        self.0.as_os_str()
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 fn base_value() -> Value {
@@ -187,14 +94,17 @@ fn no_arguments_prints_table_kpis_and_baseline() {
         .lines()
         .find(|l| l.contains("x the loss of blanket"))
         .unwrap_or_else(|| panic!("no baseline comparison line:\n{text}"));
-    // "  greedy prevents 1.23x the loss of blanket"
+    // "  greedy+ls prevents 1.23x the loss of blanket"
     let ratio: f64 = line
         .split_whitespace()
         .find_map(|w| w.strip_suffix('x'))
         .and_then(|w| w.parse().ok())
         .unwrap_or_else(|| panic!("no ratio in {line:?}"));
     assert!(ratio.is_finite() && ratio > 0.0, "{line}");
-    assert!(line.trim_start().starts_with("greedy prevents"), "{line}");
+    assert!(
+        line.trim_start().starts_with("greedy+ls prevents"),
+        "{line}"
+    );
     assert_eq!(stderr(&out), "", "no warnings for a feasible plan");
 }
 
@@ -205,7 +115,7 @@ fn json_has_the_documented_shape() {
         assert!(v.get(key).is_some(), "missing {key}: {v}");
     }
     assert!(v["scenario"].as_str().is_some_and(|s| !s.is_empty()), "{v}");
-    assert_eq!(v["strategy"], "greedy");
+    assert_eq!(v["strategy"], "greedy+ls", "the default strategy");
     let allocations = v["allocations"].as_array().expect("allocations is a list");
     assert!(!allocations.is_empty(), "the default plan buys something");
     for a in allocations {
@@ -359,21 +269,28 @@ fn evaluate_scores_a_hand_made_plan_without_outcome() {
     );
 }
 
-#[test]
-fn evaluate_warns_about_an_infeasible_plan() {
-    let scenario = scenario_file("evaluate_infeasible", &base_value());
+/// Runs `plan --scenario BASE --evaluate PLAN` and `extra`, where PLAN puts 201 spots on
+/// `radio.morning` (capacity 200).
+fn evaluate_over_capacity(test: &str, extra: &[&str]) -> Output {
+    let scenario = scenario_file(test, &base_value());
     let plan = json!({
         "scenario": "Base town",
         "allocations": [{"message": "health.radio", "placement": "radio.morning", "units": 201}]
     });
-    let file = TempFile::with("evaluate_infeasible", "plan.json", &plan.to_string());
-    let out = run(&[
+    let file = TempFile::with(test, "plan.json", &plan.to_string());
+    let mut args = vec![
         OsStr::new("--scenario"),
         scenario.arg(),
         OsStr::new("--evaluate"),
         file.arg(),
-        OsStr::new("--json"),
-    ]);
+    ];
+    args.extend(extra.iter().map(OsStr::new));
+    run(&args)
+}
+
+#[test]
+fn evaluate_warns_about_an_infeasible_plan() {
+    let out = evaluate_over_capacity("evaluate_infeasible", &["--json"]);
     let v = ok_json(&out);
     assert_eq!(v["allocations"][0]["units"], 201);
     let err = stderr(&out);
@@ -473,7 +390,7 @@ fn budget_zero_without_floors_plans_nothing() {
     let mut v = base_value();
     v.as_object_mut().expect("object").remove("floors");
     let scenario = scenario_file("budget_zero_no_floors", &v);
-    for strategy in ["greedy", "blanket", "population"] {
+    for strategy in ["greedy", "greedy+ls", "blanket", "population"] {
         let plan = ok_json(&run(&[
             OsStr::new("--scenario"),
             scenario.arg(),
@@ -511,6 +428,113 @@ fn budget_zero_buys_free_units() {
     );
     assert_eq!(num(&plan["outcome"], "spend"), 0.0);
     assert!(num(&plan["outcome"], "prevented_loss") > 0.0);
+}
+
+// --- strategies and the certified bound ---
+
+#[test]
+fn strategy_greedy_still_works_and_the_default_is_at_least_as_good() {
+    let greedy = ok_json(&run(&["--strategy", "greedy", "--json"]));
+    assert_eq!(greedy["strategy"], "greedy");
+    let default = ok_json(&run(&["--json"]));
+    // Local search starts from the greedy plan and only keeps improvements.
+    assert!(
+        num(&default["outcome"], "prevented_loss")
+            >= num(&greedy["outcome"], "prevented_loss") * (1.0 - 1e-12)
+    );
+}
+
+#[test]
+fn help_lists_every_strategy_name() {
+    let text = ok(&run(&["--help"]));
+    for name in fanzha::STRATEGY_NAMES {
+        assert!(text.contains(name), "--help lacks {name}:\n{text}");
+    }
+    assert!(text.contains("--bound"), "{text}");
+}
+
+/// Asserts `outcome` carries a certified bound at least its prevented loss, and the gap.
+#[track_caller]
+fn assert_bound_filled(outcome: &Value) -> f64 {
+    let value = num(outcome, "prevented_loss");
+    let bound = num(outcome, "upper_bound");
+    let gap = num(outcome, "gap");
+    assert!(bound >= value, "bound {bound} < prevented loss {value}");
+    assert!((0.0..1.0).contains(&gap), "gap {gap}");
+    assert!(
+        (gap - (1.0 - value / bound)).abs() <= 1e-12,
+        "gap {gap} is not 1 - {value} / {bound}"
+    );
+    bound
+}
+
+#[test]
+fn json_bound_fills_upper_bound_and_gap() {
+    let without = ok_json(&run(&["--json"]));
+    for key in ["upper_bound", "gap"] {
+        assert!(without["outcome"][key].is_null(), "{key} without --bound");
+    }
+    let with = ok_json(&run(&["--json", "--bound"]));
+    assert_eq!(with["allocations"], without["allocations"], "same plan");
+    let bound = assert_bound_filled(&with["outcome"]);
+    // The bound is a property of the problem, not of the plan.
+    let greedy = ok_json(&run(&["--json", "--bound", "--strategy", "greedy"]));
+    assert_eq!(num(&greedy["outcome"], "upper_bound"), bound);
+    assert!(num(&greedy["outcome"], "gap") >= num(&with["outcome"], "gap") - 1e-12);
+}
+
+#[test]
+fn evaluate_with_bound_fills_upper_bound_and_gap() {
+    let out = run(&["--json"]);
+    let file = TempFile::with("evaluate_with_bound", "plan.json", &stdout(&out));
+    let plain = ok_json(&run(&[
+        OsStr::new("--evaluate"),
+        file.arg(),
+        OsStr::new("--json"),
+    ]));
+    for key in ["upper_bound", "gap"] {
+        assert!(plain["outcome"][key].is_null(), "{key} without --bound");
+    }
+    let again = run(&[
+        OsStr::new("--evaluate"),
+        file.arg(),
+        OsStr::new("--json"),
+        OsStr::new("--bound"),
+    ]);
+    let v = ok_json(&again);
+    assert_eq!(stderr(&again), "", "a feasible plan gets no warning");
+    assert_bound_filled(&v["outcome"]);
+}
+
+#[test]
+fn bound_in_table_mode_says_how_far_from_optimal() {
+    let text = ok(&run(&["--bound"]));
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("No plan can prevent more than"))
+        .unwrap_or_else(|| panic!("no bound sentence:\n{text}"));
+    assert!(line.contains("this plan is within"), "{line}");
+    assert!(text.contains("gap to bound"), "{text}");
+    assert!(!ok(&run::<&str>(&[])).contains("No plan can prevent"));
+}
+
+#[test]
+fn evaluate_with_bound_warns_that_an_infeasible_plan_has_no_gap() {
+    let out = evaluate_over_capacity("evaluate_bound_infeasible", &["--json", "--bound"]);
+    let v = ok_json(&out);
+    assert!(num(&v["outcome"], "upper_bound") > 0.0);
+    let err = stderr(&out);
+    assert!(err.contains("capacity"), "{err}");
+    assert!(
+        err.contains("the bound holds for plans that meet every constraint"),
+        "{err}"
+    );
+    let text = ok(&evaluate_over_capacity(
+        "evaluate_bound_infeasible_table",
+        &["--bound"],
+    ));
+    assert!(text.contains("does not apply to it"), "{text}");
+    assert!(!text.contains("this plan is within"), "{text}");
 }
 
 // --- bad input: exit code 2 and one clean line ---

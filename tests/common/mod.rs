@@ -1,6 +1,11 @@
 //! Helpers shared by the integration tests that run the example binaries.
 
+// Each test crate that includes this module uses only some of it.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 /// Path of the example binary `name`, next to this test's executable.
 ///
@@ -21,4 +26,101 @@ pub fn example_exe(name: &str) -> PathBuf {
         path.display()
     );
     path
+}
+
+/// Runs example `name` with `args`, without a backtrace setting from the environment, so that
+/// a panic would print its "RUST_BACKTRACE" hint and be caught by [`assert_clean_error`].
+pub fn run_example<S: AsRef<OsStr>>(name: &str, args: &[S]) -> Output {
+    Command::new(example_exe(name))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .output()
+        .unwrap_or_else(|e| panic!("the {name} example runs: {e}"))
+}
+
+/// The run's stdout.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// The run's stderr.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Asserts a successful run and returns its stdout.
+#[track_caller]
+pub fn ok(out: &Output) -> String {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "expected success; stderr:\n{}",
+        stderr(out)
+    );
+    stdout(out)
+}
+
+/// Asserts the run failed cleanly: exit code 2, nothing on stdout, and stderr is one line
+/// starting with `error:` that contains each of `parts` and no sign of a panic.
+#[track_caller]
+pub fn assert_clean_error(out: &Output, parts: &[&str]) -> String {
+    let err = stderr(out);
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "the program panicked:\n{err}"
+    );
+    assert_eq!(out.status.code(), Some(2), "exit code; stderr:\n{err}");
+    assert_eq!(
+        stdout(out),
+        "",
+        "nothing on stdout on error; stderr:\n{err}"
+    );
+    let line = err.strip_suffix('\n').unwrap_or(&err);
+    assert!(
+        !line.is_empty() && !line.contains('\n'),
+        "stderr must be one line:\n{err}"
+    );
+    assert!(line.starts_with("error:"), "{line}");
+    for p in parts {
+        assert!(line.contains(p), "stderr lacks {p:?}: {line}");
+    }
+    line.to_string()
+}
+
+/// A file in the temp directory, unique to a test and this process, removed on drop.
+pub struct TempFile(PathBuf);
+
+impl TempFile {
+    pub fn new(test: &str, name: &str) -> TempFile {
+        let path =
+            std::env::temp_dir().join(format!("fanzha-cli-{test}-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        TempFile(path)
+    }
+
+    pub fn with(test: &str, name: &str, contents: &str) -> TempFile {
+        let f = TempFile::new(test, name);
+        std::fs::write(&f.0, contents).expect("temp file written");
+        f
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// The path as the program prints it.
+    pub fn shown(&self) -> String {
+        self.0.display().to_string()
+    }
+
+    pub fn arg(&self) -> &OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
