@@ -91,14 +91,14 @@ pub struct ExactSolution {
     pub plan: Plan,
     /// Its prevented loss.
     pub value: f64,
-    /// No feasible plan prevents more: the largest bound of the nodes left unexplored (or
-    /// `value` when none is left).
+    /// No feasible plan prevents more: the largest bound of the nodes left open or pruned
+    /// within the tolerance (at least `value`). Certified at any node limit.
     pub bound: f64,
     /// `1 - value / bound` (0 when the bound is 0).
     pub gap: f64,
     /// Nodes solved.
     pub nodes: usize,
-    /// Whether `gap <= tolerance`.
+    /// Whether every node was resolved or pruned, so `gap <= tolerance`.
     pub proven: bool,
 }
 
@@ -202,8 +202,11 @@ impl Exact {
         let mut root_feasible = None;
         // Bounds of nodes dropped without being resolved (numerical trouble).
         let mut unresolved = f64::NEG_INFINITY;
+        // Largest bound of a node pruned within the tolerance of the best plan.
+        let mut pruned = f64::NEG_INFINITY;
         while let Some(node) = heap.pop() {
             if prune(node.bound, incumbent.value) {
+                pruned = pruned.max(node.bound);
                 continue;
             }
             if nodes >= self.node_limit {
@@ -219,6 +222,7 @@ impl Exact {
             root_feasible.get_or_insert(true);
             let bound = b.value.min(node.bound);
             if prune(bound, incumbent.value) {
+                pruned = pruned.max(bound);
                 continue;
             }
             let r = &node.restriction;
@@ -244,6 +248,7 @@ impl Exact {
                 incumbent.offer(problem, state.to_plan());
             }
             if prune(bound, incumbent.value) {
+                pruned = pruned.max(bound);
                 continue;
             }
             match branch(problem, r, &b) {
@@ -273,7 +278,8 @@ impl Exact {
             .fold(f64::NEG_INFINITY, f64::max);
         let value = incumbent.value.max(0.0);
         let left = open.max(unresolved);
-        let bound = if left > value { left } else { value };
+        // Every plan is in an open, unresolved or pruned node, or is no better than the best.
+        let bound = left.max(pruned).max(value);
         let gap = if bound > 0.0 {
             1.0 - value / bound
         } else {
