@@ -291,3 +291,33 @@ fn bad_csv_path() {
     ]);
     assert_clean_error(&out, &[&target.display().to_string()]);
 }
+
+#[test]
+fn tighten_gives_a_certified_bound_no_looser_than_the_relaxation() {
+    let csv = TempFile::new("compare_tighten", "rows.csv");
+    let out = run(&[
+        OsStr::new("--sizes"),
+        OsStr::new("small"),
+        OsStr::new("--seeds"),
+        OsStr::new("1,2"),
+        OsStr::new("--strategies"),
+        OsStr::new("greedy,greedy+ls"),
+        OsStr::new("--tighten"),
+        OsStr::new("20"),
+        OsStr::new("--csv"),
+        csv.arg(),
+    ]);
+    let text = ok(&out);
+    assert!(text.contains("tightened by branch and bound"), "{text}");
+    let rows = read_rows(&csv);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    for row in &rows {
+        let relaxation = number(row, "relaxation_bound").expect("relaxation bound");
+        let tightened = number(row, "tightened_bound").expect("tightened bound");
+        let bound = number(row, "bound").expect("bound");
+        let value = number(row, "value").expect("a plan");
+        assert!(tightened <= relaxation * (1.0 + 1e-9), "{row:?}");
+        assert_eq!(bound, tightened.min(relaxation), "{row:?}");
+        assert!(value <= bound * (1.0 + 1e-9), "{row:?}");
+    }
+}
