@@ -493,13 +493,16 @@ impl<'p> Relaxation<'p> {
                 absorbed[c] += units[a] * coef;
             }
         }
-        let relaxed_value: f64 = live
-            .iter()
-            .map(|&c| {
-                let cell = &p.cells[c];
-                cell.value_at_risk * response::reduction(cell.ceiling, cell.scale, absorbed[c])
-            })
-            .sum();
+        // Prevented loss over the live cells of absorbed exposures `e` (one per cell).
+        let value_of = |e: &[f64]| -> f64 {
+            live.iter()
+                .map(|&c| {
+                    let cell = &p.cells[c];
+                    cell.value_at_risk * response::reduction(cell.ceiling, cell.scale, e[c])
+                })
+                .sum()
+        };
+        let relaxed_value = value_of(&absorbed);
         // Gradient in the arm variables; zero in the z variables.
         let mut gradient = vec![0.0; n_vars];
         for &c in &live {
@@ -545,13 +548,7 @@ impl<'p> Relaxation<'p> {
                 .map(|&(j, coef)| coef * upper[j])
                 .sum::<f64>();
         }
-        let saturated: f64 = live
-            .iter()
-            .map(|&c| {
-                let cell = &p.cells[c];
-                cell.value_at_risk * response::reduction(cell.ceiling, cell.scale, most[c])
-            })
-            .sum();
+        let saturated = value_of(&most);
         let value = [certified, without_duals, saturated]
             .into_iter()
             .filter(|v| v.is_finite())
