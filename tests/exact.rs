@@ -255,3 +255,23 @@ fn exact_refuses_large_problems_and_reports_an_unproven_gap() {
         .is_err()
     );
 }
+
+/// A degenerate instance (money exactly what the optimum spends, the floor exactly met) on
+/// which the solver's certificate at the optimal integral point stays loose: the search must
+/// keep splitting until it proves the optimum, not stop unproven after three nodes. Found by
+/// fuzzing against brute force.
+#[test]
+fn exact_proves_a_degenerate_instance() {
+    let problem = Scenario::from_json(include_str!("data/degenerate_exact.json"))
+        .expect("valid")
+        .compile()
+        .expect("compiles");
+    let exact = solve(&problem);
+    let brute = brute_force(&problem);
+    assert!(
+        close(exact.value, brute),
+        "exact {} brute {brute}",
+        exact.value
+    );
+    assert!(exact.bound >= brute);
+}

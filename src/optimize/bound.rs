@@ -719,10 +719,14 @@ impl<'p> Relaxation<'p> {
         solver.solve();
         let sol = &solver.solution;
         match sol.status {
-            SolverStatus::PrimalInfeasible | SolverStatus::AlmostPrimalInfeasible => {
+            // Only a full-accuracy certificate of infeasibility prunes; a reduced-accuracy one
+            // falls back to the solver-free bounds below (valid, if loose).
+            SolverStatus::PrimalInfeasible => {
                 return Some(Solution::Infeasible);
             }
-            SolverStatus::DualInfeasible | SolverStatus::AlmostDualInfeasible => return None,
+            SolverStatus::AlmostPrimalInfeasible
+            | SolverStatus::DualInfeasible
+            | SolverStatus::AlmostDualInfeasible => return None,
             _ => {}
         }
         if sol.x.iter().any(|v| !v.is_finite()) {

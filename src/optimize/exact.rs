@@ -22,7 +22,9 @@ use crate::problem::Problem;
 /// plan. Nodes are explored best bound first. A node whose relaxed point pays a used
 /// placement's or message's fixed cost only in part splits the one it discounts most (paid /
 /// closed); otherwise a node with a fractional arm splits it (`x_a <= floor` / `x_a >= ceil`);
-/// a node whose point is integral with every fixed cost in full *is* a plan, so it is solved.
+/// a node whose point is integral with every fixed cost in full *is* a plan, so it is solved
+/// (should the solver's certificate be too loose to prune it, its arms are split around their
+/// values until it is).
 /// Every node also tries its rounded-down point, filled up by the greedy, as a new best plan;
 /// the search starts from the [`GreedyLocalSearch`] plan.
 ///
@@ -286,6 +288,10 @@ impl Exact {
             0.0
         };
         let proven = left == f64::NEG_INFINITY || prune(left, incumbent.value);
+        if incumbent.value == f64::NEG_INFINITY && left == f64::NEG_INFINITY {
+            // The search is complete and found no plan meeting the floors: there is none.
+            return Err(Error::FloorsUnaffordable);
+        }
         if incumbent.value == f64::NEG_INFINITY {
             return Err(Error::TooLarge {
                 method: "exact",
@@ -306,12 +312,13 @@ impl Exact {
     }
 }
 
-/// The children of a node whose relaxed point is `b`, or `None` when the point is an integral
-/// plan paying every fixed cost it uses in full.
+/// The children of a node whose relaxed point is `b`, or `None` when every arm is fixed
+/// (`lo = hi`).
 ///
 /// Fixed charges come first, the one the relaxation discounts most (`F_k` or `P_m` times the
 /// share it leaves unpaid): they move the bound most, while integrality of units usually
-/// costs little. Then the most fractional arm.
+/// costs little. Then the most fractional arm. Then (a node whose integral point was not
+/// pruned because its certificate is loose) the arm with most units, split around its value.
 fn branch(problem: &Problem, r: &Restriction, b: &Bound) -> Option<Vec<Restriction>> {
     let implied = |arms: &[usize]| arms.iter().any(|&a| r.lo[a] > 0);
     let used = |arms: &[usize]| arms.iter().any(|&a| b.units[a] > INTEGRAL);
@@ -353,12 +360,27 @@ fn branch(problem: &Problem, r: &Restriction, b: &Bound) -> Option<Vec<Restricti
             frac = Some((a, dist));
         }
     }
-    let (a, _) = frac?;
-    let x = b.units[a];
+    if let Some((a, _)) = frac {
+        let x = b.units[a];
+        let mut down = r.clone();
+        down.hi[a] = x.floor() as u64;
+        let mut up = r.clone();
+        up.lo[a] = x.ceil() as u64;
+        return Some(vec![up, down]);
+    }
+    // An integral point paying every fixed charge in full, yet not pruned: its certificate is
+    // loose (a degenerate relaxation the solver does not converge on). Keep splitting arms
+    // around their value; once every arm is fixed the solver-free bound is the point's value.
+    let (a, v) = (0..b.units.len())
+        .filter(|&a| r.lo[a] < r.hi[a])
+        .map(|a| (a, (b.units[a] + INTEGRAL).floor().max(0.0) as u64))
+        .max_by_key(|&(a, v)| (v, std::cmp::Reverse(a)))?;
+    let v = v.clamp(r.lo[a], r.hi[a]);
+    let split = if v < r.hi[a] { v } else { v - 1 };
     let mut down = r.clone();
-    down.hi[a] = x.floor() as u64;
+    down.hi[a] = split;
     let mut up = r.clone();
-    up.lo[a] = x.ceil() as u64;
+    up.lo[a] = split + 1;
     Some(vec![up, down])
 }
 
