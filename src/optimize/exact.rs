@@ -4,9 +4,10 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::Strategy;
-use super::bound::{Bound, Charge, Relaxation, Relaxed, Restriction};
+use super::bound::Bound;
 use super::greedy::Greedy;
 use super::local_search::GreedyLocalSearch;
+use super::relaxation::{Charge, Relaxation, Relaxed, Restriction};
 use super::state::State;
 use crate::error::Error;
 use crate::evaluate::evaluate;

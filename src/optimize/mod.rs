@@ -18,6 +18,7 @@ mod exact;
 mod floors;
 mod greedy;
 mod local_search;
+mod relaxation;
 pub(crate) mod state;
 
 pub use baselines::{Blanket, PopulationProportional, spread};
