@@ -12,9 +12,12 @@ use crate::problem::Problem;
 
 /// Lazy cost-benefit greedy over arms.
 ///
-/// 1. **Floors first.** Fairness floors are met by a covering greedy (most floor progress per
-///    normalised cost); if the resources cannot meet them, [`Error::FloorShortfall`] names the
-///    floor and the shortfall.
+/// 1. **Floors first.** Fairness floors are met by a covering greedy, twice: once taking the
+///    most floor progress per normalised cost (the cheapest cover), once the most prevented
+///    loss per normalised cost among steps that make floor progress (a cover worth buying
+///    anyway); the maximisation below runs from both and the better plan is kept. If the
+///    resources cannot meet the floors, [`Error::FloorShortfall`] names the floor and the
+///    shortfall.
 /// 2. **Maximise.** Repeatedly adds the step with the most prevented loss per unit of
 ///    *normalised resource use* `sum_r use_r / limit_r` over the limited resources (overall
 ///    money and staff hours, and each department's money and hours that the step draws on; with
