@@ -59,6 +59,7 @@ pub mod problem;
 pub mod report;
 pub mod response;
 pub mod scenarios;
+mod total;
 
 pub use error::Error;
 pub use evaluate::{Outcome, evaluate};

@@ -30,6 +30,25 @@ fn plan_with(s: &dyn fanzha::Strategy, problem: &Problem) -> Option<Result<Plan,
     }
 }
 
+/// Every strategy's plan of `problem` passes the feasibility check (or the strategy says why it
+/// has none).
+fn every_plan_is_feasible(problem: &Problem) -> Result<(), TestCaseError> {
+    for s in all_strategies() {
+        let Some(plan) = plan_with(s.as_ref(), problem) else {
+            continue;
+        };
+        let plan = plan.map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name())))?;
+        let violations = plan.violations(problem).expect("same problem");
+        prop_assert!(
+            violations.is_empty(),
+            "{} breaks {:?}",
+            s.name(),
+            violations
+        );
+    }
+    Ok(())
+}
+
 /// Reads, compiles, plans and evaluates whatever the text is; must never panic.
 fn exercise(text: &str) {
     let Ok(scenario) = Scenario::from_json(text) else {
@@ -162,12 +181,7 @@ proptest! {
     #[test]
     fn every_strategy_is_feasible(seed in 0u64..10_000) {
         let problem = generate::scenario(&Config::small(), seed).compile().expect("generated scenarios compile");
-        for s in all_strategies() {
-            let Some(plan) = plan_with(s.as_ref(), &problem) else { continue };
-            let plan = plan.map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name())))?;
-            let violations = plan.violations(&problem).expect("same problem");
-            prop_assert!(violations.is_empty(), "{} breaks {:?}", s.name(), violations);
-        }
+        every_plan_is_feasible(&problem)?;
     }
 
     /// (b) Also without departments and floors, and with tighter limits.
@@ -177,12 +191,7 @@ proptest! {
         let mut problem = generate::scenario(&config, seed).compile().expect("compiles");
         let money = problem.money().expect("generated scenarios set money") * scale;
         problem.set_money(Some(money)).expect("finite");
-        for s in all_strategies() {
-            let Some(plan) = plan_with(s.as_ref(), &problem) else { continue };
-            let plan = plan.map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name())))?;
-            let violations = plan.violations(&problem).expect("same problem");
-            prop_assert!(violations.is_empty(), "{} breaks {:?}", s.name(), violations);
-        }
+        every_plan_is_feasible(&problem)?;
     }
 
     /// (c) evaluate agrees with a hand computation on two segments to 1e-9.

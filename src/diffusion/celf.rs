@@ -1,11 +1,12 @@
 //! CELF: lazy greedy seed selection on Monte Carlo estimates (Leskovec et al., KDD 2007).
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::cascade::{MonteCarlo, monte_carlo};
 use super::cover::candidate_list;
 use super::{DiffusionError, Model, SocialGraph};
+use crate::total::Total;
 
 /// Options of [`celf`].
 #[derive(Debug, Clone, Copy)]
@@ -34,20 +35,6 @@ pub struct CelfSelection {
     pub spread: Vec<f64>,
     /// Monte Carlo estimates computed (each of `samples` cascades).
     pub evaluations: usize,
-}
-
-#[derive(PartialEq)]
-struct Gain(f64);
-impl Eq for Gain {}
-impl PartialOrd for Gain {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Gain {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0)
-    }
 }
 
 /// Lazy greedy (CELF) seed selection on Monte Carlo estimates of the (weighted) spread.
@@ -116,13 +103,13 @@ pub fn celf(graph: &SocialGraph, options: &Celf<'_>) -> Result<CelfSelection, Di
     let mut heap = BinaryHeap::with_capacity(candidates.len());
     for &v in &candidates {
         let value = eval(&[v])?;
-        heap.push((Gain(value), Reverse(v), 0usize));
+        heap.push((Total(value), Reverse(v), 0usize));
     }
     let mut seeds: Vec<u32> = Vec::with_capacity(k);
     let mut spread = Vec::with_capacity(k);
     let mut current = 0.0;
     while seeds.len() < k {
-        let Some((Gain(gain), Reverse(v), round)) = heap.pop() else {
+        let Some((Total(gain), Reverse(v), round)) = heap.pop() else {
             break;
         };
         if round == seeds.len() {
@@ -133,7 +120,7 @@ pub fn celf(graph: &SocialGraph, options: &Celf<'_>) -> Result<CelfSelection, Di
             seeds.push(v);
             let value = eval(&seeds)?;
             seeds.pop();
-            heap.push((Gain(value - current), Reverse(v), seeds.len()));
+            heap.push((Total(value - current), Reverse(v), seeds.len()));
         }
     }
     Ok(CelfSelection {

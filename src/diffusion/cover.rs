@@ -10,11 +10,12 @@
 //! the least of `cov(S_i) + fractional knapsack of the marginals w.r.t. S_i` and
 //! `cov(result) / ((1 - 1/e) / 2)`.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::DiffusionError;
 use super::rr::{InvertedIndex, RrCollection};
+use crate::total::Total;
 
 /// Result of a greedy coverage run on one RR collection.
 pub(crate) struct Cover {
@@ -158,21 +159,6 @@ pub(crate) fn greedy_k(
     Cover { seeds, upper }
 }
 
-/// A non-negative finite f64 ordered totally, for heap keys.
-#[derive(Clone, Copy, PartialEq)]
-struct Key(f64);
-impl Eq for Key {}
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Key {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0)
-    }
-}
-
 /// Fractional knapsack of current marginals: an upper bound on what any set of cost at most
 /// `budget` adds.
 fn fractional(
@@ -229,11 +215,11 @@ pub(crate) fn greedy_knapsack(
         }
     }
 
-    let mut heap: BinaryHeap<(Key, Reverse<usize>, u32)> = (0..candidates.len())
+    let mut heap: BinaryHeap<(Total, Reverse<usize>, u32)> = (0..candidates.len())
         .filter(|&i| costs[i] <= budget && deg[candidates[i] as usize] > 0)
         .map(|i| {
             let d = deg[candidates[i] as usize];
-            (Key(d as f64 / costs[i]), Reverse(i), d)
+            (Total(d as f64 / costs[i]), Reverse(i), d)
         })
         .collect();
     let mut upper = f64::INFINITY;
@@ -257,7 +243,7 @@ pub(crate) fn greedy_knapsack(
             continue;
         }
         if d != d_then {
-            heap.push((Key(d as f64 / costs[i]), Reverse(i), d));
+            heap.push((Total(d as f64 / costs[i]), Reverse(i), d));
             continue;
         }
         left -= costs[i];

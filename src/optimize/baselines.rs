@@ -1,6 +1,6 @@
 //! Baselines: today's untargeted practice, to measure what targeting adds.
 
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use super::Strategy;
@@ -9,6 +9,7 @@ use super::state::State;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::problem::Problem;
+use crate::total::Total;
 
 /// Today's practice ("刷屏"): equal money for every channel, and within a channel every
 /// compatible message on every placement gets an equal share. No targeting by risk or appeal.
@@ -133,21 +134,21 @@ pub fn spread(problem: &Problem, weights: &[f64]) -> Result<Plan, Error> {
         if u > 0.0 { u } else { 1.0 }
     };
     // Min-heap on (level, arm); levels only grow, so no entry goes stale.
-    let mut heap: BinaryHeap<Reverse<(Level, usize)>> = weights
+    let mut heap: BinaryHeap<Reverse<(Total, usize)>> = weights
         .iter()
         .enumerate()
         .filter(|(_, w)| **w > 0.0)
-        .map(|(a, _)| Reverse((Level(0.0), a)))
+        .map(|(a, _)| Reverse((Total(0.0), a)))
         .collect();
     let mut extra = vec![0u64; problem.arms.len()];
-    while let Some(Reverse((Level(level), a))) = heap.pop() {
+    while let Some(Reverse((Total(level), a))) = heap.pop() {
         let tmax = state.max_units(a);
         if tmax == 0 {
             continue; // frozen: limits only tighten
         }
         let next = heap
             .peek()
-            .map_or(f64::INFINITY, |Reverse((Level(l), _))| *l);
+            .map_or(f64::INFINITY, |Reverse((Total(l), _))| *l);
         let per = unit_money(a) / weights[a];
         let to_next = ((next - level) / per).ceil();
         let t = if to_next.is_finite() {
@@ -158,22 +159,7 @@ pub fn spread(problem: &Problem, weights: &[f64]) -> Result<Plan, Error> {
         .min(tmax);
         state.add(a, t);
         extra[a] += t;
-        heap.push(Reverse((Level(extra[a] as f64 * per), a)));
+        heap.push(Reverse((Total(extra[a] as f64 * per), a)));
     }
     Ok(state.to_plan())
-}
-
-/// A totally ordered level (never NaN: a finite sum over finite, positive-weight terms).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Level(f64);
-impl Eq for Level {}
-impl PartialOrd for Level {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Level {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0.total_cmp(&other.0)
-    }
 }
