@@ -202,7 +202,6 @@ impl Exact {
         });
         let mut next_id = 1;
         let mut nodes = 0;
-        let mut root_feasible = None;
         // Bounds of nodes dropped without being resolved (numerical trouble).
         let mut unresolved = f64::NEG_INFINITY;
         // Largest bound of a node pruned within the tolerance of the best plan.
@@ -219,10 +218,8 @@ impl Exact {
             nodes += 1;
             let solved = relaxation.solve(&node.restriction);
             let Relaxed::Solved(b) = solved else {
-                root_feasible.get_or_insert(false);
                 continue;
             };
-            root_feasible.get_or_insert(true);
             let bound = b.value.min(node.bound);
             if prune(bound, incumbent.value) {
                 pruned = pruned.max(bound);
@@ -266,14 +263,12 @@ impl Exact {
                     }
                 }
                 None => {
-                    // An integral point paying every fixed cost in full is a plan; if its
-                    // rounding was not accepted, the node stays unresolved.
+                    // Every arm is fixed: the node holds one plan at most. If its rounding
+                    // failed the feasibility check (the solver's tolerance), it stays
+                    // unresolved and its bound counts in the reported one.
                     unresolved = unresolved.max(bound);
                 }
             }
-        }
-        if root_feasible == Some(false) && incumbent.value == f64::NEG_INFINITY {
-            return Err(Error::FloorsUnaffordable);
         }
         let open = heap
             .iter()
