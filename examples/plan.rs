@@ -263,8 +263,10 @@ fn print_report(problem: &Problem, report: &PlanReport, feasible: bool) {
         let spend = problem
             .placements()
             .iter()
-            .find(|p| p.id == a.placement)
-            .map_or(0.0, |p| p.unit_cost * a.units as f64);
+            .position(|p| p.id == a.placement)
+            .map_or(0.0, |k| {
+                problem.parameters().placements[k].unit_cost * a.units as f64
+            });
         println!(
             "{:<26} {:<26} {:>9} {:>12}",
             a.placement,

@@ -3,8 +3,6 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::plan::Violation;
-
 /// Everything that can go wrong with a user's data or request.
 ///
 /// Validation errors name the offending item (kind and id) and the field, so a planner can
@@ -281,6 +279,111 @@ impl Error {
         Error::InFile {
             path: path.into(),
             error: Box::new(self),
+        }
+    }
+}
+
+/// A constraint a plan breaks.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Violation {
+    /// Spends more than the money limit.
+    Money {
+        /// Money spent.
+        spent: f64,
+        /// The limit.
+        limit: f64,
+    },
+    /// Uses more than the staff-hour limit.
+    StaffHours {
+        /// Hours used.
+        used: f64,
+        /// The limit.
+        limit: f64,
+    },
+    /// Buys more units of a placement than it has.
+    Capacity {
+        /// Placement id.
+        placement: String,
+        /// Units bought.
+        units: u64,
+        /// Its capacity.
+        capacity: u64,
+    },
+    /// A department spends more than its money.
+    DepartmentMoney {
+        /// Department id.
+        department: String,
+        /// Money spent.
+        spent: f64,
+        /// Its limit.
+        limit: f64,
+    },
+    /// A department gives more than its staff hours.
+    DepartmentHours {
+        /// Department id.
+        department: String,
+        /// Hours used.
+        used: f64,
+        /// Its limit.
+        limit: f64,
+    },
+    /// A fairness floor is not met.
+    Floor {
+        /// Segment id.
+        segment: String,
+        /// Threat id.
+        threat: String,
+        /// Reduction reached.
+        reduction: f64,
+        /// Reduction required.
+        required: f64,
+    },
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Violation::Money { spent, limit } => {
+                write!(f, "money: spends {spent:.2}, limit {limit}")
+            }
+            Violation::StaffHours { used, limit } => {
+                write!(f, "staff hours: uses {used:.2}, limit {limit}")
+            }
+            Violation::Capacity {
+                placement,
+                units,
+                capacity,
+            } => write!(
+                f,
+                "placement {placement:?}: {units} units, capacity {capacity}"
+            ),
+            Violation::DepartmentMoney {
+                department,
+                spent,
+                limit,
+            } => write!(
+                f,
+                "department {department:?} money: spends {spent:.2}, limit {limit}"
+            ),
+            Violation::DepartmentHours {
+                department,
+                used,
+                limit,
+            } => write!(
+                f,
+                "department {department:?} staff hours: uses {used:.2}, limit {limit}"
+            ),
+            Violation::Floor {
+                segment,
+                threat,
+                reduction,
+                required,
+            } => write!(
+                f,
+                "floor for segment {segment:?} and threat {threat:?}: reduction {reduction:.6}, \
+                 required {required}"
+            ),
         }
     }
 }

@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::{ArmId, CellId, PlacementId};
 use crate::error::Error;
-use crate::plan::Plan;
+use crate::plan::{Plan, Usage};
 use crate::problem::Problem;
 use crate::response;
 
@@ -189,29 +190,58 @@ pub struct PlacementOutcome {
 pub fn evaluate(problem: &Problem, plan: &Plan) -> Result<Outcome, Error> {
     let usage = plan.usage(problem)?;
     let absorbed = plan.absorbed(problem)?;
-    let n_f = problem.threats.len();
-    let n_s = problem.segments.len();
-
-    // Raw exposures per person per segment, for reach.
-    let mut lambda = vec![0.0; n_s];
-    for (a, &units) in plan.units().iter().enumerate() {
-        if units > 0 {
-            for &(s, g) in &problem.arms[a].exposures {
-                lambda[s] += units as f64 * g;
-            }
-        }
-    }
-
     let reduction: Vec<f64> = problem
-        .cells
+        .cells()
         .iter()
         .zip(&absorbed)
         .map(|(c, &e)| response::reduction(c.ceiling, c.scale, e))
         .collect();
+    let threats = threat_outcomes(problem, &reduction);
+    let prevented_loss = threats.iter().map(|t| t.prevented_loss).sum();
+    let prevented_cases: f64 = threats.iter().map(|t| t.prevented_cases).sum();
+    let segments = segment_outcomes(problem, plan, &reduction);
+    let population = &problem.parameters().population;
+    let total_pop: f64 = population.iter().sum();
+    let weighted = |values: &dyn Fn(&SegmentOutcome) -> f64| -> f64 {
+        if total_pop > 0.0 {
+            segments
+                .iter()
+                .zip(population)
+                .map(|(seg, n)| n * values(seg))
+                .sum::<f64>()
+                / total_pop
+        } else {
+            0.0
+        }
+    };
+    let reach = weighted(&|s| s.reach);
+    let effective_reach = weighted(&|s| s.effective_reach);
+    let groups = group_outcomes(problem, &segments, &reduction);
+    let placements = placement_outcomes(problem, plan, &usage, &absorbed);
+    let (money, hours) = (usage.money(), usage.staff_hours());
+    Ok(Outcome {
+        prevented_loss,
+        prevented_cases,
+        spend: money,
+        staff_hours: hours,
+        loss_at_risk: problem.loss_at_risk(),
+        cases_at_risk: problem.cases_at_risk(),
+        upper_bound: None,
+        gap: None,
+        cost_per_prevented_case: (prevented_cases > 0.0).then(|| money / prevented_cases),
+        reach,
+        effective_reach,
+        segments,
+        groups,
+        threats,
+        placements,
+    })
+}
 
-    let mut prevented_loss = 0.0;
-    let mut prevented_cases = 0.0;
-    let mut threats: Vec<ThreatOutcome> = problem
+/// Prevented and at-risk loss and cases per threat.
+fn threat_outcomes(problem: &Problem, reduction: &[f64]) -> Vec<ThreatOutcome> {
+    let st = problem.structure();
+    let mut threats: Vec<ThreatOutcome> = st
         .threats
         .iter()
         .map(|t| ThreatOutcome {
@@ -222,89 +252,93 @@ pub fn evaluate(problem: &Problem, plan: &Plan) -> Result<Outcome, Error> {
             cases_at_risk: 0.0,
         })
         .collect();
-    for (c, (cell, &r)) in problem.cells.iter().zip(&reduction).enumerate() {
-        let t = &mut threats[c % n_f];
-        t.prevented_loss += cell.value_at_risk * r;
-        t.prevented_cases += cell.cases_at_risk * r;
-        t.loss_at_risk += cell.value_at_risk;
-        t.cases_at_risk += cell.cases_at_risk;
-        prevented_loss += cell.value_at_risk * r;
-        prevented_cases += cell.cases_at_risk * r;
+    for (c, &r) in CellId::range(reduction.len()).zip(reduction) {
+        let (_, f) = st.segment_and_threat(c);
+        let t = &mut threats[f.index()];
+        let (value, cases) = (problem.value_at_risk(c), problem.cases_at(c));
+        t.prevented_loss += value * r;
+        t.prevented_cases += cases * r;
+        t.loss_at_risk += value;
+        t.cases_at_risk += cases;
     }
+    threats
+}
 
-    let segments: Vec<SegmentOutcome> = problem
-        .segments
+/// Reach (raw exposures per person, Poisson) and risk reduction per segment.
+fn segment_outcomes(problem: &Problem, plan: &Plan, reduction: &[f64]) -> Vec<SegmentOutcome> {
+    let st = problem.structure();
+    let n_f = st.threats.len();
+    let mut lambda = vec![0.0; st.segments.len()];
+    for (arm, &units) in st.arms.iter().zip(plan.units()) {
+        if units > 0 {
+            for (s, g) in problem.audience(arm.placement) {
+                lambda[s.index()] += units as f64 * g;
+            }
+        }
+    }
+    st.segments
         .iter()
         .enumerate()
         .map(|(s, seg)| SegmentOutcome {
             segment: seg.id.clone(),
             reach: response::reach(lambda[s]),
             effective_reach: response::effective_reach(lambda[s]),
-            reduction: (0..n_f)
-                .map(|f| ThreatValue {
-                    threat: problem.threats[f].id.clone(),
-                    value: reduction[s * n_f + f],
+            reduction: st
+                .threats
+                .iter()
+                .zip(&reduction[s * n_f..(s + 1) * n_f])
+                .map(|(t, &value)| ThreatValue {
+                    threat: t.id.clone(),
+                    value,
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
 
-    let total_pop: f64 = problem.segments.iter().map(|s| s.population).sum();
-    let weighted = |values: &dyn Fn(usize) -> f64| -> f64 {
-        if total_pop > 0.0 {
-            (0..n_s)
-                .map(|s| problem.segments[s].population * values(s))
-                .sum::<f64>()
-                / total_pop
-        } else {
-            0.0
-        }
-    };
-    let reach = weighted(&|s| segments[s].reach);
-    let effective_reach = weighted(&|s| segments[s].effective_reach);
-
-    let groups = problem
-        .groups
+/// Reach and case-weighted risk reduction per group over its regions.
+fn group_outcomes(
+    problem: &Problem,
+    segments: &[SegmentOutcome],
+    reduction: &[f64],
+) -> Vec<GroupOutcome> {
+    let st = problem.structure();
+    let n_f = st.threats.len();
+    let population = &problem.parameters().population;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); st.groups.len()];
+    for (s, seg) in st.segments.iter().enumerate() {
+        members[seg.group.index()].push(s);
+    }
+    st.groups
         .iter()
-        .enumerate()
-        .map(|(g, name)| {
-            let members: Vec<usize> = (0..n_s)
-                .filter(|&s| problem.segments[s].group == g)
-                .collect();
-            let pop: f64 = members
-                .iter()
-                .map(|&s| problem.segments[s].population)
-                .sum();
+        .zip(&members)
+        .map(|(name, members)| {
+            let pop: f64 = members.iter().map(|&s| population[s]).sum();
             let pop_mean = |v: &dyn Fn(usize) -> f64| -> f64 {
                 if pop > 0.0 {
-                    members
-                        .iter()
-                        .map(|&s| problem.segments[s].population * v(s))
-                        .sum::<f64>()
-                        / pop
+                    members.iter().map(|&s| population[s] * v(s)).sum::<f64>() / pop
                 } else {
                     0.0
                 }
             };
-            let reduction = (0..n_f)
-                .map(|f| {
-                    let cases: f64 = members
-                        .iter()
-                        .map(|&s| problem.cells[s * n_f + f].cases_at_risk)
-                        .sum();
+            let reduction = st
+                .threats
+                .iter()
+                .enumerate()
+                .map(|(f, t)| {
+                    let cell = |s: usize| CellId::new(s * n_f + f);
+                    let cases: f64 = members.iter().map(|&s| problem.cases_at(cell(s))).sum();
                     let value = if cases > 0.0 {
                         members
                             .iter()
-                            .map(|&s| {
-                                problem.cells[s * n_f + f].cases_at_risk * reduction[s * n_f + f]
-                            })
+                            .map(|&s| problem.cases_at(cell(s)) * reduction[cell(s).index()])
                             .sum::<f64>()
                             / cases
                     } else {
-                        pop_mean(&|s| reduction[s * n_f + f])
+                        pop_mean(&|s| reduction[cell(s).index()])
                     };
                     ThreatValue {
-                        threat: problem.threats[f].id.clone(),
+                        threat: t.id.clone(),
                         value,
                     }
                 })
@@ -317,51 +351,47 @@ pub fn evaluate(problem: &Problem, plan: &Plan) -> Result<Outcome, Error> {
                 reduction,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let placements = problem
-        .placements
+/// Units, spend and the best next unit of each placement.
+fn placement_outcomes(
+    problem: &Problem,
+    plan: &Plan,
+    usage: &Usage,
+    absorbed: &[f64],
+) -> Vec<PlacementOutcome> {
+    let st = problem.structure();
+    let mut message_used = vec![false; st.messages.len()];
+    for (arm, &u) in st.arms.iter().zip(plan.units()) {
+        if u > 0 {
+            message_used[arm.message.index()] = true;
+        }
+    }
+    st.placements
         .iter()
         .enumerate()
-        .map(|(k, p)| {
-            let units = usage.placement_units[k];
-            let mut best: Option<(usize, f64)> = None;
-            let mut message_used = vec![false; problem.messages.len()];
-            for (a, &u) in plan.units().iter().enumerate() {
-                if u > 0 {
-                    message_used[problem.arms[a].message] = true;
-                }
-            }
-            for &a in &problem.arms_of_placement[k] {
-                let gain: f64 = problem.arms[a]
-                    .absorbed
-                    .iter()
-                    .map(|&(c, coef)| {
-                        let cell = &problem.cells[c];
-                        cell.value_at_risk
-                            * response::increment(cell.ceiling, cell.scale, absorbed[c], coef)
-                    })
-                    .sum();
-                if gain > 0.0 && best.is_none_or(|(_, g)| gain > g) {
-                    best = Some((a, gain));
-                }
-            }
+        .map(|(k, info)| {
+            let k = PlacementId::new(k);
+            let p = problem.placement(k);
+            let units = usage.placement_units[k.index()];
+            let best = best_next_unit(problem, k, absorbed);
             let marginal_value = best.map_or(0.0, |(_, g)| g);
             let unit_cost = match best {
                 Some((a, _)) => {
-                    let m = problem.arms[a].message;
+                    let m = problem.arms()[a.index()].message;
                     p.unit_cost
                         + if units == 0 { p.setup_cost } else { 0.0 }
-                        + if message_used[m] {
+                        + if message_used[m.index()] {
                             0.0
                         } else {
-                            problem.messages[m].production_cost
+                            problem.production_cost(m)
                         }
                 }
                 None => p.unit_cost,
             };
             PlacementOutcome {
-                placement: p.id.clone(),
+                placement: info.id.clone(),
                 units,
                 capacity: p.capacity,
                 spend: if units > 0 {
@@ -371,28 +401,29 @@ pub fn evaluate(problem: &Problem, plan: &Plan) -> Result<Outcome, Error> {
                 },
                 staff_hours: p.staff_hours * units as f64,
                 marginal_message: best
-                    .map(|(a, _)| problem.messages[problem.arms[a].message].id.clone()),
+                    .map(|(a, _)| st.messages[st.arms[a.index()].message.index()].id.clone()),
                 marginal_value,
                 marginal_return: (unit_cost > 0.0).then(|| marginal_value / unit_cost),
             }
         })
-        .collect();
+        .collect()
+}
 
-    Ok(Outcome {
-        prevented_loss,
-        prevented_cases,
-        spend: usage.money,
-        staff_hours: usage.staff_hours,
-        loss_at_risk: problem.loss_at_risk(),
-        cases_at_risk: problem.cases_at_risk(),
-        upper_bound: None,
-        gap: None,
-        cost_per_prevented_case: (prevented_cases > 0.0).then(|| usage.money / prevented_cases),
-        reach,
-        effective_reach,
-        segments,
-        groups,
-        threats,
-        placements,
-    })
+/// The arm of placement `k` whose next unit prevents most loss, and that loss.
+fn best_next_unit(problem: &Problem, k: PlacementId, absorbed: &[f64]) -> Option<(ArmId, f64)> {
+    let mut best: Option<(ArmId, f64)> = None;
+    for &a in problem.arms_of_placement(k) {
+        let gain: f64 = problem
+            .absorbed(a)
+            .map(|(c, coef)| {
+                let cell = &problem.cells()[c.index()];
+                problem.value_at_risk(c)
+                    * response::increment(cell.ceiling, cell.scale, absorbed[c.index()], coef)
+            })
+            .sum();
+        if gain > 0.0 && best.is_none_or(|(_, g)| gain > g) {
+            best = Some((a, gain));
+        }
+    }
+    best
 }

@@ -28,6 +28,7 @@
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::core::{ArmId, ResourceKind};
 use crate::model::{
     Appeal, Audience, Channel, Department, Floor, Message, Placement, Relevance, Resources,
     Response, Risk, Scenario, Segment, Threat,
@@ -337,16 +338,17 @@ fn affordable_floor(scenario: &Scenario, rng: &mut ChaCha8Rng) -> Option<Floor> 
     let money = problem.money().unwrap_or(f64::INFINITY);
     let hours = problem.staff_hours().unwrap_or(f64::INFINITY);
     let dept_money = problem
-        .departments()
+        .resources()
         .iter()
-        .filter_map(|d| d.money)
+        .filter(|r| matches!(r, ResourceKind::DepartmentMoney(_)))
+        .filter_map(|r| problem.limits()[r.id()])
         .fold(f64::INFINITY, f64::min);
     let start = rng.random_range(0..problem.arms().len().max(1));
     for i in 0..problem.arms().len() {
-        let arm = &problem.arms()[(start + i) % problem.arms().len()];
-        let p = &problem.placements()[arm.placement];
-        let m = &problem.messages()[arm.message];
-        let fixed = p.setup_cost + m.production_cost;
+        let a = ArmId::new((start + i) % problem.arms().len());
+        let arm = &problem.arms()[a.index()];
+        let p = problem.placement(arm.placement);
+        let fixed = p.setup_cost + problem.production_cost(arm.message);
         let cap_money = 0.1 * money.min(dept_money);
         if fixed >= 0.5 * cap_money {
             continue;
@@ -361,25 +363,24 @@ fn affordable_floor(scenario: &Scenario, rng: &mut ChaCha8Rng) -> Option<Floor> 
         if units < 1.0 {
             continue;
         }
-        let Some(&(c, coef)) = arm
-            .absorbed
-            .iter()
-            .filter(|(c, _)| problem.cells()[*c].rate > 0.0)
+        let Some((c, coef)) = problem
+            .absorbed(a)
+            .filter(|(c, _)| problem.cells()[c.index()].rate > 0.0)
             .max_by(|a, b| a.1.total_cmp(&b.1))
         else {
             continue;
         };
-        let cell = problem.cells()[c];
+        let cell = problem.cells()[c.index()];
         let reached = response::reduction(cell.ceiling, cell.scale, units * coef);
         let min_reduction = tidy(0.5 * reached);
         if min_reduction <= 0.0 {
             continue;
         }
         return Some(Floor {
-            segment: Some(problem.segments()[c / n_f].id.clone()),
+            segment: Some(problem.segments()[c.index() / n_f].id.clone()),
             region: None,
             group: None,
-            threat: Some(problem.threats()[c % n_f].id.clone()),
+            threat: Some(problem.threats()[c.index() % n_f].id.clone()),
             min_reduction,
             source: Some("assumption: generated, met by one arm with a tenth of the money".into()),
         });

@@ -48,6 +48,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod core;
 pub mod diffusion;
 pub mod error;
 pub mod evaluate;
@@ -59,7 +60,8 @@ pub mod problem;
 pub mod report;
 pub mod response;
 pub mod scenarios;
-mod total;
+// Kept at its old path for the modules that still name it there.
+pub(crate) use crate::core::total;
 
 pub use error::Error;
 pub use evaluate::{Outcome, evaluate};

@@ -1,17 +1,18 @@
 //! A plan (units per arm), its resource accounting and its feasibility check.
 
 use std::collections::HashMap;
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::{
+    ArmId, DepartmentId, Measure, PlacementId, ResourceKind, Resources, exceeds, floor_met,
+};
 use crate::error::{Error, Item};
-use crate::problem::Problem;
+use crate::problem::{Problem, Structure};
 use crate::response;
 
-/// Relative slack when comparing accumulated floating-point sums against limits, so that
-/// a plan spending exactly its budget in many small steps is not called infeasible.
-pub const TOLERANCE: f64 = 1e-9;
+pub use crate::core::TOLERANCE;
+pub use crate::error::Violation;
 
 /// Units of each arm (compatible message-placement pair) of a [`Problem`].
 ///
@@ -22,10 +23,10 @@ pub const TOLERANCE: f64 = 1e-9;
 ///
 /// let problem = scenarios::jurong_2023().compile()?;
 /// let mut plan = Plan::empty(&problem);
-/// plan.set(0, 3);
+/// plan.set(fanzha::core::ArmId::new(0), 3);
 /// assert_eq!(plan.total_units(), 3);
 /// let usage = plan.usage(&problem)?;
-/// assert!(usage.money > 0.0);
+/// assert!(usage.money() > 0.0);
 /// # Ok::<(), fanzha::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
@@ -49,133 +50,31 @@ pub struct Allocation {
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Usage {
-    /// Money: setup costs of used placements, unit costs, production costs of used messages.
-    pub money: f64,
-    /// Staff hours.
-    pub staff_hours: f64,
+    /// Use of each resource of the problem ([`Problem::resources`]): money (setup costs of
+    /// used placements, unit costs, production costs of used messages) and staff hours,
+    /// overall and per department.
+    pub resources: Resources<f64>,
     /// Units per placement (all messages).
     pub placement_units: Vec<u64>,
-    /// Money per department.
-    pub department_money: Vec<f64>,
-    /// Staff hours per department.
-    pub department_hours: Vec<f64>,
 }
 
-/// A constraint a plan breaks.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum Violation {
-    /// Spends more than the money limit.
-    Money {
-        /// Money spent.
-        spent: f64,
-        /// The limit.
-        limit: f64,
-    },
-    /// Uses more than the staff-hour limit.
-    StaffHours {
-        /// Hours used.
-        used: f64,
-        /// The limit.
-        limit: f64,
-    },
-    /// Buys more units of a placement than it has.
-    Capacity {
-        /// Placement id.
-        placement: String,
-        /// Units bought.
-        units: u64,
-        /// Its capacity.
-        capacity: u64,
-    },
-    /// A department spends more than its money.
-    DepartmentMoney {
-        /// Department id.
-        department: String,
-        /// Money spent.
-        spent: f64,
-        /// Its limit.
-        limit: f64,
-    },
-    /// A department gives more than its staff hours.
-    DepartmentHours {
-        /// Department id.
-        department: String,
-        /// Hours used.
-        used: f64,
-        /// Its limit.
-        limit: f64,
-    },
-    /// A fairness floor is not met.
-    Floor {
-        /// Segment id.
-        segment: String,
-        /// Threat id.
-        threat: String,
-        /// Reduction reached.
-        reduction: f64,
-        /// Reduction required.
-        required: f64,
-    },
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Violation::Money { spent, limit } => {
-                write!(f, "money: spends {spent:.2}, limit {limit}")
-            }
-            Violation::StaffHours { used, limit } => {
-                write!(f, "staff hours: uses {used:.2}, limit {limit}")
-            }
-            Violation::Capacity {
-                placement,
-                units,
-                capacity,
-            } => write!(
-                f,
-                "placement {placement:?}: {units} units, capacity {capacity}"
-            ),
-            Violation::DepartmentMoney {
-                department,
-                spent,
-                limit,
-            } => write!(
-                f,
-                "department {department:?} money: spends {spent:.2}, limit {limit}"
-            ),
-            Violation::DepartmentHours {
-                department,
-                used,
-                limit,
-            } => write!(
-                f,
-                "department {department:?} staff hours: uses {used:.2}, limit {limit}"
-            ),
-            Violation::Floor {
-                segment,
-                threat,
-                reduction,
-                required,
-            } => write!(
-                f,
-                "floor for segment {segment:?} and threat {threat:?}: reduction {reduction:.6}, \
-                 required {required}"
-            ),
-        }
+impl Usage {
+    /// Money spent.
+    pub fn money(&self) -> f64 {
+        self.resources[ResourceKind::Money.id()]
     }
-}
 
-/// Whether `used` exceeds `limit` beyond floating-point accumulation error.
-pub(crate) fn exceeds(used: f64, limit: f64) -> bool {
-    used > limit + TOLERANCE * limit.abs().max(1.0)
+    /// Staff hours used.
+    pub fn staff_hours(&self) -> f64 {
+        self.resources[ResourceKind::StaffHours.id()]
+    }
 }
 
 impl Plan {
     /// The plan with no units, sized for `problem`.
     pub fn empty(problem: &Problem) -> Plan {
         Plan {
-            units: vec![0; problem.arms.len()],
+            units: vec![0; problem.arms().len()],
         }
     }
 
@@ -185,7 +84,7 @@ impl Plan {
     ///
     /// [`Error::Mismatch`] if `units` does not have one entry per arm.
     pub fn from_units(problem: &Problem, units: Vec<u64>) -> Result<Plan, Error> {
-        if units.len() != problem.arms.len() {
+        if units.len() != problem.arms().len() {
             return Err(mismatch(problem, units.len()));
         }
         Ok(Plan { units })
@@ -197,8 +96,8 @@ impl Plan {
     }
 
     /// Units of arm `arm` (0 when out of range).
-    pub fn get(&self, arm: usize) -> u64 {
-        self.units.get(arm).copied().unwrap_or(0)
+    pub fn get(&self, arm: ArmId) -> u64 {
+        self.units.get(arm.index()).copied().unwrap_or(0)
     }
 
     /// Sets the units of arm `arm`.
@@ -206,8 +105,8 @@ impl Plan {
     /// # Panics
     ///
     /// If `arm` is not an index into [`Problem::arms`] of the problem the plan was made for.
-    pub fn set(&mut self, arm: usize, units: u64) {
-        self.units[arm] = units;
+    pub fn set(&mut self, arm: ArmId, units: u64) {
+        self.units[arm.index()] = units;
     }
 
     /// Total units over all arms (saturating at `u64::MAX`).
@@ -228,10 +127,10 @@ impl Plan {
             .enumerate()
             .filter(|(_, u)| **u > 0)
             .map(|(a, &units)| {
-                let arm = &problem.arms[a];
+                let arm = &problem.arms()[a];
                 Allocation {
-                    message: problem.messages[arm.message].id.clone(),
-                    placement: problem.placements[arm.placement].id.clone(),
+                    message: problem.messages()[arm.message.index()].id.clone(),
+                    placement: problem.placements()[arm.placement.index()].id.clone(),
                     units,
                 }
             })
@@ -247,19 +146,19 @@ impl Plan {
     /// message-placement pair appears twice.
     pub fn from_allocations(problem: &Problem, allocations: &[Allocation]) -> Result<Plan, Error> {
         let messages: HashMap<&str, usize> = problem
-            .messages
+            .messages()
             .iter()
             .enumerate()
             .map(|(i, m)| (m.id.as_str(), i))
             .collect();
         let placements: HashMap<&str, usize> = problem
-            .placements
+            .placements()
             .iter()
             .enumerate()
             .map(|(i, p)| (p.id.as_str(), i))
             .collect();
         let mut plan = Plan::empty(problem);
-        let mut seen = vec![false; problem.arms.len()];
+        let mut seen = vec![false; problem.arms().len()];
         for (i, al) in allocations.iter().enumerate() {
             let item = Item::at("allocation", i);
             let unknown = |field: &str, kind: &'static str, id: &str| Error::UnknownId {
@@ -274,10 +173,11 @@ impl Plan {
             let k = *placements
                 .get(al.placement.as_str())
                 .ok_or_else(|| unknown("placement", "placement", &al.placement))?;
-            let arm = problem.arms_of_placement[k]
+            let arm = problem
+                .arms_of_placement(PlacementId::new(k))
                 .iter()
-                .copied()
-                .find(|&a| problem.arms[a].message == m)
+                .map(|a| a.index())
+                .find(|&a| problem.arms()[a].message.index() == m)
                 .ok_or_else(|| Error::IncompatibleArm {
                     index: i,
                     message: al.message.clone(),
@@ -298,66 +198,75 @@ impl Plan {
         Ok(plan)
     }
 
-    /// Money, staff hours, units per placement and department totals of the plan.
+    /// Use of every resource and units per placement of the plan.
     ///
     /// # Errors
     ///
-    /// [`Error::Mismatch`] if the plan was made for another problem.
+    /// [`Error::Mismatch`] if the plan was made for another problem; [`Error::Invalid`] if a
+    /// placement's units over all its messages exceed `u64::MAX`.
+    ///
+    /// # Complexity
+    ///
+    /// `O(arms + placements + messages)`.
     pub fn usage(&self, problem: &Problem) -> Result<Usage, Error> {
         self.fits(problem)?;
-        let mut usage = Usage {
-            placement_units: vec![0; problem.placements.len()],
-            department_money: vec![0.0; problem.departments.len()],
-            department_hours: vec![0.0; problem.departments.len()],
-            ..Usage::default()
-        };
-        let mut message_used = vec![false; problem.messages.len()];
-        for (a, &units) in self.units.iter().enumerate() {
+        let st = problem.structure();
+        let mut placement_units = vec![0u64; st.placements.len()];
+        let mut message_used = vec![false; st.messages.len()];
+        for (arm, &units) in st.arms.iter().zip(&self.units) {
             if units > 0 {
-                let arm = &problem.arms[a];
-                usage.placement_units[arm.placement] =
-                    usage.placement_units[arm.placement].saturating_add(units);
-                message_used[arm.message] = true;
+                let k = arm.placement.index();
+                placement_units[k] =
+                    placement_units[k]
+                        .checked_add(units)
+                        .ok_or_else(|| Error::Invalid {
+                            item: Item::new("placement", &st.placements[k].id),
+                            field: "units".into(),
+                            problem: "sum to more than 2^64 - 1 over its messages".into(),
+                        })?;
+                message_used[arm.message.index()] = true;
             }
         }
-        for (p, &units) in problem.placements.iter().zip(&usage.placement_units) {
+        let mut used = Resources::filled(st.resources.len(), 0.0);
+        for (k, &units) in PlacementId::range(st.placements.len()).zip(&placement_units) {
             if units == 0 {
                 continue;
             }
-            let money = p.setup_cost + p.unit_cost * units as f64;
-            let hours = p.staff_hours * units as f64;
-            usage.money += money;
-            usage.staff_hours += hours;
-            if let Some(d) = p.owner {
-                usage.department_money[d] += money;
-                usage.department_hours[d] += hours;
+            let pl = problem.placement(k);
+            for &r in &st.placements[k.index()].draws {
+                used[r] += match st.resources[r.index()].measure() {
+                    Measure::Money => pl.setup_cost + pl.unit_cost * units as f64,
+                    Measure::Hours => pl.staff_hours * units as f64,
+                };
             }
         }
-        for (m, used) in problem.messages.iter().zip(message_used) {
-            if used {
-                usage.money += m.production_cost;
-                if let Some(d) = m.owner {
-                    usage.department_money[d] += m.production_cost;
+        for (m, info) in st.messages.iter().enumerate() {
+            if message_used[m] {
+                for &r in &info.draws {
+                    used[r] += problem.parameters().production_cost[m];
                 }
             }
         }
-        Ok(usage)
+        Ok(Usage {
+            resources: used,
+            placement_units,
+        })
     }
 
-    /// Absorbed exposures per cell, `E_sf = sum x_a coef_a,sf` (index `s * F + f`).
+    /// Absorbed exposures per cell, `E_sf = sum x_a coef_a,sf` (indexed by [`CellId`]).
     ///
     /// # Errors
     ///
     /// [`Error::Mismatch`] if the plan was made for another problem.
     pub fn absorbed(&self, problem: &Problem) -> Result<Vec<f64>, Error> {
         self.fits(problem)?;
-        let mut e = vec![0.0; problem.cells.len()];
-        for (a, &units) in self.units.iter().enumerate() {
+        let mut e = vec![0.0; problem.cells().len()];
+        for (a, &units) in ArmId::range(self.units.len()).zip(&self.units) {
             if units == 0 {
                 continue;
             }
-            for &(c, coef) in &problem.arms[a].absorbed {
-                e[c] += units as f64 * coef;
+            for (c, coef) in problem.absorbed(a) {
+                e[c.index()] += units as f64 * coef;
             }
         }
         Ok(e)
@@ -367,68 +276,45 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// [`Error::Mismatch`] if the plan was made for another problem.
+    /// As [`Plan::usage`].
     pub fn violations(&self, problem: &Problem) -> Result<Vec<Violation>, Error> {
         let usage = self.usage(problem)?;
+        let st = problem.structure();
         let mut out = Vec::new();
-        if let Some(limit) = problem.money
-            && exceeds(usage.money, limit)
-        {
-            out.push(Violation::Money {
-                spent: usage.money,
-                limit,
-            });
+        for (r, &limit) in problem.limits().enumerate() {
+            if let Some(limit) = limit
+                && exceeds(usage.resources[r], limit)
+            {
+                out.push(resource_violation(
+                    st,
+                    st.resources[r.index()],
+                    usage.resources[r],
+                    limit,
+                ));
+            }
         }
-        if let Some(limit) = problem.staff_hours
-            && exceeds(usage.staff_hours, limit)
-        {
-            out.push(Violation::StaffHours {
-                used: usage.staff_hours,
-                limit,
-            });
-        }
-        for (p, &units) in problem.placements.iter().zip(&usage.placement_units) {
-            if units > p.capacity {
+        for (k, &units) in PlacementId::range(st.placements.len()).zip(&usage.placement_units) {
+            let capacity = problem.placement(k).capacity;
+            if units > capacity {
                 out.push(Violation::Capacity {
-                    placement: p.id.clone(),
+                    placement: st.placements[k.index()].id.clone(),
                     units,
-                    capacity: p.capacity,
+                    capacity,
                 });
             }
         }
-        for (d, dept) in problem.departments.iter().enumerate() {
-            if let Some(limit) = dept.money
-                && exceeds(usage.department_money[d], limit)
-            {
-                out.push(Violation::DepartmentMoney {
-                    department: dept.id.clone(),
-                    spent: usage.department_money[d],
-                    limit,
-                });
-            }
-            if let Some(limit) = dept.staff_hours
-                && exceeds(usage.department_hours[d], limit)
-            {
-                out.push(Violation::DepartmentHours {
-                    department: dept.id.clone(),
-                    used: usage.department_hours[d],
-                    limit,
-                });
-            }
-        }
-        if !problem.floors.is_empty() {
+        if !st.floors.is_empty() {
             let e = self.absorbed(problem)?;
-            let n_f = problem.threats.len();
-            for fl in &problem.floors {
-                let c = fl.segment * n_f + fl.threat;
-                let cell = &problem.cells[c];
-                let r = response::reduction(cell.ceiling, cell.scale, e[c]);
-                if r < fl.min_reduction * (1.0 - TOLERANCE) {
+            for (j, fl) in st.floors.iter().enumerate() {
+                let cell = &problem.cells()[fl.cell.index()];
+                let r = response::reduction(cell.ceiling, cell.scale, e[fl.cell.index()]);
+                let required = problem.floor_level(j);
+                if !floor_met(r, required) {
                     out.push(Violation::Floor {
-                        segment: problem.segments[fl.segment].id.clone(),
-                        threat: problem.threats[fl.threat].id.clone(),
+                        segment: st.segments[fl.segment.index()].id.clone(),
+                        threat: st.threats[fl.threat.index()].id.clone(),
                         reduction: r,
-                        required: fl.min_reduction,
+                        required,
                     });
                 }
             }
@@ -452,7 +338,7 @@ impl Plan {
     }
 
     fn fits(&self, problem: &Problem) -> Result<(), Error> {
-        if self.units.len() == problem.arms.len() {
+        if self.units.len() == problem.arms().len() {
             Ok(())
         } else {
             Err(mismatch(problem, self.units.len()))
@@ -460,10 +346,29 @@ impl Plan {
     }
 }
 
+/// The violation of a resource limit, naming its department.
+fn resource_violation(st: &Structure, kind: ResourceKind, used: f64, limit: f64) -> Violation {
+    let department = |d: DepartmentId| st.departments[d.index()].id.clone();
+    match kind {
+        ResourceKind::Money => Violation::Money { spent: used, limit },
+        ResourceKind::StaffHours => Violation::StaffHours { used, limit },
+        ResourceKind::DepartmentMoney(d) => Violation::DepartmentMoney {
+            department: department(d),
+            spent: used,
+            limit,
+        },
+        ResourceKind::DepartmentHours(d) => Violation::DepartmentHours {
+            department: department(d),
+            used,
+            limit,
+        },
+    }
+}
+
 fn mismatch(problem: &Problem, got: usize) -> Error {
     Error::Mismatch {
         what: "plan",
-        expected: problem.arms.len(),
+        expected: problem.arms().len(),
         found: got,
     }
 }

@@ -1,17 +1,32 @@
-//! The compiled, index-based problem. Built only by [`Scenario::compile`], which has
-//! validated every number and reference, so nothing downstream re-validates.
+//! The compiled problem: a [`Structure`] fixed at compile (ids, names, which arms exist and
+//! which cells and resources each touches) and [`Parameters`] that can be replaced without
+//! recompiling (populations, risks, responses, arm coefficients, costs, capacities, limits,
+//! floor levels), validated on the way in.
 //!
-//! Indices: segments `s`, threats `f`, placements `k`, messages `m`, arms `a` (a compatible
-//! message-placement pair), departments `d`, and cells `c = s * threat_count + f` for the
-//! per-segment-per-threat data.
+//! Built by [`Scenario::compile`]. A Monte Carlo draw, a fitted response or a budget sweep
+//! replaces the parameters in `O(size)` with [`Problem::with_parameters`]; the structure is
+//! shared (an [`Arc`]), so a replacement copies no names. Both halves are serde, so a problem
+//! can travel to another process.
 //!
 //! [`Scenario::compile`]: crate::Scenario::compile
 
-use crate::Error;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::{
+    ArmId, CellId, ChannelId, DepartmentId, GroupId, MessageId, PlacementId, RegionId, ResourceId,
+    ResourceKind, Resources, SegmentId, ThreatId,
+};
+use crate::error::{Error, Item};
 use crate::response;
 
+mod parameters;
+
+pub use parameters::{Cell, Parameters, PlacementParameters};
+
 /// A fraud type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ThreatInfo {
     /// Id as written in the scenario.
@@ -21,220 +36,403 @@ pub struct ThreatInfo {
 }
 
 /// An audience segment.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SegmentInfo {
     /// Id as written in the scenario.
     pub id: String,
-    /// Index into [`Problem::regions`].
-    pub region: usize,
-    /// Index into [`Problem::groups`].
-    pub group: usize,
-    /// Number of people.
-    pub population: f64,
+    /// Its region.
+    pub region: RegionId,
+    /// Its group.
+    pub group: GroupId,
     /// Share of women, if the scenario gives it.
     pub women: Option<f64>,
     /// Share under 35, if the scenario gives it.
     pub under_35: Option<f64>,
 }
 
-/// Risk and response of one segment to one threat.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[non_exhaustive]
-pub struct Cell {
-    /// Cases per person per year.
-    pub rate: f64,
-    /// Mean loss per case.
-    pub loss: f64,
-    /// Response ceiling `rho` in `[0, 1)`.
-    pub ceiling: f64,
-    /// Response scale `kappa > 0`.
-    pub scale: f64,
-    /// Value at risk per year `A = N p L`.
-    pub value_at_risk: f64,
-    /// Cases at risk per year `N p`.
-    pub cases_at_risk: f64,
-}
-
 /// A channel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChannelInfo {
     /// Id as written in the scenario.
     pub id: String,
     /// Human-readable name.
     pub name: String,
-    /// Share of exposures absorbed, in `(0, 1]`.
+    /// Share of exposures absorbed, in `(0, 1]`, as compiled. The arm coefficients of
+    /// [`Parameters::absorbed`] already carry it.
     pub depth: f64,
 }
 
 /// A placement (a channel with one targeting option).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PlacementInfo {
     /// Id as written in the scenario.
     pub id: String,
     /// What one unit is.
     pub unit: String,
-    /// Index of its channel.
-    pub channel: usize,
-    /// Cost per unit.
-    pub unit_cost: f64,
-    /// Cost paid once when used.
-    pub setup_cost: f64,
-    /// Most units.
-    pub capacity: u64,
-    /// Staff hours per unit.
-    pub staff_hours: f64,
+    /// Its channel.
+    pub channel: ChannelId,
     /// Paying department (the channel's owner), if any.
-    pub owner: Option<usize>,
-    /// `(segment, exposures per person per unit)`, positive entries only, by segment.
-    pub audience: Vec<(usize, f64)>,
+    pub owner: Option<DepartmentId>,
+    /// The segments it reaches, ascending; [`PlacementParameters::audience`] holds the
+    /// exposures per person per unit in the same order.
+    pub audience: Vec<SegmentId>,
+    /// The resources a unit of it draws on: money and staff hours, and its owner's money and
+    /// hours.
+    pub draws: Vec<ResourceId>,
 }
 
 /// A message.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MessageInfo {
     /// Id as written in the scenario.
     pub id: String,
     /// Its format.
     pub format: String,
-    /// Cost paid once when used.
-    pub production_cost: f64,
     /// Paying department, if any.
-    pub owner: Option<usize>,
+    pub owner: Option<DepartmentId>,
+    /// The resources its production cost draws on: money, and its owner's money.
+    pub draws: Vec<ResourceId>,
+}
+
+/// How an arm draws on one resource: through its placement (unit and setup costs, or staff
+/// hours), through its message (production cost), or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ArmDraw {
+    /// The resource.
+    pub resource: ResourceId,
+    /// The placement draws on it.
+    pub placement: bool,
+    /// The message draws on it.
+    pub message: bool,
 }
 
 /// A compatible (message, placement) pair: the unit of decision.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Arm {
-    /// Message index.
-    pub message: usize,
-    /// Placement index.
-    pub placement: usize,
-    /// `(segment, exposures per person per unit)`: the placement's audience.
-    pub exposures: Vec<(usize, f64)>,
-    /// `(cell, absorbed exposures per unit)`: `g_ks d_c a_ms w_mf`, positive entries only.
-    pub absorbed: Vec<(usize, f64)>,
+    /// Its message.
+    pub message: MessageId,
+    /// Its placement.
+    pub placement: PlacementId,
+    /// The cells it reaches, ascending; [`Parameters::absorbed`] holds the absorbed exposures
+    /// per unit `g_ks d_c a_ms w_mf` in the same order.
+    pub cells: Vec<CellId>,
+    /// The resources it draws on (each once).
+    pub draws: Vec<ArmDraw>,
 }
 
-/// A department with its limits.
-#[derive(Debug, Clone, PartialEq)]
+/// A department.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DepartmentInfo {
     /// Id as written in the scenario.
     pub id: String,
-    /// Money limit, if any.
-    pub money: Option<f64>,
-    /// Staff-hour limit, if any.
-    pub staff_hours: Option<f64>,
 }
 
-/// A fairness floor on one segment and threat.
-#[derive(Debug, Clone, PartialEq)]
+/// A fairness floor on one segment and threat; its level is
+/// [`Parameters::floors`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FloorTarget {
-    /// Segment index.
-    pub segment: usize,
-    /// Threat index.
-    pub threat: usize,
-    /// Least risk reduction.
-    pub min_reduction: f64,
-    /// The absorbed exposures that achieve it: `-kappa ln(1 - phi / rho)`.
-    pub exposure: f64,
+    /// The segment.
+    pub segment: SegmentId,
+    /// The threat.
+    pub threat: ThreatId,
+    /// Their cell.
+    pub cell: CellId,
     /// Position of the scenario's floor entry that set it (the last that matched).
     pub entry: usize,
 }
 
-/// The compiled problem: dense indices, sparse audiences, the list of arms.
+/// What compile fixes: ids and names, the arms and the sparsity of their coefficients, which
+/// resources each arm draws on, the floors' cells.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Structure {
+    /// The scenario's name.
+    pub name: String,
+    /// The currency of every money amount.
+    pub currency: String,
+    /// Threats, by [`ThreatId`].
+    pub threats: Vec<ThreatInfo>,
+    /// Region names, by [`RegionId`] (first-seen order).
+    pub regions: Vec<String>,
+    /// Group names, by [`GroupId`] (first-seen order).
+    pub groups: Vec<String>,
+    /// Segments, by [`SegmentId`].
+    pub segments: Vec<SegmentInfo>,
+    /// Channels, by [`ChannelId`].
+    pub channels: Vec<ChannelInfo>,
+    /// Placements, by [`PlacementId`].
+    pub placements: Vec<PlacementInfo>,
+    /// Messages, by [`MessageId`].
+    pub messages: Vec<MessageInfo>,
+    /// Arms, by [`ArmId`] (placement-major).
+    pub arms: Vec<Arm>,
+    /// The arms of each placement.
+    pub arms_of_placement: Vec<Vec<ArmId>>,
+    /// The arms of each message.
+    pub arms_of_message: Vec<Vec<ArmId>>,
+    /// Departments, by [`DepartmentId`].
+    pub departments: Vec<DepartmentInfo>,
+    /// The resources, by [`ResourceId`] ([`ResourceKind::layout`]).
+    pub resources: Vec<ResourceKind>,
+    /// Fairness floors, one per (segment, threat) pair.
+    pub floors: Vec<FloorTarget>,
+}
+
+impl Structure {
+    /// The cell of segment `s` and threat `f`.
+    #[inline]
+    pub fn cell(&self, s: SegmentId, f: ThreatId) -> CellId {
+        CellId::of(s, f, self.threats.len())
+    }
+
+    /// The segment and threat of cell `c`.
+    #[inline]
+    pub fn segment_and_threat(&self, c: CellId) -> (SegmentId, ThreatId) {
+        c.split(self.threats.len().max(1))
+    }
+
+    /// Number of cells (segments x threats).
+    pub fn cell_count(&self) -> usize {
+        self.segments.len() * self.threats.len()
+    }
+
+    /// A readable name of resource `r`, e.g. `money` or `department "police" staff hours`.
+    pub fn resource_name(&self, r: ResourceId) -> String {
+        let dept = |d: DepartmentId| &self.departments[d.index()].id;
+        match self.resources.get(r.index()) {
+            Some(ResourceKind::Money) => "money".to_string(),
+            Some(ResourceKind::StaffHours) => "staff hours".to_string(),
+            Some(ResourceKind::DepartmentMoney(d)) => format!("department {:?} money", dept(*d)),
+            Some(ResourceKind::DepartmentHours(d)) => {
+                format!("department {:?} staff hours", dept(*d))
+            }
+            _ => format!("resource {r}"),
+        }
+    }
+}
+
+/// The compiled problem: a shared [`Structure`] and its [`Parameters`].
 ///
-/// Build it with [`Scenario::compile`](crate::Scenario::compile). It is immutable except for
-/// the overall limits ([`Problem::set_money`], [`Problem::set_staff_hours`]), so a budget sweep
-/// does not recompile.
-#[derive(Debug, Clone, PartialEq)]
+/// Build it with [`Scenario::compile`](crate::Scenario::compile). Change the numbers with
+/// [`Problem::with_parameters`] (or the shortcuts [`Problem::set_money`],
+/// [`Problem::set_staff_hours`], [`Problem::set_limit`]) without recompiling.
+///
+/// # Example
+///
+/// Double every ceiling (a Monte Carlo draw would do this kind of thing) without recompiling:
+///
+/// ```
+/// let problem = fanzha::scenarios::jurong_2023().compile()?;
+/// let mut params = problem.parameters().clone();
+/// for cell in &mut params.cells {
+///     cell.ceiling = (cell.ceiling * 1.5).min(0.9);
+/// }
+/// let bolder = problem.with_parameters(params)?;
+/// assert!(bolder.cells()[0].ceiling >= problem.cells()[0].ceiling);
+/// assert!(std::ptr::eq(bolder.structure(), problem.structure()));
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Parts")]
 pub struct Problem {
-    pub(crate) name: String,
-    pub(crate) currency: String,
-    pub(crate) threats: Vec<ThreatInfo>,
-    pub(crate) regions: Vec<String>,
-    pub(crate) groups: Vec<String>,
-    pub(crate) segments: Vec<SegmentInfo>,
-    pub(crate) cells: Vec<Cell>,
-    pub(crate) channels: Vec<ChannelInfo>,
-    pub(crate) placements: Vec<PlacementInfo>,
-    pub(crate) messages: Vec<MessageInfo>,
-    pub(crate) arms: Vec<Arm>,
-    pub(crate) arms_of_placement: Vec<Vec<usize>>,
-    pub(crate) arms_of_message: Vec<Vec<usize>>,
-    pub(crate) money: Option<f64>,
-    pub(crate) staff_hours: Option<f64>,
-    pub(crate) departments: Vec<DepartmentInfo>,
-    pub(crate) floors: Vec<FloorTarget>,
+    pub(crate) structure: Arc<Structure>,
+    #[serde(rename = "parameters")]
+    pub(crate) params: Parameters,
+}
+
+/// What a serialised [`Problem`] holds, validated on the way in.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Parts {
+    structure: Arc<Structure>,
+    #[serde(rename = "parameters")]
+    params: Parameters,
+}
+
+impl TryFrom<Parts> for Problem {
+    type Error = Error;
+
+    fn try_from(parts: Parts) -> Result<Problem, Error> {
+        parts.structure.check()?;
+        parts.params.check(&parts.structure)?;
+        Ok(Problem {
+            structure: parts.structure,
+            params: parts.params,
+        })
+    }
 }
 
 impl Problem {
+    /// A problem from a structure and parameters, both validated.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mismatch`] or [`Error::InvalidValue`] as [`Problem::with_parameters`], and
+    /// [`Error::Invalid`] when the structure's indices are out of range.
+    pub fn from_parts(structure: Structure, params: Parameters) -> Result<Problem, Error> {
+        Problem::try_from(Parts {
+            structure: Arc::new(structure),
+            params,
+        })
+    }
+
+    /// What compile fixed.
+    pub fn structure(&self) -> &Structure {
+        &self.structure
+    }
+
+    /// The numbers.
+    pub fn parameters(&self) -> &Parameters {
+        &self.params
+    }
+
+    /// The same structure with other parameters, validated in `O(size)`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mismatch`] when a list does not have one entry per item of the structure;
+    /// [`Error::InvalidValue`] naming the item and field of a number out of its range (see
+    /// [`Parameters`]).
+    pub fn with_parameters(&self, params: Parameters) -> Result<Problem, Error> {
+        params.check(&self.structure)?;
+        Ok(Problem {
+            structure: Arc::clone(&self.structure),
+            params,
+        })
+    }
+
+    /// Replaces the parameters in place, validated in `O(size)`; on error nothing changes.
+    ///
+    /// # Errors
+    ///
+    /// As [`Problem::with_parameters`].
+    pub fn set_parameters(&mut self, params: Parameters) -> Result<(), Error> {
+        params.check(&self.structure)?;
+        self.params = params;
+        Ok(())
+    }
+
     /// The scenario's name.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.structure.name
     }
 
     /// The currency of every money amount.
     pub fn currency(&self) -> &str {
-        &self.currency
+        &self.structure.currency
     }
 
     /// Number of segments.
     pub fn segment_count(&self) -> usize {
-        self.segments.len()
+        self.structure.segments.len()
     }
 
     /// Number of threats.
     pub fn threat_count(&self) -> usize {
-        self.threats.len()
+        self.structure.threats.len()
     }
 
     /// Threats, by index.
     pub fn threats(&self) -> &[ThreatInfo] {
-        &self.threats
+        &self.structure.threats
     }
 
     /// Segments, by index.
     pub fn segments(&self) -> &[SegmentInfo] {
-        &self.segments
+        &self.structure.segments
+    }
+
+    /// People in segment `s`.
+    ///
+    /// # Panics
+    ///
+    /// If `s` is out of range.
+    pub fn population(&self, s: SegmentId) -> f64 {
+        self.params.population[s.index()]
     }
 
     /// Region names, by index (first-seen order in the scenario).
     pub fn regions(&self) -> &[String] {
-        &self.regions
+        &self.structure.regions
     }
 
     /// Group names, by index (first-seen order in the scenario).
     pub fn groups(&self) -> &[String] {
-        &self.groups
+        &self.structure.groups
     }
 
     /// Channels, by index.
     pub fn channels(&self) -> &[ChannelInfo] {
-        &self.channels
+        &self.structure.channels
     }
 
     /// Placements, by index.
     pub fn placements(&self) -> &[PlacementInfo] {
-        &self.placements
+        &self.structure.placements
+    }
+
+    /// The numbers of placement `k`.
+    ///
+    /// # Panics
+    ///
+    /// If `k` is out of range.
+    pub fn placement(&self, k: PlacementId) -> &PlacementParameters {
+        &self.params.placements[k.index()]
     }
 
     /// Messages, by index.
     pub fn messages(&self) -> &[MessageInfo] {
-        &self.messages
+        &self.structure.messages
+    }
+
+    /// The production cost of message `m`.
+    ///
+    /// # Panics
+    ///
+    /// If `m` is out of range.
+    pub fn production_cost(&self, m: MessageId) -> f64 {
+        self.params.production_cost[m.index()]
     }
 
     /// Arms (compatible message-placement pairs), by index: the entries of a [`Plan`].
     ///
     /// [`Plan`]: crate::Plan
     pub fn arms(&self) -> &[Arm] {
-        &self.arms
+        &self.structure.arms
+    }
+
+    /// `(cell, absorbed exposures per unit)` of arm `a`.
+    ///
+    /// # Panics
+    ///
+    /// If `a` is out of range.
+    pub fn absorbed(&self, a: ArmId) -> impl ExactSizeIterator<Item = (CellId, f64)> + '_ {
+        let cells = &self.structure.arms[a.index()].cells;
+        cells
+            .iter()
+            .copied()
+            .zip(self.params.absorbed[a.index()].iter().copied())
+    }
+
+    /// `(segment, exposures per person per unit)` of placement `k`.
+    ///
+    /// # Panics
+    ///
+    /// If `k` is out of range.
+    pub fn audience(&self, k: PlacementId) -> impl ExactSizeIterator<Item = (SegmentId, f64)> + '_ {
+        let segments = &self.structure.placements[k.index()].audience;
+        segments
+            .iter()
+            .copied()
+            .zip(self.params.placements[k.index()].audience.iter().copied())
     }
 
     /// Indices of the arms on placement `k`.
@@ -242,8 +440,8 @@ impl Problem {
     /// # Panics
     ///
     /// If `k` is out of range.
-    pub fn arms_of_placement(&self, k: usize) -> &[usize] {
-        &self.arms_of_placement[k]
+    pub fn arms_of_placement(&self, k: PlacementId) -> &[ArmId] {
+        &self.structure.arms_of_placement[k.index()]
     }
 
     /// Indices of the arms carrying message `m`.
@@ -251,23 +449,55 @@ impl Problem {
     /// # Panics
     ///
     /// If `m` is out of range.
-    pub fn arms_of_message(&self, m: usize) -> &[usize] {
-        &self.arms_of_message[m]
+    pub fn arms_of_message(&self, m: MessageId) -> &[ArmId] {
+        &self.structure.arms_of_message[m.index()]
     }
 
     /// Departments, by index.
     pub fn departments(&self) -> &[DepartmentInfo] {
-        &self.departments
+        &self.structure.departments
     }
 
-    /// Fairness floors, one per (segment, threat) pair.
+    /// The resources, by [`ResourceId`].
+    pub fn resources(&self) -> &[ResourceKind] {
+        &self.structure.resources
+    }
+
+    /// Limit of each resource (`None`: unlimited).
+    pub fn limits(&self) -> &Resources<Option<f64>> {
+        &self.params.limits
+    }
+
+    /// Fairness floors, one per (segment, threat) pair; their levels are
+    /// [`Problem::floor_level`].
     pub fn floors(&self) -> &[FloorTarget] {
-        &self.floors
+        &self.structure.floors
     }
 
-    /// All cells, indexed `s * threat_count() + f`.
+    /// The least risk reduction floor `j` asks.
+    ///
+    /// # Panics
+    ///
+    /// If `j` is out of range.
+    pub fn floor_level(&self, j: usize) -> f64 {
+        self.params.floors[j]
+    }
+
+    /// The absorbed exposures that meet floor `j`: `-kappa ln(1 - phi / rho)` (infinite when
+    /// the ceiling is below the floor).
+    ///
+    /// # Panics
+    ///
+    /// If `j` is out of range.
+    pub fn floor_exposure(&self, j: usize) -> f64 {
+        let cell = &self.params.cells[self.structure.floors[j].cell.index()];
+        response::exposure_for(cell.ceiling, cell.scale, self.params.floors[j])
+            .unwrap_or(f64::INFINITY)
+    }
+
+    /// All cells, indexed by [`CellId`].
     pub fn cells(&self) -> &[Cell] {
-        &self.cells
+        &self.params.cells
     }
 
     /// The cell of segment `s` and threat `f`.
@@ -275,22 +505,62 @@ impl Problem {
     /// # Panics
     ///
     /// If `s` or `f` is out of range.
-    pub fn cell(&self, s: usize, f: usize) -> &Cell {
+    pub fn cell(&self, s: SegmentId, f: ThreatId) -> &Cell {
         assert!(
-            s < self.segments.len() && f < self.threats.len(),
+            s.index() < self.segment_count() && f.index() < self.threat_count(),
             "segment or threat index out of range"
         );
-        &self.cells[s * self.threats.len() + f]
+        &self.params.cells[self.structure.cell(s, f).index()]
+    }
+
+    /// Yearly cases at risk in cell `c`: `N_s p_sf`.
+    ///
+    /// # Panics
+    ///
+    /// If `c` is out of range.
+    #[inline]
+    pub fn cases_at(&self, c: CellId) -> f64 {
+        let (s, _) = self.structure.segment_and_threat(c);
+        self.params.population[s.index()] * self.params.cells[c.index()].rate
+    }
+
+    /// Yearly value at risk in cell `c`: `A_sf = N_s p_sf L_sf`.
+    ///
+    /// # Panics
+    ///
+    /// If `c` is out of range.
+    #[inline]
+    pub fn value_at_risk(&self, c: CellId) -> f64 {
+        self.cases_at(c) * self.params.cells[c.index()].loss
     }
 
     /// The money limit, if any.
     pub fn money(&self) -> Option<f64> {
-        self.money
+        self.params.limits[ResourceKind::Money.id()]
     }
 
     /// The staff-hour limit, if any.
     pub fn staff_hours(&self) -> Option<f64> {
-        self.staff_hours
+        self.params.limits[ResourceKind::StaffHours.id()]
+    }
+
+    /// Replaces the limit of resource `r` (`None`: unlimited).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidValue`] if the amount is negative or not finite; [`Error::Mismatch`]
+    /// if `r` is not a resource of this problem.
+    pub fn set_limit(&mut self, r: ResourceId, limit: Option<f64>) -> Result<(), Error> {
+        if r.index() >= self.params.limits.len() {
+            return Err(Error::Mismatch {
+                what: "resource",
+                expected: self.params.limits.len(),
+                found: r.index(),
+            });
+        }
+        parameters::check_limit(limit, &self.structure.resource_name(r))?;
+        self.params.limits[r] = limit;
+        Ok(())
     }
 
     /// Replaces the money limit (`None`: unlimited).
@@ -299,9 +569,7 @@ impl Problem {
     ///
     /// [`Error::InvalidValue`] if the amount is negative or not finite.
     pub fn set_money(&mut self, money: Option<f64>) -> Result<(), Error> {
-        check_limit(money, "money")?;
-        self.money = money;
-        Ok(())
+        self.set_limit(ResourceKind::Money.id(), money)
     }
 
     /// Replaces the staff-hour limit (`None`: unlimited).
@@ -310,19 +578,21 @@ impl Problem {
     ///
     /// [`Error::InvalidValue`] if the amount is negative or not finite.
     pub fn set_staff_hours(&mut self, hours: Option<f64>) -> Result<(), Error> {
-        check_limit(hours, "staff_hours")?;
-        self.staff_hours = hours;
-        Ok(())
+        self.set_limit(ResourceKind::StaffHours.id(), hours)
     }
 
     /// Yearly loss with no campaign: `sum A_sf`.
     pub fn loss_at_risk(&self) -> f64 {
-        self.cells.iter().map(|c| c.value_at_risk).sum()
+        CellId::range(self.params.cells.len())
+            .map(|c| self.value_at_risk(c))
+            .sum()
     }
 
     /// Yearly cases with no campaign: `sum N_s p_sf`.
     pub fn cases_at_risk(&self) -> f64 {
-        self.cells.iter().map(|c| c.cases_at_risk).sum()
+        CellId::range(self.params.cells.len())
+            .map(|c| self.cases_at(c))
+            .sum()
     }
 
     /// The most loss a fully informed segment `s` could shed per person per year:
@@ -332,8 +602,8 @@ impl Problem {
     ///
     /// If `s` is out of range.
     pub fn preventable_loss_per_person(&self, s: usize) -> f64 {
-        let f = self.threats.len();
-        self.cells[s * f..(s + 1) * f]
+        let f = self.threat_count();
+        self.params.cells[s * f..(s + 1) * f]
             .iter()
             .map(|c| c.rate * c.loss * c.ceiling)
             .sum()
@@ -346,30 +616,81 @@ impl Problem {
     ///
     /// [`Error::Mismatch`] if `absorbed` does not have one entry per cell.
     pub fn value_of_exposure(&self, absorbed: &[f64]) -> Result<f64, Error> {
-        if absorbed.len() != self.cells.len() {
+        if absorbed.len() != self.params.cells.len() {
             return Err(Error::Mismatch {
                 what: "absorbed exposures (segments x threats)",
-                expected: self.cells.len(),
+                expected: self.params.cells.len(),
                 found: absorbed.len(),
             });
         }
-        Ok(self
-            .cells
-            .iter()
+        Ok(CellId::range(absorbed.len())
             .zip(absorbed)
-            .map(|(c, &e)| c.value_at_risk * response::reduction(c.ceiling, c.scale, e))
+            .map(|(c, &e)| {
+                let cell = &self.params.cells[c.index()];
+                self.value_at_risk(c) * response::reduction(cell.ceiling, cell.scale, e)
+            })
             .sum())
     }
 }
 
-fn check_limit(value: Option<f64>, field: &str) -> Result<(), Error> {
-    match value {
-        Some(v) if !(v.is_finite() && v >= 0.0) => Err(Error::InvalidValue {
-            item: crate::error::Item::new("resources", "resources"),
-            field: field.to_string(),
-            value: v,
-            expected: "a finite number >= 0",
-        }),
-        _ => Ok(()),
+impl Structure {
+    /// Checks that every index points into its list.
+    fn check(&self) -> Result<(), Error> {
+        let bad = |what: &str| Error::Invalid {
+            item: Item::new("problem", "structure"),
+            field: what.to_string(),
+            problem: "has an index out of range".to_string(),
+        };
+        let cells = self.cell_count();
+        let n_resources = self.resources.len();
+        if self.resources != ResourceKind::layout(self.departments.len()) {
+            return Err(bad("resources"));
+        }
+        for seg in &self.segments {
+            if seg.region.index() >= self.regions.len() || seg.group.index() >= self.groups.len() {
+                return Err(bad("segments"));
+            }
+        }
+        let dept_ok =
+            |d: &Option<DepartmentId>| d.is_none_or(|d| d.index() < self.departments.len());
+        for pl in &self.placements {
+            if pl.channel.index() >= self.channels.len()
+                || !dept_ok(&pl.owner)
+                || pl.audience.iter().any(|s| s.index() >= self.segments.len())
+                || pl.draws.iter().any(|r| r.index() >= n_resources)
+            {
+                return Err(bad("placements"));
+            }
+        }
+        for msg in &self.messages {
+            if !dept_ok(&msg.owner) || msg.draws.iter().any(|r| r.index() >= n_resources) {
+                return Err(bad("messages"));
+            }
+        }
+        for arm in &self.arms {
+            if arm.message.index() >= self.messages.len()
+                || arm.placement.index() >= self.placements.len()
+                || arm.cells.iter().any(|c| c.index() >= cells)
+                || arm.draws.iter().any(|d| d.resource.index() >= n_resources)
+            {
+                return Err(bad("arms"));
+            }
+        }
+        let arms_ok = |lists: &[Vec<ArmId>], n: usize| {
+            lists.len() == n && lists.iter().flatten().all(|a| a.index() < self.arms.len())
+        };
+        if !arms_ok(&self.arms_of_placement, self.placements.len())
+            || !arms_ok(&self.arms_of_message, self.messages.len())
+        {
+            return Err(bad("arms_of_placement"));
+        }
+        if self
+            .floors
+            .iter()
+            .any(|f| f.cell.index() >= cells || f.cell != self.cell(f.segment, f.threat))
+        {
+            return Err(bad("floors"));
+        }
+        Ok(())
     }
 }

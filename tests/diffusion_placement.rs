@@ -18,7 +18,7 @@ mod diffusion_placement {
         assert_eq!(g.segment_count(), problem.segment_count());
         // Nodes follow the populations at one node per 20 residents.
         for (s, size) in g.segment_sizes().into_iter().enumerate() {
-            let expected = problem.segments()[s].population / 20.0;
+            let expected = problem.parameters().population[s] / 20.0;
             assert!(
                 (size as f64 - expected).abs() <= 1.0,
                 "segment {s}: {size} vs {expected}"
@@ -67,8 +67,11 @@ mod diffusion_placement {
             .iter()
             .position(|p| p.id == "wechat.grid_forwarding")
             .expect("the derived placement is in the compiled problem");
-        let audience = &problem.placements()[k].audience;
-        for &(s, g) in audience {
+        let audience: Vec<_> = problem
+            .audience(fanzha::core::PlacementId::new(k))
+            .map(|(s, g)| (s.index(), g))
+            .collect();
+        for &(s, g) in &audience {
             assert!(
                 (g - per_unit[s]).abs() < 1e-12,
                 "segment {s}: {g} vs {}",

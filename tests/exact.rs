@@ -13,7 +13,7 @@ fn brute_force(problem: &Problem) -> f64 {
     let caps: Vec<u64> = problem
         .arms()
         .iter()
-        .map(|a| problem.placements()[a.placement].capacity)
+        .map(|a| problem.placement(a.placement).capacity)
         .collect();
     let mut units = vec![0u64; caps.len()];
     let mut best = 0.0f64;
@@ -190,8 +190,9 @@ fn greedy_pays_a_production_cost_of_a_third_of_the_budget() {
         .messages()
         .iter()
         .position(|m| m.id == "loan.drama")
+        .map(fanzha::core::MessageId::new)
         .expect("present");
-    assert_eq!(problem.messages()[big].production_cost * 3.0, 90000.0);
+    assert_eq!(problem.production_cost(big) * 3.0, 90000.0);
 
     let exact = solve(&problem);
     let greedy = Greedy::default().plan(&problem).expect("feasible");

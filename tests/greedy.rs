@@ -1,5 +1,6 @@
 //! The greedy strategy: constraints, fixed costs, floors, batching, large capacities.
 
+use fanzha::core::ArmId;
 use fanzha::generate::{self, Config};
 use fanzha::prelude::*;
 use serde_json::json;
@@ -50,7 +51,7 @@ fn pays_a_large_production_cost_when_it_is_worth_it() {
     );
     // Spending everything on the weak arm alone is worse.
     let mut weak_only = Plan::empty(&p);
-    weak_only.set(0, 1000);
+    weak_only.set(ArmId::new(0), 1000);
     assert!(value(&p, &plan) > value(&p, &weak_only));
 }
 
@@ -64,7 +65,7 @@ fn respects_money_staff_hours_capacity_and_departments() {
         let v = plan.violations(&p).unwrap();
         assert!(v.is_empty(), "seed {seed}: {v:?}");
         let usage = plan.usage(&p).unwrap();
-        assert!(usage.money <= p.money().unwrap() * (1.0 + 1e-9));
+        assert!(usage.money() <= p.money().unwrap() * (1.0 + 1e-9));
     }
 }
 
@@ -245,7 +246,7 @@ fn zero_budget_buys_only_free_units() {
     for name in fanzha::optimize::STRATEGY_NAMES {
         let plan = fanzha::strategy(name).unwrap().plan(&p).unwrap();
         plan.check(&p).unwrap();
-        assert_eq!(plan.usage(&p).unwrap().money, 0.0, "{name}");
+        assert_eq!(plan.usage(&p).unwrap().money(), 0.0, "{name}");
     }
 }
 
@@ -344,10 +345,10 @@ fn opens_a_shared_production_and_reprices_its_other_placements() {
         .map(|a| {
             let mut single = Plan::empty(&p);
             let k = p.arms()[a].placement;
-            let cap = p.placements()[k].capacity;
+            let cap = p.placement(k).capacity;
             let mut u = cap;
             loop {
-                single.set(a, u);
+                single.set(ArmId::new(a), u);
                 if single.check(&p).is_ok() || u == 0 {
                     break;
                 }

@@ -1,5 +1,6 @@
 //! The built-in Jurong 2023 scenario: calibration to the seed report, and the targeting claim.
 
+use fanzha::core::{SegmentId, ThreatId};
 use fanzha::prelude::*;
 
 fn problem() -> Problem {
@@ -19,12 +20,17 @@ fn threat(p: &Problem, id: &str) -> usize {
         .unwrap_or_else(|| panic!("threat {id} missing"))
 }
 
+/// Yearly cases at risk of segment `s` and threat `f`.
+fn cases(p: &Problem, s: usize, f: usize) -> f64 {
+    p.cases_at(p.structure().cell(SegmentId::new(s), ThreatId::new(f)))
+}
+
 /// Share of the threat's cases that fall on people with an attribute (women, under 35).
 fn share(p: &Problem, f: usize, attr: impl Fn(&fanzha::problem::SegmentInfo) -> f64) -> f64 {
     let mut hit = 0.0;
     let mut all = 0.0;
     for (s, seg) in p.segments().iter().enumerate() {
-        let cases = p.cell(s, f).cases_at_risk;
+        let cases = cases(p, s, f);
         hit += cases * attr(seg);
         all += cases;
     }
@@ -33,7 +39,7 @@ fn share(p: &Problem, f: usize, attr: impl Fn(&fanzha::problem::SegmentInfo) -> 
 
 #[test]
 fn population_matches_the_2020_census() {
-    let total: f64 = problem().segments().iter().map(|s| s.population).sum();
+    let total: f64 = problem().parameters().population.iter().sum();
     assert_eq!(total, 639_266.0);
 }
 
@@ -80,10 +86,10 @@ fn the_three_named_towns_have_higher_rates_than_the_rest() {
             .unwrap_or_else(|| panic!("region {region} missing"));
         let (mut cases, mut pop) = (0.0, 0.0);
         for (s, seg) in p.segments().iter().enumerate() {
-            if seg.region == r {
-                pop += seg.population;
+            if seg.region.index() == r {
+                pop += p.population(SegmentId::new(s));
                 cases += (0..p.threat_count())
-                    .map(|f| p.cell(s, f).cases_at_risk)
+                    .map(|f| self::cases(&p, s, f))
                     .sum::<f64>();
             }
         }

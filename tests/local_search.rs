@@ -1,5 +1,6 @@
 //! Local search: feasibility, never worse, determinism, closing fixed costs that do not pay.
 
+use fanzha::core::ArmId;
 use std::time::Instant;
 
 use fanzha::generate::{self, Config};
@@ -166,7 +167,7 @@ fn closes_a_placement_whose_setup_cost_does_not_pay() {
         .sum();
     assert_eq!(weak, 0, "the weak placement should be closed: {out:?}");
     // Everything goes to the strong placement: 60,000 / 100 = 600 units.
-    assert_eq!(out.get(0), 600);
+    assert_eq!(out.get(ArmId::new(0)), 600);
 }
 
 #[test]
@@ -195,7 +196,7 @@ fn drops_a_production_the_greedy_paid_for_when_it_does_not_pay() {
         .collect();
     assert!(!dropped.is_empty(), "no message dropped");
     assert!(value(&p, &out) > value(&p, &g));
-    let spend = |plan: &Plan| plan.usage(&p).unwrap().money;
+    let spend = |plan: &Plan| plan.usage(&p).unwrap().money();
     assert!(spend(&out) <= p.money().unwrap() * (1.0 + 1e-9));
     assert!(spend(&g) <= p.money().unwrap() * (1.0 + 1e-9));
 }
@@ -204,14 +205,14 @@ fn drops_a_production_the_greedy_paid_for_when_it_does_not_pay() {
 fn fills_an_empty_plan() {
     let p = setup_trap();
     let out = improves(&p, &Plan::empty(&p), "empty start");
-    assert_eq!(out.get(0), 600);
+    assert_eq!(out.get(ArmId::new(0)), 600);
 }
 
 #[test]
 fn rejects_infeasible_and_mismatched_plans() {
     let p = setup_trap();
     let mut over = Plan::empty(&p);
-    over.set(0, 700); // 70,000 of 60,000
+    over.set(ArmId::new(0), 700); // 70,000 of 60,000
     match LocalSearch::default().improve(&p, &over) {
         Err(Error::Infeasible { violations }) => assert!(!violations.is_empty()),
         other => panic!("expected Infeasible, got {other:?}"),

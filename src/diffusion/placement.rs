@@ -75,10 +75,11 @@ pub fn city_segments(problem: &Problem) -> Vec<CitySegment> {
     problem
         .segments()
         .iter()
-        .map(|s| CitySegment {
-            region: s.region as u32,
-            group: s.group as u32,
-            population: s.population,
+        .zip(&problem.parameters().population)
+        .map(|(s, &population)| CitySegment {
+            region: s.region.index() as u32,
+            group: s.group.index() as u32,
+            population,
         })
         .collect()
 }

@@ -4,10 +4,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::scenario::Scenario;
 use super::selects;
+use crate::core::{
+    ArmId, CellId, ChannelId, DepartmentId, GroupId, MessageId, PlacementId, RegionId,
+    ResourceKind, Resources, SegmentId, ThreatId,
+};
 use crate::error::{Error, Item};
 use crate::problem::{
-    Arm, Cell, ChannelInfo, DepartmentInfo, FloorTarget, MessageInfo, PlacementInfo, Problem,
-    SegmentInfo, ThreatInfo,
+    Arm, ArmDraw, Cell, ChannelInfo, DepartmentInfo, FloorTarget, MessageInfo, Parameters,
+    PlacementInfo, PlacementParameters, Problem, SegmentInfo, Structure, ThreatInfo,
 };
 use crate::response;
 
@@ -243,15 +247,13 @@ impl Scenario {
             Range::NonNegative,
         )?;
         let mut departments = Vec::with_capacity(sc.departments.len());
+        let mut dept_limits = Vec::with_capacity(sc.departments.len());
         for d in &sc.departments {
             let item = Item::new("department", &d.id);
             check_opt(d.money, &item, "money", Range::NonNegative)?;
             check_opt(d.staff_hours, &item, "staff_hours", Range::NonNegative)?;
-            departments.push(DepartmentInfo {
-                id: d.id.clone(),
-                money: d.money,
-                staff_hours: d.staff_hours,
-            });
+            departments.push(DepartmentInfo { id: d.id.clone() });
+            dept_limits.push((d.money, d.staff_hours));
         }
 
         // Segments, regions, groups, risks.
@@ -259,14 +261,13 @@ impl Scenario {
         let mut regions: Vec<String> = Vec::new();
         let mut groups: Vec<String> = Vec::new();
         let mut segments = Vec::with_capacity(sc.segments.len());
+        let mut population = Vec::with_capacity(sc.segments.len());
         let mut cells = vec![
             Cell {
                 rate: 0.0,
                 loss: 0.0,
                 ceiling: sc.response.ceiling,
                 scale: sc.response.scale,
-                value_at_risk: 0.0,
-                cases_at_risk: 0.0,
             };
             sc.segments.len() * n_f
         ];
@@ -305,12 +306,12 @@ impl Scenario {
             }
             segments.push(SegmentInfo {
                 id: seg.id.clone(),
-                region,
-                group,
-                population: seg.population as f64,
+                region: RegionId::new(region),
+                group: GroupId::new(group),
                 women,
                 under_35,
             });
+            population.push(seg.population as f64);
         }
         let names = Names {
             segments: segment_ix,
@@ -360,10 +361,8 @@ impl Scenario {
         let mut total_loss = 0.0;
         for (s, seg) in segments.iter().enumerate() {
             for f in 0..n_f {
-                let cell = &mut cells[s * n_f + f];
-                cell.cases_at_risk = seg.population * cell.rate;
-                cell.value_at_risk = cell.cases_at_risk * cell.loss;
-                total_loss += cell.value_at_risk;
+                let cell = &cells[s * n_f + f];
+                total_loss += population[s] * cell.rate * cell.loss;
                 if !total_loss.is_finite() {
                     // Each number is finite but population x rate x loss (or their sum) is not.
                     let i = sc.segments[s]
@@ -385,6 +384,7 @@ impl Scenario {
         // Channels and placements.
         let mut channels = Vec::with_capacity(sc.channels.len());
         let mut placements = Vec::new();
+        let mut placement_params = Vec::new();
         let mut placement_formats: Vec<&[String]> = Vec::new();
         for (c, ch) in sc.channels.iter().enumerate() {
             let item = Item::new("channel", &ch.id);
@@ -428,16 +428,21 @@ impl Scenario {
                         }
                     }
                 }
+                let audience = sparse(&per_segment);
                 placements.push(PlacementInfo {
                     id: p.id.clone(),
                     unit: p.unit.clone(),
-                    channel: c,
+                    channel: ChannelId::new(c),
+                    owner: owner.map(DepartmentId::new),
+                    audience: audience.iter().map(|&(s, _)| SegmentId::new(s)).collect(),
+                    draws: draws(owner, true),
+                });
+                placement_params.push(PlacementParameters {
                     unit_cost: p.unit_cost,
                     setup_cost: p.setup_cost,
                     capacity: p.capacity,
                     staff_hours: p.staff_hours,
-                    owner,
-                    audience: sparse(&per_segment),
+                    audience: audience.iter().map(|&(_, g)| g).collect(),
                 });
                 placement_formats.push(&p.formats);
             }
@@ -445,6 +450,7 @@ impl Scenario {
 
         // Messages, their relevance and appeal, and the arms.
         let mut messages = Vec::with_capacity(sc.messages.len());
+        let mut production_cost = Vec::with_capacity(sc.messages.len());
         let mut arms = Vec::new();
         for msg in &sc.messages {
             let item = Item::new("message", &msg.id);
@@ -509,42 +515,41 @@ impl Scenario {
                 });
             }
             for k in carriers {
-                let p = &placements[k];
-                let depth = channels[p.channel].depth;
+                let depth = channels[placements[k].channel.index()].depth;
+                let audience = placements[k]
+                    .audience
+                    .iter()
+                    .zip(&placement_params[k].audience);
                 let mut absorbed = Vec::new();
-                for &(s, g) in &p.audience {
-                    let a = appeal[s];
+                for (&s, &g) in audience {
+                    let a = appeal[s.index()];
                     if a <= 0.0 {
                         continue;
                     }
                     for (f, &w) in relevance.iter().enumerate() {
                         let coef = g * depth * a * w;
                         if coef > 0.0 {
-                            absorbed.push((s * n_f + f, coef));
+                            absorbed.push((s.index() * n_f + f, coef));
                         }
                     }
                 }
-                arms.push(Arm {
-                    message: m,
-                    placement: k,
-                    exposures: p.audience.clone(),
-                    absorbed,
-                });
+                arms.push((k, m, absorbed));
             }
             messages.push(MessageInfo {
                 id: msg.id.clone(),
                 format: msg.format.clone(),
-                production_cost: msg.production_cost,
-                owner,
+                owner: owner.map(DepartmentId::new),
+                draws: draws(owner, false),
             });
+            production_cost.push(msg.production_cost);
         }
         // Placement-major order reads naturally in tables.
-        arms.sort_by_key(|a| (a.placement, a.message));
+        arms.sort_by_key(|&(k, m, _)| (k, m));
         let mut arms_of_placement = vec![Vec::new(); placements.len()];
         let mut arms_of_message = vec![Vec::new(); messages.len()];
-        for (i, a) in arms.iter().enumerate() {
-            arms_of_placement[a.placement].push(i);
-            arms_of_message[a.message].push(i);
+        for (i, &(k, m, _)) in arms.iter().enumerate() {
+            arms_of_placement[k].push(i);
+            arms_of_message[m].push(i);
         }
 
         // Floors: the last entry matching a (segment, threat) pair wins.
@@ -580,30 +585,34 @@ impl Scenario {
             for k in 0..placements.len() {
                 best.iter_mut().for_each(|b| *b = 0.0);
                 for &a in &arms_of_placement[k] {
-                    for &(c, coef) in &arms[a].absorbed {
+                    for &(c, coef) in &arms[a].2 {
                         best[c] = best[c].max(coef);
                     }
                 }
-                let cap = placements[k].capacity as f64;
+                let cap = placement_params[k].capacity as f64;
                 for (m, b) in max_exposure.iter_mut().zip(&best) {
                     *m += cap * b;
                 }
             }
         }
         let mut floors = Vec::with_capacity(wanted.len());
+        let mut floor_levels = Vec::with_capacity(wanted.len());
         for ((s, f), (i, phi)) in wanted {
             let cell = &cells[s * n_f + f];
             let reachable =
                 response::reduction(cell.ceiling, cell.scale, max_exposure[s * n_f + f]);
             let exposure = response::exposure_for(cell.ceiling, cell.scale, phi);
             match exposure {
-                Some(e) if e <= max_exposure[s * n_f + f] => floors.push(FloorTarget {
-                    segment: s,
-                    threat: f,
-                    min_reduction: phi,
-                    exposure: e,
-                    entry: i,
-                }),
+                Some(e) if e <= max_exposure[s * n_f + f] => {
+                    let (segment, threat) = (SegmentId::new(s), ThreatId::new(f));
+                    floors.push(FloorTarget {
+                        segment,
+                        threat,
+                        cell: CellId::of(segment, threat, n_f),
+                        entry: i,
+                    });
+                    floor_levels.push(phi);
+                }
                 _ => {
                     return Err(Error::UnreachableFloor {
                         item: Item::at("floor", i),
@@ -616,7 +625,17 @@ impl Scenario {
             }
         }
 
-        Ok(Problem {
+        let limits = limits(sc.resources.money, sc.resources.staff_hours, &dept_limits);
+        let arm_list = arms
+            .iter()
+            .map(|(k, m, absorbed)| Arm {
+                message: MessageId::new(*m),
+                placement: PlacementId::new(*k),
+                cells: absorbed.iter().map(|&(c, _)| CellId::new(c)).collect(),
+                draws: arm_draws(&placements[*k], &messages[*m]),
+            })
+            .collect();
+        let structure = Structure {
             name: sc.name.clone(),
             currency: sc.currency.clone(),
             threats: sc
@@ -630,19 +649,89 @@ impl Scenario {
             regions,
             groups,
             segments,
-            cells,
             channels,
             placements,
             messages,
-            arms,
-            arms_of_placement,
-            arms_of_message,
-            money: sc.resources.money,
-            staff_hours: sc.resources.staff_hours,
+            arms: arm_list,
+            arms_of_placement: ids_of(arms_of_placement),
+            arms_of_message: ids_of(arms_of_message),
+            resources: ResourceKind::layout(departments.len()),
             departments,
             floors,
-        })
+        };
+        let params = Parameters {
+            population,
+            cells,
+            placements: placement_params,
+            production_cost,
+            absorbed: arms
+                .into_iter()
+                .map(|(_, _, absorbed)| absorbed.into_iter().map(|(_, coef)| coef).collect())
+                .collect(),
+            limits,
+            floors: floor_levels,
+        };
+        Problem::from_parts(structure, params)
     }
+}
+
+fn ids_of(lists: Vec<Vec<usize>>) -> Vec<Vec<ArmId>> {
+    lists
+        .into_iter()
+        .map(|l| l.into_iter().map(ArmId::new).collect())
+        .collect()
+}
+
+/// The resources a placement (`placement`: its unit and setup costs and staff hours) or a
+/// message (its production cost) of department `owner` draws on.
+fn draws(owner: Option<usize>, placement: bool) -> Vec<crate::core::ResourceId> {
+    let mut kinds = vec![ResourceKind::Money];
+    if placement {
+        kinds.push(ResourceKind::StaffHours);
+    }
+    if let Some(d) = owner.map(DepartmentId::new) {
+        kinds.push(ResourceKind::DepartmentMoney(d));
+        if placement {
+            kinds.push(ResourceKind::DepartmentHours(d));
+        }
+    }
+    kinds.into_iter().map(ResourceKind::id).collect()
+}
+
+/// The union of a placement's and a message's draws, each resource once.
+fn arm_draws(placement: &PlacementInfo, message: &MessageInfo) -> Vec<ArmDraw> {
+    let mut out: Vec<ArmDraw> = placement
+        .draws
+        .iter()
+        .map(|&resource| ArmDraw {
+            resource,
+            placement: true,
+            message: message.draws.contains(&resource),
+        })
+        .collect();
+    for &resource in &message.draws {
+        if !placement.draws.contains(&resource) {
+            out.push(ArmDraw {
+                resource,
+                placement: false,
+                message: true,
+            });
+        }
+    }
+    out
+}
+
+fn limits(
+    money: Option<f64>,
+    hours: Option<f64>,
+    departments: &[(Option<f64>, Option<f64>)],
+) -> Resources<Option<f64>> {
+    let mut values = vec![money, hours];
+    for &(m, h) in departments {
+        values.push(m);
+        values.push(h);
+    }
+    Resources::from_vec(values)
 }
 
 fn position_or_push(list: &mut Vec<String>, name: &str) -> usize {

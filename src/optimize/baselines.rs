@@ -44,18 +44,17 @@ impl Strategy for Blanket {
     }
 
     fn plan(&self, problem: &Problem) -> Result<Plan, Error> {
-        let mut per_channel = vec![0usize; problem.channels.len()];
-        for arm in &problem.arms {
-            per_channel[problem.placements[arm.placement].channel] += 1;
+        let mut per_channel = vec![0usize; problem.channels().len()];
+        let channel =
+            |arm: &crate::problem::Arm| problem.placements()[arm.placement.index()].channel.index();
+        for arm in problem.arms() {
+            per_channel[channel(arm)] += 1;
         }
         let channels = per_channel.iter().filter(|n| **n > 0).count().max(1) as f64;
         let weights: Vec<f64> = problem
-            .arms
+            .arms()
             .iter()
-            .map(|arm| {
-                let c = problem.placements[arm.placement].channel;
-                1.0 / (channels * per_channel[c] as f64)
-            })
+            .map(|arm| 1.0 / (channels * per_channel[channel(arm)] as f64))
             .collect();
         spread(problem, &weights)
     }
@@ -67,22 +66,23 @@ impl Strategy for PopulationProportional {
     }
 
     fn plan(&self, problem: &Problem) -> Result<Plan, Error> {
-        let n_f = problem.threats.len();
-        let n_s = problem.segments.len();
-        let total: f64 = problem.segments.iter().map(|s| s.population).sum();
+        let n_f = problem.threats().len();
+        let n_s = problem.segments().len();
+        let population = &problem.parameters().population;
+        let total: f64 = population.iter().sum();
         // Arms that act on each segment.
         let mut acting: Vec<Vec<usize>> = vec![Vec::new(); n_s];
-        for (a, arm) in problem.arms.iter().enumerate() {
-            let mut segs: Vec<usize> = arm.absorbed.iter().map(|&(c, _)| c / n_f).collect();
+        for (a, arm) in problem.arms().iter().enumerate() {
+            let mut segs: Vec<usize> = arm.cells.iter().map(|c| c.index() / n_f).collect();
             segs.dedup();
             for s in segs {
                 acting[s].push(a);
             }
         }
-        let mut weights = vec![0.0; problem.arms.len()];
+        let mut weights = vec![0.0; problem.arms().len()];
         if total > 0.0 {
             for (s, arms) in acting.iter().enumerate() {
-                let share = problem.segments[s].population / total / arms.len().max(1) as f64;
+                let share = population[s] / total / arms.len().max(1) as f64;
                 for &a in arms {
                     weights[a] += share;
                 }
@@ -113,12 +113,13 @@ impl Strategy for PopulationProportional {
 /// `O(steps * (log arms + nnz_arm))`; each arm takes `O(log(capacity) / 0.01)` steps at most
 /// beyond the interleaving with other arms.
 pub fn spread(problem: &Problem, weights: &[f64]) -> Result<Plan, Error> {
-    if weights.len() != problem.arms.len() || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
+    if weights.len() != problem.arms().len()
+        || weights.iter().any(|w| !(w.is_finite() && *w >= 0.0))
     {
-        if weights.len() != problem.arms.len() {
+        if weights.len() != problem.arms().len() {
             return Err(Error::Mismatch {
                 what: "spread weights",
-                expected: problem.arms.len(),
+                expected: problem.arms().len(),
                 found: weights.len(),
             });
         }
@@ -130,7 +131,7 @@ pub fn spread(problem: &Problem, weights: &[f64]) -> Result<Plan, Error> {
     let mut state = State::new(problem);
     meet_floors(&mut state)?;
     let unit_money = |a: usize| {
-        let u = problem.placements[problem.arms[a].placement].unit_cost;
+        let u = problem.placement(problem.arms()[a].placement).unit_cost;
         if u > 0.0 { u } else { 1.0 }
     };
     // Min-heap on (level, arm); levels only grow, so no entry goes stale.
@@ -140,7 +141,7 @@ pub fn spread(problem: &Problem, weights: &[f64]) -> Result<Plan, Error> {
         .filter(|(_, w)| **w > 0.0)
         .map(|(a, _)| Reverse((Total(0.0), a)))
         .collect();
-    let mut extra = vec![0u64; problem.arms.len()];
+    let mut extra = vec![0u64; problem.arms().len()];
     while let Some(Reverse((Total(level), a))) = heap.pop() {
         let tmax = state.max_units(a);
         if tmax == 0 {

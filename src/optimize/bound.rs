@@ -51,7 +51,7 @@
 //! The same relaxation, restricted to bounds on each arm and to placements and messages forced
 //! paid or closed, is what [`Exact`](super::Exact) branches on.
 
-use super::relaxation::{Relaxation, Relaxed};
+use super::relaxation::{Point, Relaxation, Relaxed};
 use crate::error::Error;
 use crate::problem::Problem;
 
@@ -72,21 +72,24 @@ pub struct Bound {
     pub units: Vec<f64>,
     /// Interior-point iterations used.
     pub iterations: u32,
-    /// Share of each placement's setup cost the relaxation pays (1 when paid in full).
-    pub(crate) placement_share: Vec<f64>,
-    /// Share of each message's production cost the relaxation pays (1 when paid in full).
-    pub(crate) message_share: Vec<f64>,
+}
+
+impl From<Point> for Bound {
+    fn from(p: Point) -> Bound {
+        Bound {
+            value: p.value,
+            relaxed_value: p.relaxed_value,
+            units: p.units,
+            iterations: p.iterations,
+        }
+    }
 }
 
 impl Bound {
     /// `1 - value / self.value`: how far a plan of prevented loss `value` can be from the
     /// optimum, as a share of the optimum's bound (0 when the bound is 0).
     pub fn gap(&self, value: f64) -> f64 {
-        if self.value > 0.0 {
-            1.0 - value / self.value
-        } else {
-            0.0
-        }
+        crate::core::gap(value, self.value)
     }
 }
 
@@ -120,7 +123,7 @@ impl Bound {
 pub fn bound(problem: &Problem) -> Result<Bound, Error> {
     let relaxation = Relaxation::new(problem);
     match relaxation.solve(&relaxation.root()) {
-        Relaxed::Solved(b) => Ok(b),
+        Relaxed::Solved(b) => Ok(b.into()),
         Relaxed::Infeasible => Err(Error::FloorsUnaffordable),
     }
 }

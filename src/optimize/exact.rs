@@ -4,11 +4,11 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::Strategy;
-use super::bound::Bound;
 use super::greedy::Greedy;
 use super::local_search::GreedyLocalSearch;
-use super::relaxation::{Charge, Relaxation, Relaxed, Restriction};
+use super::relaxation::{Charge, Point, Relaxation, Relaxed, Restriction};
 use super::state::State;
+use crate::core::{ArmId, MessageId, PlacementId, gap};
 use crate::error::Error;
 use crate::evaluate::evaluate;
 use crate::plan::Plan;
@@ -164,22 +164,57 @@ impl Exact {
     /// [`Error::InvalidParameter`] for a tolerance outside `[0, 1)`; [`Error::TooLarge`] for
     /// more than `max_arms` arms; [`Error::FloorsUnaffordable`] when no plan meets the floors.
     pub fn solve(&self, problem: &Problem) -> Result<ExactSolution, Error> {
+        self.check(problem)?;
+        let mut search = Search::new(self, problem);
+        while let Some(node) = search.heap.pop() {
+            if search.nodes >= self.node_limit && !search.prune(node.bound) {
+                search.heap.push(node);
+                break;
+            }
+            search.visit(node);
+        }
+        search.finish()
+    }
+
+    fn check(&self, problem: &Problem) -> Result<(), Error> {
         if !(0.0..1.0).contains(&self.tolerance) {
             return Err(Error::InvalidParameter {
                 parameter: "tolerance",
                 problem: format!("must be in [0, 1), got {}", self.tolerance),
             });
         }
-        if problem.arms.len() > self.max_arms {
+        let arms = problem.arms().len();
+        if arms > self.max_arms {
             return Err(Error::TooLarge {
                 method: "exact",
                 problem: format!(
-                    "{} arms, more than max_arms = {}; use greedy+ls and the bound's gap instead",
-                    problem.arms.len(),
+                    "{arms} arms, more than max_arms = {}; use greedy+ls and the bound's gap instead",
                     self.max_arms
                 ),
             });
         }
+        Ok(())
+    }
+}
+
+/// The state of one branch and bound.
+struct Search<'e, 'p> {
+    exact: &'e Exact,
+    problem: &'p Problem,
+    relaxation: Relaxation<'p>,
+    incumbent: Incumbent,
+    heap: BinaryHeap<Node>,
+    next_id: usize,
+    nodes: usize,
+    /// Bounds of nodes dropped without being resolved (numerical trouble).
+    unresolved: f64,
+    /// Largest bound of a node pruned within the tolerance of the best plan.
+    pruned: f64,
+}
+
+impl<'e, 'p> Search<'e, 'p> {
+    /// The root node, with the empty plan and the greedy+ls plan as incumbents.
+    fn new(exact: &'e Exact, problem: &'p Problem) -> Self {
         let relaxation = Relaxation::new(problem).with_accuracy(1e-9);
         let mut incumbent = Incumbent {
             plan: Plan::empty(problem),
@@ -189,120 +224,128 @@ impl Exact {
         if let Ok(plan) = GreedyLocalSearch::default().plan(problem) {
             incumbent.offer(problem, plan);
         }
-        let greedy = Greedy::default();
-        let prune = |bound: f64, best: f64| {
-            bound.is_finite() && bound <= best + self.tolerance * bound.abs()
-        };
-
         let mut heap = BinaryHeap::new();
         heap.push(Node {
             bound: f64::INFINITY,
             id: 0,
             restriction: relaxation.root(),
         });
-        let mut next_id = 1;
-        let mut nodes = 0;
-        // Bounds of nodes dropped without being resolved (numerical trouble).
-        let mut unresolved = f64::NEG_INFINITY;
-        // Largest bound of a node pruned within the tolerance of the best plan.
-        let mut pruned = f64::NEG_INFINITY;
-        while let Some(node) = heap.pop() {
-            if prune(node.bound, incumbent.value) {
-                pruned = pruned.max(node.bound);
-                continue;
-            }
-            if nodes >= self.node_limit {
-                heap.push(node);
-                break;
-            }
-            nodes += 1;
-            let solved = relaxation.solve(&node.restriction);
-            let Relaxed::Solved(b) = solved else {
-                continue;
-            };
-            let bound = b.value.min(node.bound);
-            if prune(bound, incumbent.value) {
-                pruned = pruned.max(bound);
-                continue;
-            }
-            let r = &node.restriction;
-            // Round down into the node's box and fill up greedily: a candidate plan.
-            let rounded: Vec<u64> = b
-                .units
-                .iter()
-                .enumerate()
-                .map(|(a, &x)| {
-                    let down = (x + INTEGRAL).floor().max(0.0);
-                    (down.min(u64::MAX as f64) as u64).clamp(r.lo[a], r.hi[a].max(r.lo[a]))
-                })
-                .collect();
-            if let Ok(plan) = Plan::from_units(problem, rounded.clone())
-                && plan.check(problem).is_ok()
-            {
-                let mut state = State::new(problem);
-                for (a, &u) in rounded.iter().enumerate() {
-                    state.add(a, u);
-                }
-                greedy.maximise(&mut state);
-                incumbent.offer(problem, plan);
-                incumbent.offer(problem, state.to_plan());
-            }
-            if prune(bound, incumbent.value) {
-                pruned = pruned.max(bound);
-                continue;
-            }
-            match branch(problem, r, &b) {
-                Some(children) => {
-                    for restriction in children {
-                        heap.push(Node {
-                            bound,
-                            id: next_id,
-                            restriction,
-                        });
-                        next_id += 1;
-                    }
-                }
-                None => {
-                    // Every arm is fixed: the node holds one plan at most. If its rounding
-                    // failed the feasibility check (the solver's tolerance), it stays
-                    // unresolved and its bound counts in the reported one.
-                    unresolved = unresolved.max(bound);
-                }
-            }
+        Search {
+            exact,
+            problem,
+            relaxation,
+            incumbent,
+            heap,
+            next_id: 1,
+            nodes: 0,
+            unresolved: f64::NEG_INFINITY,
+            pruned: f64::NEG_INFINITY,
         }
-        let open = heap
+    }
+
+    /// Whether a node of bound `bound` cannot hold a plan better than the best by more than
+    /// the tolerance (it is then pruned, and its bound remembered).
+    fn prune(&mut self, bound: f64) -> bool {
+        let done =
+            bound.is_finite() && bound <= self.incumbent.value + self.exact.tolerance * bound.abs();
+        if done {
+            self.pruned = self.pruned.max(bound);
+        }
+        done
+    }
+
+    /// Solves a node's relaxation, offers its rounded point as a plan, and branches.
+    fn visit(&mut self, node: Node) {
+        if self.prune(node.bound) {
+            return;
+        }
+        self.nodes += 1;
+        let Relaxed::Solved(b) = self.relaxation.solve(&node.restriction) else {
+            return;
+        };
+        let bound = b.value.min(node.bound);
+        if self.prune(bound) {
+            return;
+        }
+        let r = &node.restriction;
+        self.offer_rounded(r, &b);
+        if self.prune(bound) {
+            return;
+        }
+        match branch(self.problem, r, &b) {
+            Some(children) => {
+                for restriction in children {
+                    self.heap.push(Node {
+                        bound,
+                        id: self.next_id,
+                        restriction,
+                    });
+                    self.next_id += 1;
+                }
+            }
+            // Every arm is fixed: the node holds one plan at most. If its rounding failed the
+            // feasibility check (the solver's tolerance), it stays unresolved and its bound
+            // counts in the reported one.
+            None => self.unresolved = self.unresolved.max(bound),
+        }
+    }
+
+    /// Rounds the relaxed point down into the node's box and fills it up greedily: candidate
+    /// plans.
+    fn offer_rounded(&mut self, r: &Restriction, b: &Point) {
+        let problem = self.problem;
+        let rounded: Vec<u64> = b
+            .units
+            .iter()
+            .enumerate()
+            .map(|(a, &x)| {
+                let down = (x + INTEGRAL).floor().max(0.0);
+                (down.min(u64::MAX as f64) as u64).clamp(r.lo[a], r.hi[a].max(r.lo[a]))
+            })
+            .collect();
+        if let Ok(plan) = Plan::from_units(problem, rounded.clone())
+            && plan.check(problem).is_ok()
+        {
+            let mut state = State::with_units(problem, &rounded);
+            Greedy::default().maximise(&mut state);
+            self.incumbent.offer(problem, plan);
+            self.incumbent.offer(problem, state.to_plan());
+        }
+    }
+
+    /// The best plan and the certified bound over every node left.
+    fn finish(self) -> Result<ExactSolution, Error> {
+        let open = self
+            .heap
             .iter()
             .map(|n| n.bound)
             .fold(f64::NEG_INFINITY, f64::max);
-        let value = incumbent.value.max(0.0);
-        let left = open.max(unresolved);
+        let value = self.incumbent.value.max(0.0);
+        let left = open.max(self.unresolved);
         // Every plan is in an open, unresolved or pruned node, or is no better than the best.
-        let bound = left.max(pruned).max(value);
-        let gap = if bound > 0.0 {
-            1.0 - value / bound
-        } else {
-            0.0
-        };
-        let proven = left == f64::NEG_INFINITY || prune(left, incumbent.value);
-        if incumbent.value == f64::NEG_INFINITY && left == f64::NEG_INFINITY {
-            // The search is complete and found no plan meeting the floors: there is none.
-            return Err(Error::FloorsUnaffordable);
-        }
-        if incumbent.value == f64::NEG_INFINITY {
+        let bound = left.max(self.pruned).max(value);
+        let proven = left == f64::NEG_INFINITY
+            || (left.is_finite()
+                && left <= self.incumbent.value + self.exact.tolerance * left.abs());
+        if self.incumbent.value == f64::NEG_INFINITY {
+            if left == f64::NEG_INFINITY {
+                // The search is complete and found no plan meeting the floors: there is none.
+                return Err(Error::FloorsUnaffordable);
+            }
             return Err(Error::TooLarge {
                 method: "exact",
                 problem: format!(
                     "no plan meeting the floors found within node_limit = {}",
-                    self.node_limit
+                    self.exact.node_limit
                 ),
             });
         }
         Ok(ExactSolution {
-            plan: incumbent.plan,
+            plan: self.incumbent.plan,
             value,
             bound,
-            gap,
-            nodes,
+            gap: gap(value, bound),
+            nodes: self.nodes,
             proven,
         })
     }
@@ -315,9 +358,9 @@ impl Exact {
 /// share it leaves unpaid): they move the bound most, while integrality of units usually
 /// costs little. Then the most fractional arm. Then (a node whose integral point was not
 /// pruned because its certificate is loose) the arm with most units, split around its value.
-fn branch(problem: &Problem, r: &Restriction, b: &Bound) -> Option<Vec<Restriction>> {
-    let implied = |arms: &[usize]| arms.iter().any(|&a| r.lo[a] > 0);
-    let used = |arms: &[usize]| arms.iter().any(|&a| b.units[a] > INTEGRAL);
+fn branch(problem: &Problem, r: &Restriction, b: &Point) -> Option<Vec<Restriction>> {
+    let implied = |arms: &[ArmId]| arms.iter().any(|&a| r.lo[a.index()] > 0);
+    let used = |arms: &[ArmId]| arms.iter().any(|&a| b.units[a.index()] > INTEGRAL);
     // (discount, is a message, index)
     let mut pick: Option<(f64, bool, usize)> = None;
     let mut consider = |discount: f64, message: bool, i: usize| {
@@ -325,16 +368,20 @@ fn branch(problem: &Problem, r: &Restriction, b: &Bound) -> Option<Vec<Restricti
             pick = Some((discount, message, i));
         }
     };
-    for (k, pl) in problem.placements.iter().enumerate() {
-        let arms = &problem.arms_of_placement[k];
-        if r.placement[k] == Charge::Free && !implied(arms) && used(arms) {
-            consider(pl.setup_cost * (1.0 - b.placement_share[k]), false, k);
+    for k in PlacementId::range(problem.placements().len()) {
+        let arms = problem.arms_of_placement(k);
+        let i = k.index();
+        if r.placement[i] == Charge::Free && !implied(arms) && used(arms) {
+            let setup = problem.placement(k).setup_cost;
+            consider(setup * (1.0 - b.placement_share[i]), false, i);
         }
     }
-    for (m, msg) in problem.messages.iter().enumerate() {
-        let arms = &problem.arms_of_message[m];
-        if r.message[m] == Charge::Free && !implied(arms) && used(arms) {
-            consider(msg.production_cost * (1.0 - b.message_share[m]), true, m);
+    for m in MessageId::range(problem.messages().len()) {
+        let arms = problem.arms_of_message(m);
+        let i = m.index();
+        if r.message[i] == Charge::Free && !implied(arms) && used(arms) {
+            let production = problem.production_cost(m);
+            consider(production * (1.0 - b.message_share[i]), true, i);
         }
     }
     if let Some((_, message, i)) = pick {

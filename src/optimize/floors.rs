@@ -1,6 +1,7 @@
 //! Meeting fairness floors first, at least cost: a covering greedy shared by the strategies.
 
 use super::state::State;
+use crate::core::{ArmId, floor_met};
 use crate::error::{Error, Item};
 use crate::response;
 
@@ -34,43 +35,41 @@ pub(crate) enum FloorRule {
 /// [`meet_floors`] with a choice of ranking rule.
 pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(), Error> {
     let p = state.problem;
-    if p.floors.is_empty() {
+    let floors = p.floors();
+    if floors.is_empty() {
         return Ok(());
     }
-    let n_f = p.threats.len();
+    let exposure: Vec<f64> = (0..floors.len()).map(|j| p.floor_exposure(j)).collect();
     let missing = |state: &State<'_>, j: usize| -> f64 {
-        let fl = &p.floors[j];
-        (fl.exposure - state.absorbed[fl.segment * n_f + fl.threat]).max(0.0)
+        (exposure[j] - state.absorbed[floors[j].cell.index()]).max(0.0)
     };
-    // Met means met as `Plan::violations` judges it (on the reduction, with a tighter slack).
+    // Met means met as `Plan::violations` judges it.
     let met = |state: &State<'_>, j: usize| -> bool {
-        let fl = &p.floors[j];
-        let c = fl.segment * n_f + fl.threat;
-        let cell = &p.cells[c];
-        response::reduction(cell.ceiling, cell.scale, state.absorbed[c])
-            >= fl.min_reduction * (1.0 - 1e-12)
+        let c = floors[j].cell.index();
+        let cell = &p.cells()[c];
+        floor_met(
+            response::reduction(cell.ceiling, cell.scale, state.absorbed[c]),
+            p.floor_level(j),
+        )
     };
-    if (0..p.floors.len()).all(|j| met(state, j)) {
+    if (0..floors.len()).all(|j| met(state, j)) {
         return Ok(());
     }
     // For each arm, the floors it helps: (floor index, absorbed exposure per unit).
-    let mut floor_of_cell = vec![usize::MAX; p.cells.len()];
-    for (j, fl) in p.floors.iter().enumerate() {
-        floor_of_cell[fl.segment * n_f + fl.threat] = j;
+    let mut floor_of_cell = vec![usize::MAX; p.cells().len()];
+    for (j, fl) in floors.iter().enumerate() {
+        floor_of_cell[fl.cell.index()] = j;
     }
-    let helps: Vec<Vec<(usize, f64)>> = p
-        .arms
-        .iter()
-        .map(|arm| {
-            arm.absorbed
-                .iter()
-                .filter(|&&(c, _)| floor_of_cell[c] != usize::MAX)
-                .map(|&(c, coef)| (floor_of_cell[c], coef))
+    let helps: Vec<Vec<(usize, f64)>> = ArmId::range(p.arms().len())
+        .map(|a| {
+            p.absorbed(a)
+                .filter(|&(c, _)| floor_of_cell[c.index()] != usize::MAX)
+                .map(|(c, coef)| (floor_of_cell[c.index()], coef))
                 .collect()
         })
         .collect();
     loop {
-        let unmet: Vec<usize> = (0..p.floors.len()).filter(|&j| !met(state, j)).collect();
+        let unmet: Vec<usize> = (0..floors.len()).filter(|&j| !met(state, j)).collect();
         if unmet.is_empty() {
             return Ok(());
         }
@@ -103,9 +102,7 @@ pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(
                 let progress: f64 = list
                     .iter()
                     .filter(|(j, _)| unmet.contains(j))
-                    .map(|&(j, coef)| {
-                        (t as f64 * coef).min(missing(state, j)) / p.floors[j].exposure
-                    })
+                    .map(|&(j, coef)| (t as f64 * coef).min(missing(state, j)) / exposure[j])
                     .sum();
                 let c = cost.at(t);
                 // Free steps first, by progress (so a free step takes only the units it
@@ -140,20 +137,23 @@ pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(
                     .iter()
                     .copied()
                     .max_by(|&a, &b| {
-                        let share = |j: usize| missing(state, j) / p.floors[j].exposure.max(1e-300);
+                        let share = |j: usize| missing(state, j) / exposure[j].max(1e-300);
                         share(a).total_cmp(&share(b)).then(b.cmp(&a))
                     })
                     .expect("unmet is not empty");
-                let fl = &p.floors[j];
-                let c = fl.segment * n_f + fl.threat;
-                let cell = &p.cells[c];
+                let fl = &floors[j];
+                let cell = &p.cells()[fl.cell.index()];
                 return Err(Error::FloorShortfall {
                     item: Item::at("floor", fl.entry),
                     unmet: unmet.len(),
-                    segment: p.segments[fl.segment].id.clone(),
-                    threat: p.threats[fl.threat].id.clone(),
-                    required: fl.min_reduction,
-                    achieved: response::reduction(cell.ceiling, cell.scale, state.absorbed[c]),
+                    segment: p.segments()[fl.segment.index()].id.clone(),
+                    threat: p.threats()[fl.threat.index()].id.clone(),
+                    required: p.floor_level(j),
+                    achieved: response::reduction(
+                        cell.ceiling,
+                        cell.scale,
+                        state.absorbed[fl.cell.index()],
+                    ),
                 });
             }
         }

@@ -225,9 +225,9 @@ impl Greedy {
     pub(crate) fn maximise(&self, state: &mut State<'_>) {
         let p = state.problem;
         let tol = self.batch_tolerance;
-        let mut version = vec![0u32; p.arms.len()];
-        let mut heap = BinaryHeap::with_capacity(p.arms.len());
-        for arm in 0..p.arms.len() {
+        let mut version = vec![0u32; p.arms().len()];
+        let mut heap = BinaryHeap::with_capacity(p.arms().len());
+        for arm in 0..p.arms().len() {
             if let Some((key, _)) = price(state, arm, tol) {
                 heap.push(Entry {
                     key,
@@ -257,9 +257,9 @@ impl Greedy {
             let mut touched = vec![top.arm];
             if opens {
                 // Paying a fixed cost makes every arm sharing it cheaper: re-price them.
-                let a = &p.arms[top.arm];
-                touched.extend(p.arms_of_placement(a.placement));
-                touched.extend(p.arms_of_message(a.message));
+                let a = &p.arms()[top.arm];
+                touched.extend(p.arms_of_placement(a.placement).iter().map(|b| b.index()));
+                touched.extend(p.arms_of_message(a.message).iter().map(|b| b.index()));
                 touched.sort_unstable();
                 touched.dedup();
             }
@@ -282,7 +282,7 @@ impl Greedy {
 /// The best plan made of the floor plan plus a single arm filled to the most it can afford.
 fn best_single<'p>(base: &State<'p>) -> Option<(f64, State<'p>)> {
     let mut best: Option<(f64, State<'p>)> = None;
-    for arm in 0..base.problem.arms.len() {
+    for arm in 0..base.problem.arms().len() {
         let t = base.max_units(arm);
         if t == 0 {
             continue;
@@ -310,7 +310,7 @@ impl Strategy for Greedy {
             });
         }
         let mut best: Option<State<'_>> = None;
-        let rules: &[FloorRule] = if problem.floors.is_empty() {
+        let rules: &[FloorRule] = if problem.floors().is_empty() {
             &[FloorRule::Progress]
         } else {
             &[FloorRule::Progress, FloorRule::Value]

@@ -7,6 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use super::Strategy;
 use super::greedy::Greedy;
 use super::state::State;
+use crate::core::Resources;
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::problem::Problem;
@@ -131,10 +132,6 @@ const MOVES_PER_DONOR: usize = 64;
 /// Most receivers filled after one removal.
 const FILL_STEPS: usize = 4;
 
-/// Floors are judged as the greedy's covering step judges them: tighter than
-/// [`Plan::violations`], so accumulated rounding never makes a plan infeasible.
-const FLOOR_SLACK: f64 = 1e-12;
-
 impl LocalSearch {
     /// A feasible plan at least as good as `plan`; see the type's documentation.
     ///
@@ -157,11 +154,11 @@ impl LocalSearch {
         let start = plan.units();
         // Units per placement must fit u64 for the incremental accounting; `check` sums them
         // saturating, so a plan at a capacity of u64::MAX could overflow. Leave it as it is.
-        let mut per_placement = vec![0u64; problem.placements.len()];
+        let mut per_placement = vec![0u64; problem.placements().len()];
         for (arm, &t) in start.iter().enumerate() {
-            let k = problem.arms[arm].placement;
-            match per_placement[k].checked_add(t) {
-                Some(sum) => per_placement[k] = sum,
+            let k = problem.arms()[arm].placement;
+            match per_placement[k.index()].checked_add(t) {
+                Some(sum) => per_placement[k.index()] = sum,
                 None => return Ok(plan.clone()),
             }
         }
@@ -183,10 +180,8 @@ impl LocalSearch {
 /// What a trial changed, to undo it exactly.
 #[derive(Debug, Default)]
 struct Journal {
-    money: f64,
-    hours: f64,
-    dept_money: Vec<f64>,
-    dept_hours: Vec<f64>,
+    /// Resource use before the trial.
+    used: Resources<f64>,
     /// `(cell, absorbed, remaining)` before each operation, in order.
     cells: Vec<(usize, f64, f64)>,
     /// `(arm, units, added)` in order.
@@ -213,12 +208,10 @@ impl<'p> Search<'p> {
         let mut state = State::with_units(problem, units);
         let mask = state.binding(BINDING_SHARE);
         state.set_mask(&mask);
-        let n_f = problem.threats.len();
-        let mut floors_of_arm = vec![Vec::new(); problem.arms.len()];
-        for (j, fl) in problem.floors.iter().enumerate() {
-            let c = fl.segment * n_f + fl.threat;
-            for (a, arm) in problem.arms.iter().enumerate() {
-                if arm.absorbed.iter().any(|&(cc, _)| cc == c) {
+        let mut floors_of_arm = vec![Vec::new(); problem.arms().len()];
+        for (j, fl) in problem.floors().iter().enumerate() {
+            for (a, arm) in problem.arms().iter().enumerate() {
+                if arm.cells.contains(&fl.cell) {
                     floors_of_arm[a].push(j);
                 }
             }

@@ -3,8 +3,9 @@
 
 use std::rc::Rc;
 
-use crate::plan::{Plan, TOLERANCE};
-use crate::problem::Problem;
+use crate::core::{ArmId, CellId, Measure, Resources, TOLERANCE};
+use crate::plan::Plan;
+use crate::problem::{ArmDraw, Problem};
 
 /// A partial plan with everything needed to price and value its next step in `O(nnz_arm)`.
 #[derive(Debug, Clone)]
@@ -14,10 +15,8 @@ pub(crate) struct State<'p> {
     pub(crate) absorbed: Vec<f64>,
     pub(crate) placement_units: Vec<u64>,
     pub(crate) message_used: Vec<bool>,
-    pub(crate) money: f64,
-    pub(crate) hours: f64,
-    pub(crate) dept_money: Vec<f64>,
-    pub(crate) dept_hours: Vec<f64>,
+    /// Use of each resource.
+    pub(crate) used: Resources<f64>,
     /// `exp(-E_c / kappa_c)` per cell: the share of the ceiling not yet reached.
     pub(crate) remaining: Vec<f64>,
     /// Arms that may not receive units (`max_units` is 0): local search closes a placement
@@ -27,24 +26,25 @@ pub(crate) struct State<'p> {
     stakes: Rc<Vec<f64>>,
     /// Per arm, per absorbed entry: `(cell, coef / kappa, 1 - exp(-coef / kappa))`.
     entries: Rc<Vec<Vec<(usize, f64, f64)>>>,
-    weights: Weights,
+    /// A step's scalar cost is `sum_r weight_r * use_r`: `1 / limit_r` over the counted
+    /// limited resources, 0 elsewhere.
+    weights: Resources<f64>,
 }
 
-/// Normalising weights: a step's scalar cost is `sum_r use_r / limit_r` over the counted
-/// limited resources (overall money and hours, each department's money and hours).
-#[derive(Debug, Clone)]
-struct Weights {
-    money: f64,
-    hours: f64,
-    dept_money: Vec<f64>,
-    dept_hours: Vec<f64>,
-}
+/// Which resources count in a step's normalised cost.
+pub(crate) type Mask = Resources<bool>;
 
-fn inverse(limit: Option<f64>) -> f64 {
-    match limit {
-        Some(l) if l > 0.0 => 1.0 / l,
+/// `1 / limit` of each counted, positively limited resource; value per yuan when none counts.
+fn weights(problem: &Problem, mask: &Mask) -> Resources<f64> {
+    let mut w = problem.limits().map(|r, limit| match limit {
+        Some(l) if mask[r] && *l > 0.0 => 1.0 / l,
         _ => 0.0,
+    });
+    if w.iter().all(|&x| x <= 0.0) {
+        // No counted resource: rank by value per yuan.
+        w[crate::core::ResourceKind::Money.id()] = 1.0;
     }
+    w
 }
 
 /// Money and hours of a step, with the fixed costs it would pay.
@@ -62,94 +62,46 @@ impl StepCost {
     }
 }
 
-/// Which resources count in a step's normalised cost: one flag per resource, in the order
-/// money, staff hours, then each department's money and hours.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Mask {
-    money: bool,
-    hours: bool,
-    dept_money: Vec<bool>,
-    dept_hours: Vec<bool>,
-}
-
-impl Weights {
-    fn from_mask(problem: &Problem, mask: &Mask) -> Weights {
-        let pick = |on: bool, limit: Option<f64>| if on { inverse(limit) } else { 0.0 };
-        let mut weights = Weights {
-            money: pick(mask.money, problem.money),
-            hours: pick(mask.hours, problem.staff_hours),
-            dept_money: problem
-                .departments
-                .iter()
-                .zip(&mask.dept_money)
-                .map(|(d, &on)| pick(on, d.money))
-                .collect(),
-            dept_hours: problem
-                .departments
-                .iter()
-                .zip(&mask.dept_hours)
-                .map(|(d, &on)| pick(on, d.staff_hours))
-                .collect(),
-        };
-        let any = weights.money > 0.0
-            || weights.hours > 0.0
-            || weights
-                .dept_money
-                .iter()
-                .chain(&weights.dept_hours)
-                .any(|w| *w > 0.0);
-        if !any {
-            // No counted resource: rank by value per yuan.
-            weights.money = 1.0;
-        }
-        weights
-    }
+/// What one draw of an arm on one resource amounts to now: the fixed part not yet paid and
+/// the amount per unit.
+#[derive(Debug, Clone, Copy)]
+struct Amount {
+    fixed: f64,
+    per_unit: f64,
 }
 
 impl<'p> State<'p> {
     pub(crate) fn new(problem: &'p Problem) -> Self {
-        let all = Mask {
-            money: true,
-            hours: true,
-            dept_money: vec![true; problem.departments.len()],
-            dept_hours: vec![true; problem.departments.len()],
-        };
-        let weights = Weights::from_mask(problem, &all);
+        let st = problem.structure();
+        let n_cells = problem.cells().len();
         State {
             problem,
-            units: vec![0; problem.arms.len()],
-            absorbed: vec![0.0; problem.cells.len()],
-            placement_units: vec![0; problem.placements.len()],
-            message_used: vec![false; problem.messages.len()],
-            money: 0.0,
-            hours: 0.0,
-            dept_money: vec![0.0; problem.departments.len()],
-            dept_hours: vec![0.0; problem.departments.len()],
-            remaining: vec![1.0; problem.cells.len()],
-            blocked: vec![false; problem.arms.len()],
+            units: vec![0; st.arms.len()],
+            absorbed: vec![0.0; n_cells],
+            placement_units: vec![0; st.placements.len()],
+            message_used: vec![false; st.messages.len()],
+            used: Resources::filled(st.resources.len(), 0.0),
+            remaining: vec![1.0; n_cells],
+            blocked: vec![false; st.arms.len()],
             stakes: Rc::new(
-                problem
-                    .cells
-                    .iter()
-                    .map(|c| c.value_at_risk * c.ceiling)
+                CellId::range(n_cells)
+                    .map(|c| problem.value_at_risk(c) * problem.cells()[c.index()].ceiling)
                     .collect(),
             ),
             entries: Rc::new(
-                problem
-                    .arms
-                    .iter()
+                ArmId::range(st.arms.len())
                     .map(|a| {
-                        a.absorbed
-                            .iter()
-                            .map(|&(c, coef)| {
-                                let rate = coef / problem.cells[c].scale;
-                                (c, rate, -(-rate).exp_m1())
+                        problem
+                            .absorbed(a)
+                            .map(|(c, coef)| {
+                                let rate = coef / problem.cells()[c.index()].scale;
+                                (c.index(), rate, -(-rate).exp_m1())
                             })
                             .collect()
                     })
                     .collect(),
             ),
-            weights,
+            weights: weights(problem, &Resources::filled(st.resources.len(), true)),
         }
     }
 
@@ -165,7 +117,7 @@ impl<'p> State<'p> {
 
     /// Counts only the resources in `mask` in step costs from now on.
     pub(crate) fn set_mask(&mut self, mask: &Mask) {
-        self.weights = Weights::from_mask(self.problem, mask);
+        self.weights = weights(self.problem, mask);
     }
 
     /// Every limited resource.
@@ -175,24 +127,9 @@ impl<'p> State<'p> {
 
     /// The limited resources of which at least `share` of the limit is used.
     pub(crate) fn binding(&self, share: f64) -> Mask {
-        let p = self.problem;
-        let tight = |used: f64, limit: Option<f64>| limit.is_some_and(|l| used >= share * l);
-        Mask {
-            money: tight(self.money, p.money),
-            hours: tight(self.hours, p.staff_hours),
-            dept_money: p
-                .departments
-                .iter()
-                .zip(&self.dept_money)
-                .map(|(d, &u)| tight(u, d.money))
-                .collect(),
-            dept_hours: p
-                .departments
-                .iter()
-                .zip(&self.dept_hours)
-                .map(|(d, &u)| tight(u, d.staff_hours))
-                .collect(),
-        }
+        self.problem
+            .limits()
+            .map(|r, limit| limit.is_some_and(|l| self.used[r] >= share * l))
     }
 
     pub(crate) fn to_plan(&self) -> Plan {
@@ -283,45 +220,69 @@ impl<'p> State<'p> {
         (g, t.clamp(1, tmax.max(1)))
     }
 
+    /// The setup cost (if the placement is not yet used) and production cost (if the message
+    /// is not yet used) that adding to `arm` would pay.
     fn fixed_money(&self, arm: usize) -> (f64, f64) {
-        let p = self.problem;
-        let a = &p.arms[arm];
-        let setup = if self.placement_units[a.placement] == 0 {
-            p.placements[a.placement].setup_cost
+        let a = &self.problem.arms()[arm];
+        let (k, m) = (a.placement, a.message);
+        let setup = if self.placement_units[k.index()] == 0 {
+            self.problem.placement(k).setup_cost
         } else {
             0.0
         };
-        let production = if self.message_used[a.message] {
+        let production = if self.message_used[m.index()] {
             0.0
         } else {
-            p.messages[a.message].production_cost
+            self.problem.production_cost(m)
         };
         (setup, production)
     }
 
+    /// What adding to `arm` draws on resource `d.resource`, given the fixed costs
+    /// `(setup, production)` still to pay.
+    fn amount(&self, arm: usize, d: &ArmDraw, (setup, production): (f64, f64)) -> Amount {
+        let pl = self.problem.placement(self.problem.arms()[arm].placement);
+        let money = self.problem.resources()[d.resource.index()].measure() == Measure::Money;
+        let mut out = Amount {
+            fixed: 0.0,
+            per_unit: 0.0,
+        };
+        if d.placement {
+            if money {
+                out.fixed += setup;
+                out.per_unit = pl.unit_cost;
+            } else {
+                out.per_unit = pl.staff_hours;
+            }
+        }
+        if d.message && money {
+            out.fixed += production;
+        }
+        out
+    }
+
     /// Whether adding to `arm` pays a fixed cost not yet paid.
     pub(crate) fn opens(&self, arm: usize) -> bool {
-        let a = &self.problem.arms[arm];
-        self.placement_units[a.placement] == 0 || !self.message_used[a.message]
+        let a = &self.problem.arms()[arm];
+        self.placement_units[a.placement.index()] == 0 || !self.message_used[a.message.index()]
     }
 
     /// Normalised cost of adding units of `arm`.
     pub(crate) fn step_cost(&self, arm: usize) -> StepCost {
-        let p = self.problem;
-        let a = &p.arms[arm];
-        let pl = &p.placements[a.placement];
-        let (setup, production) = self.fixed_money(arm);
-        let w = &self.weights;
-        let mut fixed = w.money * (setup + production);
-        let mut per_unit = w.money * pl.unit_cost + w.hours * pl.staff_hours;
-        if let Some(d) = pl.owner {
-            fixed += w.dept_money[d] * setup;
-            per_unit += w.dept_money[d] * pl.unit_cost + w.dept_hours[d] * pl.staff_hours;
+        let fixed_costs = self.fixed_money(arm);
+        let mut cost = StepCost {
+            fixed: 0.0,
+            per_unit: 0.0,
+        };
+        for d in &self.problem.arms()[arm].draws {
+            let w = self.weights[d.resource];
+            if w > 0.0 {
+                let amount = self.amount(arm, d, fixed_costs);
+                cost.fixed += w * amount.fixed;
+                cost.per_unit += w * amount.per_unit;
+            }
         }
-        if let Some(d) = p.messages[a.message].owner {
-            fixed += w.dept_money[d] * production;
-        }
-        StepCost { fixed, per_unit }
+        cost
     }
 
     /// The most units of `arm` that can be added now within every limit (0 if even the
@@ -331,52 +292,29 @@ impl<'p> State<'p> {
             return 0;
         }
         let p = self.problem;
-        let a = &p.arms[arm];
-        let pl = &p.placements[a.placement];
-        let (setup, production) = self.fixed_money(arm);
-        let mut t = pl
+        let a = &p.arms()[arm];
+        let fixed_costs = self.fixed_money(arm);
+        let mut t = p
+            .placement(a.placement)
             .capacity
-            .saturating_sub(self.placement_units[a.placement]);
-        // Units affordable with `left` of a resource after `fixed`, at `per` each.
-        let fit = |t: &mut u64, left: f64, fixed: f64, per: f64| {
+            .saturating_sub(self.placement_units[a.placement.index()]);
+        for d in &a.draws {
+            let Some(limit) = p.limits()[d.resource] else {
+                continue;
+            };
+            let Amount { fixed, per_unit } = self.amount(arm, d, fixed_costs);
+            // Units affordable with `left` of the resource after `fixed`, at `per_unit` each.
+            let left = limit - self.used[d.resource];
             let slack = TOLERANCE * left.abs().max(1.0);
             let room = left - fixed;
             if room < -slack {
-                *t = 0;
-            } else if per > 0.0 {
-                let n = ((room + slack) / per).floor();
-                if n < *t as f64 {
-                    *t = n.max(0.0) as u64;
+                return 0;
+            } else if per_unit > 0.0 {
+                let n = ((room + slack) / per_unit).floor();
+                if n < t as f64 {
+                    t = n.max(0.0) as u64;
                 }
             }
-        };
-        if let Some(limit) = p.money {
-            fit(&mut t, limit - self.money, setup + production, pl.unit_cost);
-        }
-        if let Some(limit) = p.staff_hours {
-            fit(&mut t, limit - self.hours, 0.0, pl.staff_hours);
-        }
-        let owner_k = pl.owner;
-        let owner_m = p.messages[a.message].owner;
-        if let Some(d) = owner_k {
-            let extra = if owner_m == Some(d) { production } else { 0.0 };
-            if let Some(limit) = p.departments[d].money {
-                fit(
-                    &mut t,
-                    limit - self.dept_money[d],
-                    setup + extra,
-                    pl.unit_cost,
-                );
-            }
-            if let Some(limit) = p.departments[d].staff_hours {
-                fit(&mut t, limit - self.dept_hours[d], 0.0, pl.staff_hours);
-            }
-        }
-        if let Some(d) = owner_m
-            && owner_k != Some(d)
-            && let Some(limit) = p.departments[d].money
-        {
-            fit(&mut t, limit - self.dept_money[d], production, 0.0);
         }
         t
     }
@@ -387,27 +325,26 @@ impl<'p> State<'p> {
         if t == 0 {
             return;
         }
+        let fixed_costs = self.fixed_money(arm);
         let p = self.problem;
-        let a = &p.arms[arm];
-        let pl = &p.placements[a.placement];
-        let (setup, production) = self.fixed_money(arm);
-        let money = setup + pl.unit_cost * t as f64;
-        let hours = pl.staff_hours * t as f64;
-        self.money += money + production;
-        self.hours += hours;
-        if let Some(d) = pl.owner {
-            self.dept_money[d] += money;
-            self.dept_hours[d] += hours;
-        }
-        if let Some(d) = p.messages[a.message].owner {
-            self.dept_money[d] += production;
+        let a = &p.arms()[arm];
+        for d in &a.draws {
+            let amount = self.amount(arm, d, fixed_costs);
+            self.used[d.resource] += amount.fixed + amount.per_unit * t as f64;
         }
         self.units[arm] += t;
-        self.placement_units[a.placement] += t;
-        self.message_used[a.message] = true;
-        for &(c, coef) in &a.absorbed {
-            self.absorbed[c] += t as f64 * coef;
-            self.remaining[c] = (-self.absorbed[c] / p.cells[c].scale).exp();
+        self.placement_units[a.placement.index()] += t;
+        self.message_used[a.message.index()] = true;
+        self.shift_exposure(arm, t as f64);
+    }
+
+    /// Adds `delta` units' worth of `arm`'s absorbed exposures (negative to remove).
+    fn shift_exposure(&mut self, arm: usize, delta: f64) {
+        let p = self.problem;
+        for (c, coef) in p.absorbed(ArmId::new(arm)) {
+            let c = c.index();
+            self.absorbed[c] = (self.absorbed[c] + delta * coef).max(0.0);
+            self.remaining[c] = (-self.absorbed[c] / p.cells()[c].scale).exp();
         }
     }
 
@@ -420,40 +357,29 @@ impl<'p> State<'p> {
             return;
         }
         let p = self.problem;
-        let a = &p.arms[arm];
-        let pl = &p.placements[a.placement];
+        let a = &p.arms()[arm];
         self.units[arm] -= t;
-        self.placement_units[a.placement] -= t;
-        let setup = if self.placement_units[a.placement] == 0 {
-            pl.setup_cost
+        self.placement_units[a.placement.index()] -= t;
+        let setup = if self.placement_units[a.placement.index()] == 0 {
+            p.placement(a.placement).setup_cost
         } else {
             0.0
         };
         let production = if self.units[arm] == 0
-            && p.arms_of_message[a.message]
+            && p.arms_of_message(a.message)
                 .iter()
-                .all(|&b| self.units[b] == 0)
+                .all(|&b| self.units[b.index()] == 0)
         {
-            self.message_used[a.message] = false;
-            p.messages[a.message].production_cost
+            self.message_used[a.message.index()] = false;
+            p.production_cost(a.message)
         } else {
             0.0
         };
-        let money = setup + pl.unit_cost * t as f64;
-        let hours = pl.staff_hours * t as f64;
-        self.money -= money + production;
-        self.hours -= hours;
-        if let Some(d) = pl.owner {
-            self.dept_money[d] -= money;
-            self.dept_hours[d] -= hours;
+        for d in &a.draws {
+            let amount = self.amount(arm, d, (setup, production));
+            self.used[d.resource] -= amount.fixed + amount.per_unit * t as f64;
         }
-        if let Some(d) = p.messages[a.message].owner {
-            self.dept_money[d] -= production;
-        }
-        for &(c, coef) in &a.absorbed {
-            self.absorbed[c] = (self.absorbed[c] - t as f64 * coef).max(0.0);
-            self.remaining[c] = (-self.absorbed[c] / p.cells[c].scale).exp();
-        }
+        self.shift_exposure(arm, -(t as f64));
     }
 }
 
@@ -461,6 +387,24 @@ impl<'p> State<'p> {
 mod tests {
     use super::*;
     use crate::Scenario;
+    use crate::core::{DepartmentId, ResourceKind};
+
+    fn money_of(p: &mut Problem, d: usize, limit: Option<f64>) {
+        p.set_limit(
+            ResourceKind::DepartmentMoney(DepartmentId::new(d)).id(),
+            limit,
+        )
+        .unwrap();
+    }
+
+    fn dept_money(s: &State<'_>) -> Vec<f64> {
+        (0..2)
+            .map(|d| s.used[ResourceKind::DepartmentMoney(DepartmentId::new(d)).id()])
+            .collect()
+    }
+
+    const MONEY: fn() -> crate::core::ResourceId = || ResourceKind::Money.id();
+    const HOURS: fn() -> crate::core::ResourceId = || ResourceKind::StaffHours.id();
 
     fn problem() -> Problem {
         Scenario::from_json(
@@ -487,31 +431,31 @@ mod tests {
         let mut p = problem();
         // Department e cannot pay the 40-yuan production: nothing fits.
         assert_eq!(State::new(&p).max_units(0), 0);
-        p.departments[1].money = Some(40.0);
+        money_of(&mut p, 1, Some(40.0));
         // Department d: 300 - 100 setup = 200 -> 20 units; hours 60 / 2 = 30; capacity 50.
         assert_eq!(State::new(&p).max_units(0), 20);
-        p.departments[0].money = None;
+        money_of(&mut p, 0, None);
         // Money: 1000 - 140 fixed = 860 -> 86; hours bind at 30.
         assert_eq!(State::new(&p).max_units(0), 30);
-        p.staff_hours = None;
+        p.set_staff_hours(None).unwrap();
         assert_eq!(State::new(&p).max_units(0), 50);
     }
 
     #[test]
     fn add_pays_fixed_costs_once_and_tracks_usage() {
         let mut p = problem();
-        p.departments[1].money = Some(40.0);
+        money_of(&mut p, 1, Some(40.0));
         let mut s = State::new(&p);
         assert!(s.opens(0));
         s.add(0, 5);
         assert!(!s.opens(0));
         s.add(0, 5);
-        assert_eq!(s.money, 100.0 + 40.0 + 100.0);
-        assert_eq!(s.hours, 20.0);
-        assert_eq!(s.dept_money, vec![200.0, 40.0]);
+        assert_eq!(s.used[MONEY()], 100.0 + 40.0 + 100.0);
+        assert_eq!(s.used[HOURS()], 20.0);
+        assert_eq!(dept_money(&s), vec![200.0, 40.0]);
         let usage = s.to_plan().usage(&p).unwrap();
-        assert_eq!(usage.money, s.money);
-        assert_eq!(usage.department_money, s.dept_money);
+        assert_eq!(usage.money(), s.used[MONEY()]);
+        assert_eq!(usage.resources, s.used);
         // gain agrees with the value difference.
         let before = s.value();
         let g = s.gain(0, 3);
@@ -534,21 +478,16 @@ mod tests {
         assert!((value - s.value() - loss).abs() < 1e-9);
         assert_eq!(s.units, full.units);
         assert_eq!(s.placement_units, full.placement_units);
-        assert!((s.money - full.money).abs() < 1e-9);
-        assert!((s.hours - full.hours).abs() < 1e-9);
+        assert!((s.used[MONEY()] - full.used[MONEY()]).abs() < 1e-9);
+        assert!((s.used[HOURS()] - full.used[HOURS()]).abs() < 1e-9);
         assert!(s.message_used[0]);
         // Removing the last unit refunds the setup and production costs.
         s.remove(0, 7);
         assert_eq!(s.units, empty.units);
         assert_eq!(s.placement_units, vec![0]);
         assert!(!s.message_used[0]);
-        assert!(s.money.abs() < 1e-9 && s.hours.abs() < 1e-9);
-        assert!(
-            s.dept_money
-                .iter()
-                .chain(&s.dept_hours)
-                .all(|x| x.abs() < 1e-9)
-        );
+        assert!(s.used[MONEY()].abs() < 1e-9 && s.used[HOURS()].abs() < 1e-9);
+        assert!(s.used.iter().all(|x| x.abs() < 1e-9));
         assert!(
             s.absorbed.iter().all(|e| e.abs() < 1e-12),
             "{:?}",
@@ -560,25 +499,25 @@ mod tests {
         s.add(0, 2);
         s.remove(0, 10);
         assert_eq!(s.units[0], 0);
-        assert_eq!(s.money, 0.0);
+        assert_eq!(s.used[MONEY()], 0.0);
     }
 
     #[test]
     fn with_units_matches_the_plan_accounting() {
         let mut p = problem();
-        p.departments[1].money = Some(40.0);
+        money_of(&mut p, 1, Some(40.0));
         let s = State::with_units(&p, &[9]);
         let usage = s.to_plan().usage(&p).unwrap();
-        assert_eq!(s.money, usage.money);
-        assert_eq!(s.hours, usage.staff_hours);
-        assert_eq!(s.dept_money, usage.department_money);
+        assert_eq!(s.used[MONEY()], usage.money());
+        assert_eq!(s.used[HOURS()], usage.staff_hours());
+        assert_eq!(s.used, usage.resources);
         assert_eq!(s.placement_units, usage.placement_units);
     }
 
     #[test]
     fn blocked_arms_take_no_units() {
         let mut p = problem();
-        p.departments[1].money = Some(40.0);
+        money_of(&mut p, 1, Some(40.0));
         let mut s = State::new(&p);
         assert_eq!(s.max_units(0), 20);
         s.blocked[0] = true;

@@ -4,6 +4,7 @@
 use rand::seq::SliceRandom;
 
 use super::{BINDING_SHARE, OPEN_CANDIDATES, Search};
+use crate::core::{MessageId, PlacementId};
 use crate::optimize::floors::meet_floors;
 use crate::optimize::state::State;
 
@@ -12,11 +13,11 @@ impl<'p> Search<'p> {
     /// floors again if needed, refill with the greedy.
     pub(super) fn close_pass(&mut self) -> bool {
         let p = self.state.problem;
-        let mut items: Vec<(bool, usize)> = (0..p.placements.len())
+        let mut items: Vec<(bool, usize)> = (0..p.placements().len())
             .filter(|&k| self.state.placement_units[k] > 0)
             .map(|k| (true, k))
             .chain(
-                (0..p.messages.len())
+                (0..p.messages().len())
                     .filter(|&m| self.state.message_used[m])
                     .map(|m| (false, m)),
             )
@@ -24,16 +25,12 @@ impl<'p> Search<'p> {
         items.shuffle(&mut self.rng);
         let mut improved = false;
         for (is_placement, i) in items {
-            let arms = if is_placement {
-                p.arms_of_placement(i)
-            } else {
-                p.arms_of_message(i)
-            };
+            let arms = arms_of(&self.state, is_placement, i);
             if arms.iter().all(|&a| self.state.units[a] == 0) {
                 continue;
             }
             let mut trial = self.state.clone();
-            for &a in arms {
+            for &a in &arms {
                 trial.remove(a, trial.units[a]);
                 trial.blocked[a] = true;
             }
@@ -41,7 +38,7 @@ impl<'p> Search<'p> {
                 continue;
             }
             self.refill.maximise(&mut trial);
-            for &a in arms {
+            for &a in &arms {
                 trial.blocked[a] = false;
             }
             improved |= self.consider(trial);
@@ -86,33 +83,19 @@ impl<'p> Search<'p> {
     pub(super) fn open_pass(&mut self) -> bool {
         let p = self.state.problem;
         let s = &self.state;
-        let score = |arms: &[usize]| -> Option<(f64, usize)> {
-            arms.iter()
-                .filter_map(|&b| {
-                    let cost = s.step_cost(b);
-                    let g = s.gain(b, 1);
-                    let r = if cost.per_unit > 0.0 {
-                        g / cost.per_unit
-                    } else {
-                        f64::INFINITY
-                    };
-                    (g > 0.0).then_some((r, b))
-                })
-                .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
-        };
         let mut items: Vec<(f64, bool, usize)> = Vec::new();
-        for k in 0..p.placements.len() {
-            if s.placement_units[k] == 0 {
-                if let Some((r, _)) = score(p.arms_of_placement(k)) {
-                    items.push((r, true, k));
-                }
+        for k in 0..p.placements().len() {
+            if s.placement_units[k] == 0
+                && let Some((r, _)) = best_unit_return(s, &arms_of(s, true, k), false)
+            {
+                items.push((r, true, k));
             }
         }
-        for m in 0..p.messages.len() {
-            if !s.message_used[m] {
-                if let Some((r, _)) = score(p.arms_of_message(m)) {
-                    items.push((r, false, m));
-                }
+        for m in 0..p.messages().len() {
+            if !s.message_used[m]
+                && let Some((r, _)) = best_unit_return(s, &arms_of(s, false, m), false)
+            {
+                items.push((r, false, m));
             }
         }
         items.sort_by(|x, y| y.0.total_cmp(&x.0));
@@ -124,28 +107,10 @@ impl<'p> Search<'p> {
                 if !Self::shrink(&mut trial, theta) {
                     continue;
                 }
-                let arms = if is_placement {
-                    p.arms_of_placement(i)
-                } else {
-                    p.arms_of_message(i)
+                let arms = arms_of(&trial, is_placement, i);
+                let Some((_, b)) = best_unit_return(&trial, &arms, true) else {
+                    continue;
                 };
-                let best = arms
-                    .iter()
-                    .filter(|&&b| trial.max_units(b) > 0)
-                    .map(|&b| {
-                        let cost = trial.step_cost(b);
-                        let g = trial.gain(b, 1);
-                        (
-                            if cost.per_unit > 0.0 {
-                                g / cost.per_unit
-                            } else {
-                                f64::INFINITY
-                            },
-                            b,
-                        )
-                    })
-                    .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
-                let Some((_, b)) = best else { continue };
                 trial.add(b, 1);
                 self.refill.maximise(&mut trial);
                 if self.consider(trial) {
@@ -156,4 +121,33 @@ impl<'p> Search<'p> {
         }
         improved
     }
+}
+
+/// The arms of placement `i` (`is_placement`) or message `i`.
+fn arms_of(state: &State<'_>, is_placement: bool, i: usize) -> Vec<usize> {
+    let p = state.problem;
+    let arms = if is_placement {
+        p.arms_of_placement(PlacementId::new(i))
+    } else {
+        p.arms_of_message(MessageId::new(i))
+    };
+    arms.iter().map(|a| a.index()).collect()
+}
+
+/// The arm among `arms` whose first unit gains most per normalised unit cost (smallest index
+/// on ties), with that return; only arms that can take a unit when `affordable`.
+fn best_unit_return(state: &State<'_>, arms: &[usize], affordable: bool) -> Option<(f64, usize)> {
+    arms.iter()
+        .filter(|&&b| !affordable || state.max_units(b) > 0)
+        .filter_map(|&b| {
+            let cost = state.step_cost(b);
+            let g = state.gain(b, 1);
+            let r = if cost.per_unit > 0.0 {
+                g / cost.per_unit
+            } else {
+                f64::INFINITY
+            };
+            (affordable || g > 0.0).then_some((r, b))
+        })
+        .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
 }

@@ -3,7 +3,8 @@
 
 use rand::seq::SliceRandom;
 
-use super::{FILL_STEPS, FLOOR_SLACK, MIN_GAIN, MOVES_PER_DONOR, RERANK, Search};
+use super::{FILL_STEPS, MIN_GAIN, MOVES_PER_DONOR, RERANK, Search};
+use crate::core::{ArmId, floor_met};
 use crate::response;
 
 impl<'p> Search<'p> {
@@ -12,12 +13,14 @@ impl<'p> Search<'p> {
     pub(super) fn rank_receivers(&mut self) {
         let s = &self.state;
         let p = s.problem;
-        let mut scored: Vec<(f64, usize)> = (0..p.arms.len())
+        let mut scored: Vec<(f64, usize)> = (0..p.arms().len())
             .filter_map(|b| {
                 let cost = s.step_cost(b);
-                let room = p.placements[p.arms[b].placement]
+                let k = p.arms()[b].placement;
+                let room = p
+                    .placement(k)
                     .capacity
-                    .saturating_sub(s.placement_units[p.arms[b].placement]);
+                    .saturating_sub(s.placement_units[k.index()]);
                 if room == 0 {
                     return None;
                 }
@@ -52,10 +55,7 @@ impl<'p> Search<'p> {
     pub(super) fn begin(&mut self) {
         let s = &self.state;
         let j = &mut self.journal;
-        j.money = s.money;
-        j.hours = s.hours;
-        j.dept_money.clone_from(&s.dept_money);
-        j.dept_hours.clone_from(&s.dept_hours);
+        j.used.clone_from(&s.used);
         j.cells.clear();
         j.ops.clear();
         j.delta = 0.0;
@@ -63,7 +63,8 @@ impl<'p> Search<'p> {
 
     pub(super) fn save_cells(&mut self, arm: usize) {
         let s = &self.state;
-        for &(c, _) in &s.problem.arms[arm].absorbed {
+        for (c, _) in s.problem.absorbed(ArmId::new(arm)) {
+            let c = c.index();
             self.journal.cells.push((c, s.absorbed[c], s.remaining[c]));
         }
     }
@@ -96,10 +97,7 @@ impl<'p> Search<'p> {
             s.absorbed[c] = e;
             s.remaining[c] = r;
         }
-        s.money = j.money;
-        s.hours = j.hours;
-        s.dept_money.clone_from(&j.dept_money);
-        s.dept_hours.clone_from(&j.dept_hours);
+        s.used.clone_from(&j.used);
     }
 
     /// Commits the trial if it is a strict improvement, else rolls it back.
@@ -117,30 +115,30 @@ impl<'p> Search<'p> {
     pub(super) fn floors_hold(&self) -> bool {
         let s = &self.state;
         let p = s.problem;
-        let n_f = p.threats.len();
         self.journal
             .ops
             .iter()
             .filter(|op| !op.2)
             .flat_map(|op| &self.floors_of_arm[op.0])
             .all(|&j| {
-                let fl = &p.floors[j];
-                let c = fl.segment * n_f + fl.threat;
-                let cell = &p.cells[c];
-                response::reduction(cell.ceiling, cell.scale, s.absorbed[c])
-                    >= fl.min_reduction * (1.0 - FLOOR_SLACK)
+                let c = p.floors()[j].cell.index();
+                let cell = &p.cells()[c];
+                floor_met(
+                    response::reduction(cell.ceiling, cell.scale, s.absorbed[c]),
+                    p.floor_level(j),
+                )
             })
     }
 
     /// Spends what the trial freed on the receivers, best return per normalised cost first.
     pub(super) fn fill(&mut self, donor: usize) {
         let p = self.state.problem;
-        let a = &p.arms[donor];
+        let a = &p.arms()[donor];
         let extra: Vec<usize> = p
             .arms_of_placement(a.placement)
             .iter()
             .chain(p.arms_of_message(a.message))
-            .copied()
+            .map(|b| b.index())
             .collect();
         for _ in 0..FILL_STEPS {
             let mut best: Option<(f64, usize, u64)> = None;
@@ -170,7 +168,7 @@ impl<'p> Search<'p> {
     /// from all its units down by halves to one.
     pub(super) fn transfer_pass(&mut self) -> bool {
         let p = self.state.problem;
-        let mut donors: Vec<usize> = (0..p.arms.len())
+        let mut donors: Vec<usize> = (0..p.arms().len())
             .filter(|&a| self.state.units[a] > 0)
             .collect();
         donors.shuffle(&mut self.rng);

@@ -1,0 +1,162 @@
+//! The certificate: a bound on every plan of a restriction from the solver's point and
+//! multipliers, valid whatever the solver's accuracy (proof in the
+//! [`bound` module](mod@crate::optimize::bound)).
+
+use super::{Layout, Point, Relaxation, Row, stake};
+use crate::core::{ArmId, CellId, PlacementId};
+use crate::response;
+
+impl Relaxation<'_> {
+    /// The certified bound at the solver's `point` (clipped into the box) with its
+    /// `multipliers`: the least of the Lagrangian certificate, the same without multipliers,
+    /// and every live cell at its most exposure.
+    pub(super) fn certify(
+        &self,
+        l: &Layout,
+        rows: &[Row],
+        live: &[usize],
+        point: &[f64],
+        multipliers: &[f64],
+        iterations: u32,
+    ) -> Point {
+        let p = self.problem;
+        let w: Vec<f64> = (0..l.n_vars())
+            .map(|j| {
+                point
+                    .get(j)
+                    .copied()
+                    .unwrap_or(0.0)
+                    .clamp(l.lower[j], l.upper[j])
+            })
+            .collect();
+        let mut units = vec![0.0; p.arms().len()];
+        for (j, &a) in l.active.iter().enumerate() {
+            units[a] = w[j];
+        }
+        let mut absorbed = vec![0.0; p.cells().len()];
+        for &a in &l.active {
+            for (c, coef) in p.absorbed(ArmId::new(a)) {
+                absorbed[c.index()] += units[a] * coef;
+            }
+        }
+        let relaxed_value = self.value_of(live, &absorbed);
+        let gradient = self.gradient(l, live, &absorbed);
+        let certified = certificate(l, rows, &w, &gradient, relaxed_value, &|i| multipliers[i]);
+        let without_duals = certificate(l, rows, &w, &gradient, relaxed_value, &|_| 0.0);
+        // Every live cell at its most exposure.
+        let mut most = vec![0.0; p.cells().len()];
+        for &c in live {
+            most[c] = l.cell_terms[c]
+                .iter()
+                .map(|&(j, coef)| coef * l.upper[j])
+                .sum::<f64>();
+        }
+        let saturated = self.value_of(live, &most);
+        let value = [certified, without_duals, saturated]
+            .into_iter()
+            .filter(|v| v.is_finite())
+            .fold(f64::INFINITY, f64::min);
+        let value = if value.is_finite() { value } else { saturated };
+        let (placement_share, message_share) = self.shares(l, &units, &w);
+        Point {
+            value: value.max(0.0) * (1.0 + 1e-9),
+            relaxed_value,
+            units,
+            iterations,
+            placement_share,
+            message_share,
+        }
+    }
+
+    /// Prevented loss over the live cells of absorbed exposures `e` (one per cell).
+    fn value_of(&self, live: &[usize], e: &[f64]) -> f64 {
+        let p = self.problem;
+        live.iter()
+            .map(|&c| {
+                let cell = &p.cells()[c];
+                p.value_at_risk(CellId::new(c))
+                    * response::reduction(cell.ceiling, cell.scale, e[c])
+            })
+            .sum()
+    }
+
+    /// Gradient of the value in the arm variables; zero in the `z` variables.
+    fn gradient(&self, l: &Layout, live: &[usize], absorbed: &[f64]) -> Vec<f64> {
+        let p = self.problem;
+        let mut gradient = vec![0.0; l.n_vars()];
+        for &c in live {
+            let scale = p.cells()[c].scale;
+            let d = stake(p, c) / scale * (-absorbed[c] / scale).exp();
+            for &(j, coef) in &l.cell_terms[c] {
+                gradient[j] += d * coef;
+            }
+        }
+        gradient
+    }
+
+    /// Share of each placement's setup and each message's production cost the relaxation pays.
+    fn shares(&self, l: &Layout, units: &[f64], w: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        let p = self.problem;
+        let placement_share = (0..p.placements().len())
+            .map(|k| {
+                if l.placement_paid[k] {
+                    1.0
+                } else {
+                    let id = PlacementId::new(k);
+                    let n: f64 = p
+                        .arms_of_placement(id)
+                        .iter()
+                        .map(|&a| units[a.index()])
+                        .sum();
+                    (n * l.spread[k] / p.placement(id).setup_cost.max(f64::MIN_POSITIVE)).min(1.0)
+                }
+            })
+            .collect();
+        let message_share = (0..p.messages().len())
+            .map(|m| {
+                if l.message_paid[m] {
+                    1.0
+                } else if l.z_var[m] != usize::MAX {
+                    w[l.z_var[m]]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        (placement_share, message_share)
+    }
+}
+
+/// `V(w) - g.w + y.h + sum_j max_box(r_j w_j)` with `r = g - G^T y`, rearranged as
+/// `V(w) + sum_i y_i (h_i - G_i w) + sum_j r_j (bound_j - w_j)` (bound_j the box end the sign
+/// of r_j picks): the same number, summed from small terms without the cancellation of large
+/// multipliers against large reduced costs.
+fn certificate(
+    l: &Layout,
+    rows: &[Row],
+    w: &[f64],
+    gradient: &[f64],
+    relaxed_value: f64,
+    y: &dyn Fn(usize) -> f64,
+) -> f64 {
+    let mut reduced = gradient.to_vec();
+    let mut total = relaxed_value;
+    for (i, row) in rows.iter().enumerate() {
+        let yi = y(i);
+        if yi > 0.0 && yi.is_finite() {
+            let used: f64 = row.terms.iter().map(|&(j, coef)| coef * w[j]).sum();
+            total += yi * (row.rhs - used);
+            for &(j, coef) in &row.terms {
+                reduced[j] -= yi * coef;
+            }
+        }
+    }
+    for (j, &rc) in reduced.iter().enumerate() {
+        total += if rc > 0.0 {
+            rc * (l.upper[j] - w[j])
+        } else {
+            rc * (l.lower[j] - w[j])
+        };
+    }
+    total
+}

@@ -1,0 +1,271 @@
+//! The relaxation behind [`bound`](super::bound()) and [`Exact`](super::Exact): its layout
+//! and rows ([`rows`]), the interior-point solve ([`conic`]) and the certificate
+//! ([`certificate`]); the proof is in the [`bound` module](mod@super::bound).
+
+mod certificate;
+mod conic;
+mod rows;
+
+use super::state::State;
+use crate::core::{ArmId, CellId};
+use crate::problem::Problem;
+
+/// Whether a placement's or message's fixed cost is open to the relaxation, paid, or closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Charge {
+    /// Spread over the units (the relaxation decides).
+    Free,
+    /// Paid in full; units are free to be zero.
+    Paid,
+    /// Not paid: no units.
+    Closed,
+}
+
+/// A subset of plans: bounds on each arm's units and forced fixed-cost decisions.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Restriction {
+    pub(crate) lo: Vec<u64>,
+    pub(crate) hi: Vec<u64>,
+    pub(crate) placement: Vec<Charge>,
+    pub(crate) message: Vec<Charge>,
+}
+
+/// A certified bound over a restriction's plans, with the relaxation's point.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Point {
+    /// No plan of the restriction prevents more loss than this.
+    pub(crate) value: f64,
+    /// Prevented loss at the relaxation's point.
+    pub(crate) relaxed_value: f64,
+    /// Fractional units per arm.
+    pub(crate) units: Vec<f64>,
+    /// Interior-point iterations used.
+    pub(crate) iterations: u32,
+    /// Share of each placement's setup cost the relaxation pays (1 when paid in full).
+    pub(crate) placement_share: Vec<f64>,
+    /// Share of each message's production cost the relaxation pays (1 when paid in full).
+    pub(crate) message_share: Vec<f64>,
+}
+
+/// The outcome of one relaxation solve.
+#[derive(Debug, Clone)]
+pub(crate) enum Relaxed {
+    /// No plan of the restriction is feasible.
+    Infeasible,
+    /// A valid bound over the restriction's plans.
+    Solved(Point),
+}
+
+/// The relaxation of a problem, ready to be solved under restrictions.
+#[derive(Debug)]
+pub(crate) struct Relaxation<'p> {
+    problem: &'p Problem,
+    /// The interior-point solver's relative tolerance: how tight (not how valid) bounds are.
+    accuracy: f64,
+    /// Most units of each arm in any feasible plan.
+    max_units: Vec<u64>,
+}
+
+/// Default solver tolerance: bounds within about `1e-4` (relative) of the relaxation's optimum,
+/// and fast.
+const FAST: f64 = 1e-4;
+
+/// A linear row `sum coef * w_var <= rhs` over the relaxation's variables.
+#[derive(Debug, Clone, Default)]
+struct Row {
+    terms: Vec<(usize, f64)>,
+    rhs: f64,
+}
+
+/// The variables of one solve: a restriction's effective arm bounds, the fixed costs it has
+/// paid, and how arms and production charges map to variables.
+#[derive(Debug)]
+struct Layout {
+    /// Effective upper bound of each arm.
+    hi: Vec<u64>,
+    placement_paid: Vec<bool>,
+    message_paid: Vec<bool>,
+    /// Arms with `hi > 0`, in order; arm `active[j]` is variable `j`.
+    active: Vec<usize>,
+    var_of_arm: Vec<usize>,
+    /// Variable of each message's production share `z_m` (`usize::MAX`: none).
+    z_var: Vec<usize>,
+    z_msgs: Vec<usize>,
+    /// Box of each variable, in original units.
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+    /// Setup cost per unit where a placement's setup is spread over its units.
+    spread: Vec<f64>,
+    /// Per cell, `(variable, absorbed exposure per unit)` of the active arms.
+    cell_terms: Vec<Vec<(usize, f64)>>,
+}
+
+impl Layout {
+    fn n_vars(&self) -> usize {
+        self.lower.len()
+    }
+}
+
+impl<'p> Relaxation<'p> {
+    pub(crate) fn new(problem: &'p Problem) -> Self {
+        let empty = State::new(problem);
+        Relaxation {
+            problem,
+            accuracy: FAST,
+            max_units: (0..problem.arms().len())
+                .map(|a| empty.max_units(a))
+                .collect(),
+        }
+    }
+
+    /// Solves to relative tolerance `accuracy` from now on.
+    pub(crate) fn with_accuracy(mut self, accuracy: f64) -> Self {
+        self.accuracy = accuracy;
+        self
+    }
+
+    /// Every plan: no bounds beyond `max_units`, every fixed cost free.
+    pub(crate) fn root(&self) -> Restriction {
+        Restriction {
+            lo: vec![0; self.problem.arms().len()],
+            hi: self.max_units.clone(),
+            placement: vec![Charge::Free; self.problem.placements().len()],
+            message: vec![Charge::Free; self.problem.messages().len()],
+        }
+    }
+
+    /// Solves the relaxation over the plans of `r` and certifies its bound.
+    pub(crate) fn solve(&self, r: &Restriction) -> Relaxed {
+        let Some(layout) = self.layout(r) else {
+            return Relaxed::Infeasible;
+        };
+        let Some(rows) = self.rows(&layout) else {
+            return Relaxed::Infeasible;
+        };
+        // Cells worth something and reachable.
+        let live: Vec<usize> = (0..self.problem.cells().len())
+            .filter(|&c| stake(self.problem, c) > 0.0 && !layout.cell_terms[c].is_empty())
+            .collect();
+        let n_vars = layout.n_vars();
+        let (point, multipliers, iterations) = if n_vars == 0 {
+            (Vec::new(), vec![0.0; rows.len()], 0)
+        } else {
+            match self.interior_point(&layout, &rows, &live) {
+                Some(conic::Solution::Infeasible) => return Relaxed::Infeasible,
+                Some(conic::Solution::Point {
+                    point,
+                    multipliers,
+                    iterations,
+                }) => (point, multipliers, iterations),
+                None => (layout.lower.clone(), vec![0.0; rows.len()], 0),
+            }
+        };
+        Relaxed::Solved(self.certify(&layout, &rows, &live, &point, &multipliers, iterations))
+    }
+
+    /// The variables of restriction `r`; `None` when its arm bounds contradict each other.
+    fn layout(&self, r: &Restriction) -> Option<Layout> {
+        let p = self.problem;
+        let arms = p.arms();
+        let mut hi = vec![0u64; arms.len()];
+        for (a, arm) in arms.iter().enumerate() {
+            let closed = r.placement[arm.placement.index()] == Charge::Closed
+                || r.message[arm.message.index()] == Charge::Closed;
+            hi[a] = if closed {
+                0
+            } else {
+                r.hi[a].min(self.max_units[a])
+            };
+            if r.lo[a] > hi[a] {
+                return None;
+            }
+        }
+        let mut placement_paid: Vec<bool> =
+            r.placement.iter().map(|c| *c == Charge::Paid).collect();
+        let mut message_paid: Vec<bool> = r.message.iter().map(|c| *c == Charge::Paid).collect();
+        for (a, arm) in arms.iter().enumerate() {
+            if r.lo[a] > 0 {
+                placement_paid[arm.placement.index()] = true;
+                message_paid[arm.message.index()] = true;
+            }
+        }
+        let active: Vec<usize> = (0..arms.len()).filter(|&a| hi[a] > 0).collect();
+        let mut var_of_arm = vec![usize::MAX; arms.len()];
+        for (j, &a) in active.iter().enumerate() {
+            var_of_arm[a] = j;
+        }
+        // One variable per unpaid message with a production cost and an active arm.
+        let mut z_var = vec![usize::MAX; p.messages().len()];
+        let mut z_msgs = Vec::new();
+        for m in 0..p.messages().len() {
+            let id = crate::core::MessageId::new(m);
+            if !message_paid[m]
+                && p.production_cost(id) > 0.0
+                && p.arms_of_message(id).iter().any(|&a| hi[a.index()] > 0)
+            {
+                z_var[m] = active.len() + z_msgs.len();
+                z_msgs.push(m);
+            }
+        }
+        let n_vars = active.len() + z_msgs.len();
+        let mut lower = vec![0.0; n_vars];
+        let mut upper = vec![1.0; n_vars];
+        for (j, &a) in active.iter().enumerate() {
+            lower[j] = r.lo[a] as f64;
+            upper[j] = hi[a] as f64;
+        }
+        let spread = self.spread(&hi, &placement_paid);
+        let mut cell_terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.cells().len()];
+        for (j, &a) in active.iter().enumerate() {
+            for (c, coef) in p.absorbed(ArmId::new(a)) {
+                cell_terms[c.index()].push((j, coef));
+            }
+        }
+        Some(Layout {
+            hi,
+            placement_paid,
+            message_paid,
+            active,
+            var_of_arm,
+            z_var,
+            z_msgs,
+            lower,
+            upper,
+            spread,
+            cell_terms,
+        })
+    }
+
+    /// Per-unit share of each unpaid placement's setup cost: spread over the most units a
+    /// feasible plan can buy of it.
+    fn spread(&self, hi: &[u64], placement_paid: &[bool]) -> Vec<f64> {
+        let p = self.problem;
+        let mut spread = vec![0.0; p.placements().len()];
+        for (k, share) in spread.iter_mut().enumerate() {
+            let id = crate::core::PlacementId::new(k);
+            let pl = p.placement(id);
+            if placement_paid[k] || pl.setup_cost == 0.0 {
+                continue;
+            }
+            let arms = p.arms_of_placement(id);
+            let most_alone = arms
+                .iter()
+                .map(|&a| self.max_units[a.index()])
+                .max()
+                .unwrap_or(0);
+            let sum_hi = arms
+                .iter()
+                .fold(0u64, |s, &a| s.saturating_add(hi[a.index()]));
+            let m_k = pl.capacity.min(most_alone).min(sum_hi);
+            if m_k > 0 {
+                *share = pl.setup_cost / m_k as f64;
+            }
+        }
+        spread
+    }
+}
+
+/// `A_c rho_c`: the value of cell `c`'s whole ceiling.
+fn stake(p: &Problem, c: usize) -> f64 {
+    p.value_at_risk(CellId::new(c)) * p.cells()[c].ceiling
+}
