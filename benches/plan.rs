@@ -25,6 +25,28 @@ fn jurong(c: &mut Criterion) {
         let plan = Greedy::default().plan(&problem).expect("feasible");
         b.iter(|| evaluate(black_box(&problem), black_box(&plan)).expect("same problem"))
     });
+    // What Monte Carlo does per draw: new parameters (every ceiling and scale changed),
+    // validated, and the plan evaluated; 1,000 draws per iteration.
+    c.bench_function("jurong/1000x(with_parameters+evaluate)", |b| {
+        let plan = Greedy::default().plan(&problem).expect("feasible");
+        let base = problem.parameters().clone();
+        b.iter(|| {
+            let mut total = 0.0;
+            for i in 0..1000 {
+                let mut params = base.clone();
+                let f = 0.8 + 0.4 * (i as f64 / 1000.0);
+                for cell in &mut params.cells {
+                    cell.ceiling = (cell.ceiling * f).min(0.95);
+                    cell.scale *= f;
+                }
+                let draw = problem.with_parameters(params).expect("valid parameters");
+                total += evaluate(&draw, black_box(&plan))
+                    .expect("same structure")
+                    .prevented_loss;
+            }
+            total
+        })
+    });
     // The planner's path: greedy + local search and the certified bound, on two threads.
     c.bench_function("jurong/plan+bound", |b| {
         b.iter(|| {

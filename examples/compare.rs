@@ -26,7 +26,7 @@
 //!
 //! A strategy that fails (e.g. `exact` on a problem with too many arms) shows its error as the
 //! row's status and is counted in the summary, never dropped; so is a plan that breaks a
-//! constraint. `exact` is run through [`Exact::solve`]: when its node limit stops it
+//! constraint. `exact` is run through [`Exact::search`]: when its node limit stops it
 //! unproven, its best plan is still scored and the row says how far from optimal it was
 //! proven.
 //!
@@ -180,7 +180,7 @@ enum Source {
 
 /// How one strategy is run.
 enum Runner {
-    /// Through [`Exact::solve`], to report an unproven search's best plan and the bound it
+    /// Through [`Exact::search`], to report an unproven search's best plan and the bound it
     /// proved.
     Exact(Exact),
     /// Through [`Strategy::plan`].
@@ -207,7 +207,7 @@ impl Runner {
     fn plan(&self, problem: &Problem) -> Result<Planned, Error> {
         match self {
             Runner::Exact(exact) => {
-                let solution = exact.solve(problem)?;
+                let solution = exact.search(problem)?;
                 let note = (!solution.proven).then(|| {
                     format!(
                         "not proven: node limit {} reached, best plan proven within {:.4}% \
@@ -428,7 +428,7 @@ fn compare_instance(problem: &Problem, runners: &[Runner], tighten: usize) -> In
             ..Exact::default()
         };
         let t = Instant::now();
-        if let Ok(solution) = search.solve(problem) {
+        if let Ok(solution) = search.search(problem) {
             best = Some(best.map_or(solution.bound, |x| x.min(solution.bound)));
             tightened = Some((solution.bound, t.elapsed().as_secs_f64()));
         }

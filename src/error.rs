@@ -198,7 +198,7 @@ pub enum Error {
     /// An exact search stopped at its node limit before proving optimality.
     #[error(
         "{method}: node limit {nodes} reached; the best plan found is proven within \
-         {gap_percent:.4}% of the optimum (Exact::solve returns it)",
+         {gap_percent:.4}% of the optimum (Exact::search returns it)",
         gap_percent = 100.0 * gap
     )]
     NotProven {

@@ -67,8 +67,8 @@ pub use error::Error;
 pub use evaluate::{Outcome, evaluate};
 pub use model::Scenario;
 pub use optimize::{
-    Blanket, Exact, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, STRATEGY_NAMES,
-    Strategy, plan_and_bound, strategy,
+    Blanket, Exact, Greedy, GreedyLocalSearch, Improve, LocalSearch, PopulationProportional,
+    STRATEGIES, STRATEGY_NAMES, Solution, Strategy, UpperBound, plan_and_bound, strategy,
 };
 pub use plan::{Allocation, Plan, Usage, Violation};
 pub use problem::Problem;
@@ -80,8 +80,8 @@ pub mod prelude {
     pub use crate::evaluate::{Outcome, evaluate};
     pub use crate::model::Scenario;
     pub use crate::optimize::{
-        Blanket, Exact, Greedy, GreedyLocalSearch, LocalSearch, PopulationProportional, Strategy,
-        plan_and_bound, strategy,
+        Blanket, Exact, Greedy, GreedyLocalSearch, Improve, LocalSearch, PopulationProportional,
+        Solution, Strategy, UpperBound, plan_and_bound, strategy,
     };
     pub use crate::plan::{Allocation, Plan, Usage, Violation};
     pub use crate::problem::Problem;

@@ -53,7 +53,7 @@ fn tiny(seed: u64, capacity: std::ops::Range<u64>, floors: bool) -> Problem {
 
 fn solve(problem: &Problem) -> ExactSolution {
     let exact = Exact::default()
-        .solve(problem)
+        .search(problem)
         .expect("tiny instances solve");
     assert!(exact.proven, "not proven: {exact:?}");
     exact
@@ -119,7 +119,7 @@ proptest! {
         let mut last = f64::NEG_INFINITY;
         for share in [0.5, 1.0, 1.5, 3.0] {
             problem.set_money(Some(money * share)).expect("valid");
-            let Ok(exact) = Exact::default().solve(&problem) else {
+            let Ok(exact) = Exact::default().search(&problem) else {
                 // Too little money for the floors: no plan at this budget.
                 prop_assert!(last == f64::NEG_INFINITY, "infeasible after a feasible budget");
                 continue;
@@ -222,7 +222,7 @@ fn exact_refuses_large_problems_and_reports_an_unproven_gap() {
     let problem = generate::scenario(&Config::city_county(), 1)
         .compile()
         .expect("compiles");
-    let err = Exact::default().solve(&problem).expect_err("too many arms");
+    let err = Exact::default().search(&problem).expect_err("too many arms");
     assert!(matches!(err, Error::TooLarge { .. }), "{err}");
     assert!(err.to_string().contains("max_arms"), "{err}");
 
@@ -234,7 +234,7 @@ fn exact_refuses_large_problems_and_reports_an_unproven_gap() {
     let mut found_unproven = false;
     for seed in 0..40 {
         let problem = tiny(seed, 2..8, false);
-        let s = limited.solve(&problem).expect("solves");
+        let s = limited.search(&problem).expect("solves");
         s.plan.check(&problem).expect("feasible");
         assert!(s.bound >= s.value);
         if !s.proven {
@@ -252,7 +252,7 @@ fn exact_refuses_large_problems_and_reports_an_unproven_gap() {
             tolerance: 1.5,
             ..Exact::default()
         }
-        .solve(&problem)
+        .search(&problem)
         .is_err()
     );
 }

@@ -51,7 +51,8 @@
 //! The same relaxation, restricted to bounds on each arm and to placements and messages forced
 //! paid or closed, is what [`Exact`](super::Exact) branches on.
 
-use super::relaxation::{Point, Relaxation, Relaxed};
+use super::UpperBound;
+use super::relaxation::{self, Point, Relaxed};
 use crate::error::Error;
 use crate::problem::Problem;
 
@@ -72,6 +73,19 @@ pub struct Bound {
     pub units: Vec<f64>,
     /// Interior-point iterations used.
     pub iterations: u32,
+}
+
+impl Bound {
+    /// A bound known only by its value (e.g. from branch and bound, whose nodes each have
+    /// their own relaxed point): `relaxed_value` is the value, `units` empty.
+    pub fn certified(value: f64) -> Bound {
+        Bound {
+            value,
+            relaxed_value: value,
+            units: Vec::new(),
+            iterations: 0,
+        }
+    }
 }
 
 impl From<Point> for Bound {
@@ -121,7 +135,21 @@ impl Bound {
 /// # Ok::<(), fanzha::Error>(())
 /// ```
 pub fn bound(problem: &Problem) -> Result<Bound, Error> {
-    let relaxation = Relaxation::new(problem);
+    Relaxation.upper_bound(problem)
+}
+
+/// The root relaxation as an [`UpperBound`]: what [`bound`] computes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Relaxation;
+
+impl UpperBound for Relaxation {
+    fn upper_bound(&self, problem: &Problem) -> Result<Bound, Error> {
+        root_bound(problem)
+    }
+}
+
+fn root_bound(problem: &Problem) -> Result<Bound, Error> {
+    let relaxation = relaxation::Relaxation::new(problem);
     match relaxation.solve(&relaxation.root()) {
         Relaxed::Solved(b) => Ok(b.into()),
         Relaxed::Infeasible => Err(Error::FloorsUnaffordable),

@@ -3,7 +3,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::Strategy;
+use super::{Bound, Solution, Strategy, UpperBound};
 use super::greedy::Greedy;
 use super::local_search::GreedyLocalSearch;
 use super::relaxation::{Charge, Point, Relaxation, Relaxed, Restriction};
@@ -58,7 +58,7 @@ use crate::problem::Problem;
 /// let mut config = Config::small();
 /// config.capacity = 2..6;
 /// let problem = generate::scenario(&config, 3).compile()?;
-/// let exact = Exact::default().solve(&problem)?;
+/// let exact = Exact::default().search(&problem)?;
 /// assert!(exact.proven);
 /// let greedy = evaluate(&problem, &Greedy::default().plan(&problem)?)?;
 /// assert!(exact.value >= greedy.prevented_loss * (1.0 - 1e-9));
@@ -86,7 +86,7 @@ impl Default for Exact {
     }
 }
 
-/// What [`Exact::solve`] found and proved.
+/// What [`Exact::search`] found and proved.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExactSolution {
@@ -163,7 +163,7 @@ impl Exact {
     ///
     /// [`Error::InvalidParameter`] for a tolerance outside `[0, 1)`; [`Error::TooLarge`] for
     /// more than `max_arms` arms; [`Error::FloorsUnaffordable`] when no plan meets the floors.
-    pub fn solve(&self, problem: &Problem) -> Result<ExactSolution, Error> {
+    pub fn search(&self, problem: &Problem) -> Result<ExactSolution, Error> {
         self.check(problem)?;
         let mut search = Search::new(self, problem);
         while let Some(node) = search.heap.pop() {
@@ -432,15 +432,21 @@ impl Strategy for Exact {
         "exact"
     }
 
+    /// The best plan found, the certified bound and whether it is proven optimal, also when
+    /// the node limit stops the search.
+    fn solve(&self, problem: &Problem) -> Result<Solution, Error> {
+        self.solution(problem)
+    }
+
     /// The proven-optimal plan.
     ///
     /// # Errors
     ///
-    /// As [`Exact::solve`], and [`Error::NotProven`] when the node limit stops the search
-    /// before optimality is proven (it gives the proven gap; [`Exact::solve`] returns the best
+    /// As [`Exact::search`], and [`Error::NotProven`] when the node limit stops the search
+    /// before optimality is proven (it gives the proven gap; [`Exact::search`] returns the best
     /// plan found anyway).
     fn plan(&self, problem: &Problem) -> Result<Plan, Error> {
-        let solution = self.solve(problem)?;
+        let solution = self.search(problem)?;
         if solution.proven {
             Ok(solution.plan)
         } else {
@@ -450,5 +456,25 @@ impl Strategy for Exact {
                 gap: solution.gap,
             })
         }
+    }
+}
+
+impl Exact {
+    /// [`Exact::search`] as a [`Solution`].
+    fn solution(&self, problem: &Problem) -> Result<Solution, Error> {
+        let found = self.search(problem)?;
+        Ok(Solution {
+            plan: found.plan,
+            bound: Some(Bound::certified(found.bound)),
+            proven: found.proven,
+        })
+    }
+}
+
+/// Branch and bound as a bound: certified at any node limit, and tighter than the root
+/// relaxation's [`bound`](super::bound()) the more nodes it may use.
+impl UpperBound for Exact {
+    fn upper_bound(&self, problem: &Problem) -> Result<Bound, Error> {
+        Ok(Bound::certified(self.search(problem)?.bound))
     }
 }

@@ -4,7 +4,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::Strategy;
+use super::{Improve, Strategy};
 use super::greedy::Greedy;
 use super::state::State;
 use crate::core::Resources;
@@ -132,7 +132,11 @@ const MOVES_PER_DONOR: usize = 64;
 /// Most receivers filled after one removal.
 const FILL_STEPS: usize = 4;
 
-impl LocalSearch {
+impl Improve for LocalSearch {
+    fn name(&self) -> &str {
+        "ls"
+    }
+
     /// A feasible plan at least as good as `plan`; see the type's documentation.
     ///
     /// A plan whose units on one placement add up to more than `u64::MAX` (possible only
@@ -143,7 +147,7 @@ impl LocalSearch {
     /// [`Error::Mismatch`] if `plan` was made for another problem, [`Error::Infeasible`]
     /// (listing the violations) if it breaks a constraint of `problem`,
     /// [`Error::InvalidParameter`] if `tolerance` is negative or not finite.
-    pub fn improve(&self, problem: &Problem, plan: &Plan) -> Result<Plan, Error> {
+    fn improve(&self, problem: &Problem, plan: &Plan) -> Result<Plan, Error> {
         if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
             return Err(Error::InvalidParameter {
                 parameter: "tolerance",

@@ -22,7 +22,7 @@ mod relaxation;
 pub(crate) mod state;
 
 pub use baselines::{Blanket, PopulationProportional, spread};
-pub use bound::{Bound, bound};
+pub use bound::{Bound, Relaxation, bound};
 pub use exact::{Exact, ExactSolution};
 pub use greedy::Greedy;
 pub use local_search::{GreedyLocalSearch, LocalSearch};
@@ -31,7 +31,32 @@ use crate::error::Error;
 use crate::plan::Plan;
 use crate::problem::Problem;
 
-/// A way to turn a problem into a plan.
+/// What a strategy returns when asked for more than a plan: the plan, a certified upper
+/// bound on every feasible plan's prevented loss where the strategy computed one, and
+/// whether the plan is proven optimal (within the strategy's tolerance).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Solution {
+    /// The plan.
+    pub plan: Plan,
+    /// A certified bound, where the strategy computed one.
+    pub bound: Option<Bound>,
+    /// Whether the plan is proven optimal within the strategy's tolerance.
+    pub proven: bool,
+}
+
+impl Solution {
+    /// A plan with no bound and no proof.
+    pub fn unproven(plan: Plan) -> Solution {
+        Solution {
+            plan,
+            bound: None,
+            proven: false,
+        }
+    }
+}
+
+/// A way to turn a problem into a plan: the planning role.
 ///
 /// Strategies are `Send + Sync` so a plan can be made on another thread, e.g. while the
 /// bound is computed ([`plan_and_bound`]).
@@ -73,10 +98,137 @@ pub trait Strategy: Send + Sync {
     /// When the problem's floors cannot be met within its resources
     /// ([`Error::FloorShortfall`]), or a strategy-specific reason.
     fn plan(&self, problem: &Problem) -> Result<Plan, Error>;
+
+    /// Plans the problem and says what the strategy knows of the plan's quality. The default
+    /// is [`Strategy::plan`] with no bound and no proof; [`Exact`] returns its certified
+    /// bound and whether it proved optimality (and, unlike its `plan`, the best plan found
+    /// when the node limit stops it).
+    ///
+    /// # Errors
+    ///
+    /// As [`Strategy::plan`].
+    fn solve(&self, problem: &Problem) -> Result<Solution, Error> {
+        self.plan(problem).map(Solution::unproven)
+    }
 }
 
-/// The names [`strategy`] knows.
-pub const STRATEGY_NAMES: &[&str] = &["greedy", "greedy+ls", "exact", "blanket", "population"];
+/// Improves a given plan: the local-search role.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::optimize::Improve;
+/// use fanzha::{evaluate, scenarios, Greedy, LocalSearch, Strategy};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let plan = Greedy::default().plan(&problem)?;
+/// let better = LocalSearch::default().improve(&problem, &plan)?;
+/// let value = |p| evaluate(&problem, p).map(|o| o.prevented_loss);
+/// assert!(value(&better)? >= value(&plan)?);
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub trait Improve: Send + Sync {
+    /// Short name.
+    fn name(&self) -> &str;
+
+    /// A plan at least as good as `plan` and as feasible.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Mismatch`] if the plan was made for another problem, or an improver-specific
+    /// reason.
+    fn improve(&self, problem: &Problem, plan: &Plan) -> Result<Plan, Error>;
+}
+
+/// Bounds the prevented loss of every feasible plan from above: the certificate role.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::optimize::{Relaxation, UpperBound};
+/// use fanzha::{evaluate, scenarios, Greedy, Strategy};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let bound = Relaxation.upper_bound(&problem)?;
+/// let plan = Greedy::default().plan(&problem)?;
+/// assert!(evaluate(&problem, &plan)?.prevented_loss <= bound.value);
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub trait UpperBound: Send + Sync {
+    /// A certified upper bound.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::FloorsUnaffordable`] when no plan can meet the floors, or a bound-specific
+    /// reason.
+    fn upper_bound(&self, problem: &Problem) -> Result<Bound, Error>;
+}
+
+/// One built-in strategy: its name, what it does, and how to make it with default settings.
+#[derive(Clone, Copy)]
+pub struct StrategyInfo {
+    /// The name [`strategy`] knows it by.
+    pub name: &'static str,
+    /// What it does, in a line.
+    pub about: &'static str,
+    make: fn() -> Box<dyn Strategy>,
+}
+
+impl std::fmt::Debug for StrategyInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StrategyInfo")
+            .field("name", &self.name)
+            .field("about", &self.about)
+            .finish()
+    }
+}
+
+impl StrategyInfo {
+    /// The strategy with default settings.
+    pub fn make(&self) -> Box<dyn Strategy> {
+        (self.make)()
+    }
+}
+
+/// The one registry of built-in strategies, in the order tables list them.
+pub const STRATEGIES: &[StrategyInfo] = &[
+    StrategyInfo {
+        name: "greedy",
+        about: "lazy cost-benefit greedy with fixed costs, batching, safeguard",
+        make: || Box::new(Greedy::default()),
+    },
+    StrategyInfo {
+        name: "greedy+ls",
+        about: "the greedy, then seeded local search",
+        make: || Box::new(GreedyLocalSearch::default()),
+    },
+    StrategyInfo {
+        name: "exact",
+        about: "branch and bound on the relaxation: proven optimum, small problems",
+        make: || Box::new(Exact::default()),
+    },
+    StrategyInfo {
+        name: "blanket",
+        about: "today's practice: equal money per channel, no targeting",
+        make: || Box::new(Blanket),
+    },
+    StrategyInfo {
+        name: "population",
+        about: "money in proportion to population",
+        make: || Box::new(PopulationProportional),
+    },
+];
+
+/// The names [`strategy`] knows, from [`STRATEGIES`].
+pub const STRATEGY_NAMES: [&str; STRATEGIES.len()] = {
+    let mut names = [""; STRATEGIES.len()];
+    let mut i = 0;
+    while i < STRATEGIES.len() {
+        names[i] = STRATEGIES[i].name;
+        i += 1;
+    }
+    names
+};
 
 /// The built-in strategy called `name`, with default settings.
 ///
@@ -93,17 +245,14 @@ pub const STRATEGY_NAMES: &[&str] = &["greedy", "greedy+ls", "exact", "blanket",
 /// # Ok::<(), fanzha::Error>(())
 /// ```
 pub fn strategy(name: &str) -> Result<Box<dyn Strategy>, Error> {
-    match name {
-        "greedy" => Ok(Box::new(Greedy::default())),
-        "greedy+ls" => Ok(Box::new(GreedyLocalSearch::default())),
-        "exact" => Ok(Box::new(Exact::default())),
-        "blanket" => Ok(Box::new(Blanket)),
-        "population" => Ok(Box::new(PopulationProportional)),
-        _ => Err(Error::UnknownStrategy {
+    STRATEGIES
+        .iter()
+        .find(|s| s.name == name)
+        .map(StrategyInfo::make)
+        .ok_or_else(|| Error::UnknownStrategy {
             name: name.to_string(),
             known: STRATEGY_NAMES.join(", "),
-        }),
-    }
+        })
 }
 
 /// Plans with `strategy` and computes the certified [`bound()`] at the same time, on two
