@@ -558,7 +558,7 @@ impl Problem {
                 found: r.index(),
             });
         }
-        parameters::check_limit(limit, &self.structure.resource_name(r))?;
+        parameters::check_limit(limit, &self.structure, r)?;
         self.params.limits[r] = limit;
         Ok(())
     }
@@ -634,6 +634,21 @@ impl Problem {
 }
 
 impl Structure {
+    /// The item and field that set resource `r`'s limit in a scenario file.
+    pub(crate) fn resource_field(&self, r: ResourceId) -> (Item, &'static str) {
+        let dept = |d: DepartmentId| {
+            let id = self.departments.get(d.index()).map_or("?", |d| d.id.as_str());
+            Item::new("department", id)
+        };
+        match self.resources.get(r.index()) {
+            Some(ResourceKind::Money) => (Item::new("resources", "resources"), "money"),
+            Some(ResourceKind::StaffHours) => (Item::new("resources", "resources"), "staff_hours"),
+            Some(ResourceKind::DepartmentMoney(d)) => (dept(*d), "money"),
+            Some(ResourceKind::DepartmentHours(d)) => (dept(*d), "staff_hours"),
+            _ => (Item::new("resources", "resources"), "limit"),
+        }
+    }
+
     /// Checks that every index points into its list.
     fn check(&self) -> Result<(), Error> {
         let bad = |what: &str| Error::Invalid {

@@ -122,14 +122,16 @@ fn check_len(what: &'static str, expected: usize, found: usize) -> Result<(), Er
 }
 
 /// A resource limit: `None` or a finite number `>= 0`.
-pub(crate) fn check_limit(limit: Option<f64>, name: &str) -> Result<(), Error> {
+pub(crate) fn check_limit(
+    limit: Option<f64>,
+    structure: &Structure,
+    r: ResourceId,
+) -> Result<(), Error> {
     match limit {
-        Some(v) => check(
-            v,
-            || Item::new("resources", name),
-            "limit",
-            Range::NonNegative,
-        ),
+        Some(v) => {
+            let (item, field) = structure.resource_field(r);
+            check(v, || item, field, Range::NonNegative)
+        }
         None => Ok(()),
     }
 }
@@ -146,7 +148,7 @@ impl Parameters {
             self.limits.len(),
         )?;
         for (r, limit) in self.limits.enumerate() {
-            check_limit(*limit, &structure.resource_name(r))?;
+            check_limit(*limit, structure, r)?;
         }
         check_len("floor levels", structure.floors.len(), self.floors.len())?;
         for (fl, &phi) in structure.floors.iter().zip(&self.floors) {
