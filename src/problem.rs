@@ -637,7 +637,10 @@ impl Structure {
     /// The item and field that set resource `r`'s limit in a scenario file.
     pub(crate) fn resource_field(&self, r: ResourceId) -> (Item, &'static str) {
         let dept = |d: DepartmentId| {
-            let id = self.departments.get(d.index()).map_or("?", |d| d.id.as_str());
+            let id = self
+                .departments
+                .get(d.index())
+                .map_or("?", |d| d.id.as_str());
             Item::new("department", id)
         };
         match self.resources.get(r.index()) {

@@ -222,7 +222,9 @@ fn exact_refuses_large_problems_and_reports_an_unproven_gap() {
     let problem = generate::scenario(&Config::city_county(), 1)
         .compile()
         .expect("compiles");
-    let err = Exact::default().search(&problem).expect_err("too many arms");
+    let err = Exact::default()
+        .search(&problem)
+        .expect_err("too many arms");
     assert!(matches!(err, Error::TooLarge { .. }), "{err}");
     assert!(err.to_string().contains("max_arms"), "{err}");
 

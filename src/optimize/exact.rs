@@ -3,11 +3,11 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::{Bound, Solution, Strategy, UpperBound};
 use super::greedy::Greedy;
 use super::local_search::GreedyLocalSearch;
 use super::relaxation::{Charge, Point, Relaxation, Relaxed, Restriction};
 use super::state::State;
+use super::{Bound, Solution, Strategy, UpperBound};
 use crate::core::{ArmId, MessageId, PlacementId, gap};
 use crate::error::Error;
 use crate::evaluate::evaluate;

@@ -4,9 +4,9 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::{Improve, Strategy};
 use super::greedy::Greedy;
 use super::state::State;
+use super::{Improve, Strategy};
 use crate::core::Resources;
 use crate::error::Error;
 use crate::plan::Plan;
