@@ -51,20 +51,35 @@ fn every_plan_is_feasible(problem: &Problem) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Reads, compiles, plans and evaluates whatever the text is; must never panic.
-fn exercise(text: &str) {
+/// Reads, compiles, plans and evaluates whatever the text is; must never panic. Text that
+/// reads and compiles is a valid problem: every plan a strategy returns for it must then be
+/// feasible and evaluate (a strategy may still refuse with an error).
+fn exercise(text: &str) -> Result<(), TestCaseError> {
     let Ok(scenario) = Scenario::from_json(text) else {
-        return;
+        return Ok(());
     };
     let Ok(problem) = scenario.compile() else {
-        return;
+        return Ok(());
     };
     for s in all_strategies() {
         if let Ok(plan) = s.plan(&problem) {
-            let _ = plan.violations(&problem);
-            let _ = evaluate(&problem, &plan);
+            let violations = plan.violations(&problem).expect("a plan of this problem");
+            prop_assert!(
+                violations.is_empty(),
+                "{} breaks {:?}",
+                s.name(),
+                violations
+            );
+            let outcome = evaluate(&problem, &plan)
+                .map_err(|e| TestCaseError::fail(format!("{}: evaluate: {e}", s.name())))?;
+            prop_assert!(
+                outcome.prevented_loss.is_finite(),
+                "{}: {outcome:?}",
+                s.name()
+            );
         }
     }
+    Ok(())
 }
 
 /// Every leaf of a JSON value, as a path of keys and indices.
@@ -143,7 +158,7 @@ proptest! {
                 _ => bytes.truncate(i),
             }
         }
-        exercise(&String::from_utf8_lossy(&bytes));
+        exercise(&String::from_utf8_lossy(&bytes))?;
     }
 
     /// (a) Random field mutations (new values of other types, out of range, deleted keys)
@@ -176,7 +191,7 @@ proptest! {
                 *node = replacement(choice, x);
             }
         }
-        exercise(&root.to_string());
+        exercise(&root.to_string())?;
     }
 
     /// (b) On generated small scenarios every strategy's plan passes the feasibility check.
