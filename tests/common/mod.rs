@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests that run the example binaries.
+//! Helpers shared by the integration tests: running the example binaries, and readable JSON
+//! golden files under `tests/data/golden/` compared with tolerances.
 
 // Each test crate that includes this module uses only some of it.
 #![allow(dead_code)]
@@ -6,6 +7,8 @@
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use serde_json::Value;
 
 /// Path of the example binary `name`, next to this test's executable.
 ///
@@ -122,5 +125,78 @@ impl TempFile {
 impl Drop for TempFile {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Path of the golden file `name` in `tests/data/golden/`.
+pub fn golden_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/golden")
+        .join(name)
+}
+
+/// The golden JSON file `name`, parsed. With `FANZHA_BLESS=1` in the environment it is first
+/// rewritten with `actual` (JSON text, written as given plus a newline): do that only after a
+/// change meant to move the numbers, and say so in the commit.
+pub fn golden_json(name: &str, actual: &str) -> Value {
+    let path = golden_path(name);
+    if std::env::var("FANZHA_BLESS").as_deref() == Ok("1") {
+        std::fs::create_dir_all(path.parent().expect("a directory")).expect("directory made");
+        std::fs::write(&path, format!("{actual}\n")).expect("golden file written");
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; FANZHA_BLESS=1 writes it from the current code",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Whether `a` and `b` agree to `rel` relative (of the larger magnitude; so 0 matches only 0).
+pub fn close(a: f64, b: f64, rel: f64) -> bool {
+    a == b || (a - b).abs() <= rel * a.abs().max(b.abs())
+}
+
+/// Asserts `actual` has the shape of `golden` (the same keys, the same lengths), equal strings,
+/// booleans and nulls, and numbers equal to `rel` relative; a failure names the JSON path.
+#[track_caller]
+pub fn assert_json_close(actual: &Value, golden: &Value, rel: f64) {
+    if let Some(diff) = json_diff(actual, golden, rel, "$") {
+        panic!("differs from the golden file at {diff}");
+    }
+}
+
+/// The first difference between `a` and `b` (path and both values), if any.
+pub fn json_diff(a: &Value, b: &Value, rel: f64, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
+            (!close(x, y, rel)).then(|| format!("{path}: {x} vs golden {y}"))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let keys = |m: &serde_json::Map<String, Value>| m.keys().cloned().collect::<Vec<_>>();
+            let (mut kx, mut ky) = (keys(x), keys(y));
+            kx.sort();
+            ky.sort();
+            if kx != ky {
+                return Some(format!("{path}: keys {kx:?} vs golden {ky:?}"));
+            }
+            kx.iter()
+                .find_map(|k| json_diff(&x[k], &y[k], rel, &format!("{path}.{k}")))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(format!("{path}: {} items vs golden {}", x.len(), y.len()));
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (x, y))| json_diff(x, y, rel, &format!("{path}[{i}]")))
+        }
+        _ => (a != b).then(|| format!("{path}: {a} vs golden {b}")),
     }
 }
