@@ -3,6 +3,7 @@
 use super::state::State;
 use crate::core::{ArmId, floor_met};
 use crate::error::{Error, Item};
+use crate::problem::Problem;
 use crate::response;
 
 /// Adds units to `state` until every floor of its problem is met.
@@ -34,48 +35,89 @@ pub(crate) enum FloorRule {
 
 /// [`meet_floors`] with a choice of ranking rule.
 pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(), Error> {
-    let p = state.problem;
-    let floors = p.floors();
-    if floors.is_empty() {
+    if state.problem.floors().is_empty() {
         return Ok(());
     }
-    let exposure: Vec<f64> = (0..floors.len()).map(|j| p.floor_exposure(j)).collect();
-    let missing = |state: &State<'_>, j: usize| -> f64 {
-        (exposure[j] - state.absorbed[floors[j].cell.index()]).max(0.0)
-    };
-    // Met means met as `Plan::violations` judges it.
-    let met = |state: &State<'_>, j: usize| -> bool {
-        let c = floors[j].cell.index();
+    let cover = Cover::new(state.problem);
+    loop {
+        let unmet: Vec<usize> = (0..cover.exposure.len())
+            .filter(|&j| !cover.met(state, j))
+            .collect();
+        if unmet.is_empty() {
+            return Ok(());
+        }
+        match cover.best_step(state, &unmet, rule) {
+            Some((a, t)) => state.add(a, t),
+            None => return Err(cover.shortfall(state, &unmet)),
+        }
+    }
+}
+
+/// The floors of a problem as a covering problem: the exposure each needs and the floors
+/// each arm helps.
+struct Cover<'p> {
+    problem: &'p Problem,
+    /// Absorbed exposure that meets each floor.
+    exposure: Vec<f64>,
+    /// For each arm, the floors it helps: (floor index, absorbed exposure per unit).
+    helps: Vec<Vec<(usize, f64)>>,
+}
+
+impl<'p> Cover<'p> {
+    fn new(p: &'p Problem) -> Self {
+        let floors = p.floors();
+        let mut floor_of_cell = vec![usize::MAX; p.cells().len()];
+        for (j, fl) in floors.iter().enumerate() {
+            floor_of_cell[fl.cell.index()] = j;
+        }
+        let helps = ArmId::range(p.arms().len())
+            .map(|a| {
+                p.absorbed(a)
+                    .filter(|&(c, _)| floor_of_cell[c.index()] != usize::MAX)
+                    .map(|(c, coef)| (floor_of_cell[c.index()], coef))
+                    .collect()
+            })
+            .collect();
+        Cover {
+            problem: p,
+            exposure: (0..floors.len()).map(|j| p.floor_exposure(j)).collect(),
+            helps,
+        }
+    }
+
+    /// Exposure floor `j` still misses.
+    fn missing(&self, state: &State<'_>, j: usize) -> f64 {
+        let c = self.problem.floors()[j].cell.index();
+        (self.exposure[j] - state.absorbed[c]).max(0.0)
+    }
+
+    /// Whether floor `j` is met, as [`Plan::violations`](crate::Plan::violations) judges it.
+    fn met(&self, state: &State<'_>, j: usize) -> bool {
+        let p = self.problem;
+        let c = p.floors()[j].cell.index();
         let cell = &p.cells()[c];
         floor_met(
             response::reduction(cell.ceiling, cell.scale, state.absorbed[c]),
             p.floor_level(j),
         )
-    };
-    if (0..floors.len()).all(|j| met(state, j)) {
-        return Ok(());
     }
-    // For each arm, the floors it helps: (floor index, absorbed exposure per unit).
-    let mut floor_of_cell = vec![usize::MAX; p.cells().len()];
-    for (j, fl) in floors.iter().enumerate() {
-        floor_of_cell[fl.cell.index()] = j;
-    }
-    let helps: Vec<Vec<(usize, f64)>> = ArmId::range(p.arms().len())
-        .map(|a| {
-            p.absorbed(a)
-                .filter(|&(c, _)| floor_of_cell[c.index()] != usize::MAX)
-                .map(|(c, coef)| (floor_of_cell[c.index()], coef))
-                .collect()
-        })
-        .collect();
-    loop {
-        let unmet: Vec<usize> = (0..floors.len()).filter(|&j| !met(state, j)).collect();
-        if unmet.is_empty() {
-            return Ok(());
-        }
+
+    /// The arm and number of units with the most merit per normalised cost among the steps
+    /// that make progress on an unmet floor; `None` when no such step fits.
+    fn best_step(
+        &self,
+        state: &State<'_>,
+        unmet: &[usize],
+        rule: FloorRule,
+    ) -> Option<(usize, u64)> {
         let mut best: Option<((bool, f64), usize, u64)> = None;
-        for (a, list) in helps.iter().enumerate() {
-            if !list.iter().any(|(j, _)| unmet.contains(j)) {
+        for (a, list) in self.helps.iter().enumerate() {
+            let open: Vec<(usize, f64)> = list
+                .iter()
+                .copied()
+                .filter(|(j, _)| unmet.contains(j))
+                .collect();
+            if open.is_empty() {
                 continue;
             }
             let tmax = state.max_units(a);
@@ -83,26 +125,12 @@ pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(
                 continue;
             }
             let cost = state.step_cost(a);
-            let mut sizes: Vec<u64> = list
-                .iter()
-                .filter(|(j, _)| unmet.contains(j))
-                .map(|&(j, coef)| {
-                    // Round up, plus one unit of slack against rounding in the exposure sum.
-                    let t = (missing(state, j) / coef).ceil();
-                    let t = if t * coef < missing(state, j) {
-                        t + 1.0
-                    } else {
-                        t
-                    };
-                    (t.min(u64::MAX as f64) as u64).clamp(1, tmax)
-                })
-                .collect();
-            sizes.push(tmax);
-            for t in sizes {
-                let progress: f64 = list
+            for t in self.sizes(state, &open, tmax) {
+                let progress: f64 = open
                     .iter()
-                    .filter(|(j, _)| unmet.contains(j))
-                    .map(|&(j, coef)| (t as f64 * coef).min(missing(state, j)) / exposure[j])
+                    .map(|&(j, coef)| {
+                        (t as f64 * coef).min(self.missing(state, j)) / self.exposure[j]
+                    })
                     .sum();
                 let c = cost.at(t);
                 // Free steps first, by progress (so a free step takes only the units it
@@ -129,33 +157,48 @@ pub(crate) fn meet_floors_by(state: &mut State<'_>, rule: FloorRule) -> Result<(
                 }
             }
         }
-        match best {
-            Some((_, a, t)) => state.add(a, t),
-            None => {
-                // No arm can help any unmet floor: report the one furthest from its target.
-                let j = unmet
-                    .iter()
-                    .copied()
-                    .max_by(|&a, &b| {
-                        let share = |j: usize| missing(state, j) / exposure[j].max(1e-300);
-                        share(a).total_cmp(&share(b)).then(b.cmp(&a))
-                    })
-                    .expect("unmet is not empty");
-                let fl = &floors[j];
-                let cell = &p.cells()[fl.cell.index()];
-                return Err(Error::FloorShortfall {
-                    item: Item::at("floor", fl.entry),
-                    unmet: unmet.len(),
-                    segment: p.segments()[fl.segment.index()].id.clone(),
-                    threat: p.threats()[fl.threat.index()].id.clone(),
-                    required: p.floor_level(j),
-                    achieved: response::reduction(
-                        cell.ceiling,
-                        cell.scale,
-                        state.absorbed[fl.cell.index()],
-                    ),
-                });
-            }
+        best.map(|(_, a, t)| (a, t))
+    }
+
+    /// Candidate sizes of a step on an arm helping the unmet floors `open`: the units that
+    /// exactly close each, and the most it can afford.
+    fn sizes(&self, state: &State<'_>, open: &[(usize, f64)], tmax: u64) -> Vec<u64> {
+        let mut sizes: Vec<u64> = open
+            .iter()
+            .map(|&(j, coef)| {
+                let missing = self.missing(state, j);
+                // Round up, plus one unit of slack against rounding in the exposure sum.
+                let t = (missing / coef).ceil();
+                let t = if t * coef < missing { t + 1.0 } else { t };
+                (t.min(u64::MAX as f64) as u64).clamp(1, tmax)
+            })
+            .collect();
+        sizes.push(tmax);
+        sizes
+    }
+
+    /// The error naming the unmet floor furthest from its target.
+    fn shortfall(&self, state: &State<'_>, unmet: &[usize]) -> Error {
+        let p = self.problem;
+        let share = |j: usize| self.missing(state, j) / self.exposure[j].max(1e-300);
+        let j = unmet
+            .iter()
+            .copied()
+            .max_by(|&a, &b| share(a).total_cmp(&share(b)).then(b.cmp(&a)))
+            .expect("unmet is not empty");
+        let fl = &p.floors()[j];
+        let cell = &p.cells()[fl.cell.index()];
+        Error::FloorShortfall {
+            item: Item::at("floor", fl.entry),
+            unmet: unmet.len(),
+            segment: p.segments()[fl.segment.index()].id.clone(),
+            threat: p.threats()[fl.threat.index()].id.clone(),
+            required: p.floor_level(j),
+            achieved: response::reduction(
+                cell.ceiling,
+                cell.scale,
+                state.absorbed[fl.cell.index()],
+            ),
         }
     }
 }
