@@ -167,9 +167,9 @@ impl Relaxation<'_> {
             row_scale.push(r);
         }
         // Boxes as rows: w <= v, -w <= -l (scaled).
-        for j in 0..n_vars {
-            t.row([(j, 1.0)], l.upper[j] / sigma[j]);
-            t.row([(j, -1.0)], -l.lower[j] / sigma[j]);
+        for (j, &sj) in sigma.iter().enumerate() {
+            t.row([(j, 1.0)], l.upper[j] / sj);
+            t.row([(j, -1.0)], -l.lower[j] / sj);
         }
         let n_linear = t.b.len();
         // Exponential cones: (-E_c / kappa_c, 1, 1 - v_c) with y exp(x / y) <= z.
