@@ -100,7 +100,7 @@ impl Config {
     /// use fanzha::generate::{self, Config};
     ///
     /// let problem = generate::scenario(&Config::tiny(), 1).compile()?;
-    /// assert!(problem.placements().iter().all(|p| (1..=3).contains(&p.capacity)));
+    /// assert!(problem.parameters().placements.iter().all(|p| (1..=3).contains(&p.capacity)));
     /// # Ok::<(), fanzha::Error>(())
     /// ```
     pub fn tiny() -> Config {

@@ -253,7 +253,7 @@ impl Plan {
         })
     }
 
-    /// Absorbed exposures per cell, `E_sf = sum x_a coef_a,sf` (indexed by [`CellId`]).
+    /// Absorbed exposures per cell, `E_sf = sum x_a coef_a,sf` (indexed by [`CellId`](crate::core::CellId)).
     ///
     /// # Errors
     ///

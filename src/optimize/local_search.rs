@@ -70,7 +70,7 @@ mod transfer;
 /// # Example
 ///
 /// ```
-/// use fanzha::{evaluate, scenarios, Greedy, LocalSearch, Strategy};
+/// use fanzha::{evaluate, scenarios, Greedy, Improve, LocalSearch, Strategy};
 ///
 /// let problem = scenarios::jurong_2023().compile()?;
 /// let greedy = Greedy::default().plan(&problem)?;
