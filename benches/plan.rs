@@ -26,8 +26,8 @@ fn jurong(c: &mut Criterion) {
         b.iter(|| evaluate(black_box(&problem), black_box(&plan)).expect("same problem"))
     });
     // What Monte Carlo does per draw: new parameters (every ceiling and scale changed),
-    // validated, and the plan evaluated; 1,000 draws per iteration.
-    c.bench_function("jurong/1000x(with_parameters+evaluate)", |b| {
+    // validated, and the plan's totals evaluated; 1,000 draws per iteration.
+    c.bench_function("jurong/1000x(with_parameters+totals)", |b| {
         let plan = Greedy::default().plan(&problem).expect("feasible");
         let base = problem.parameters().clone();
         b.iter(|| {
@@ -40,7 +40,7 @@ fn jurong(c: &mut Criterion) {
                     cell.scale *= f;
                 }
                 let draw = problem.with_parameters(params).expect("valid parameters");
-                total += evaluate(&draw, black_box(&plan))
+                total += fanzha::evaluate::totals(&draw, black_box(&plan))
                     .expect("same structure")
                     .prevented_loss;
             }

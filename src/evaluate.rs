@@ -165,6 +165,64 @@ pub struct PlacementOutcome {
     pub marginal_return: Option<f64>,
 }
 
+/// The headline numbers of a plan: what a Monte Carlo draw or a sweep needs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Totals {
+    /// Yearly loss prevented, `V = sum A_sf r_sf`.
+    pub prevented_loss: f64,
+    /// Yearly cases prevented, `sum N_s p_sf r_sf`.
+    pub prevented_cases: f64,
+    /// Money spent.
+    pub spend: f64,
+    /// Staff hours used.
+    pub staff_hours: f64,
+}
+
+/// The headline numbers of [`evaluate`] without reach, groups, placements or ids: the same
+/// prevented loss and cases (summed cell by cell), spend and staff hours.
+///
+/// # Errors
+///
+/// As [`evaluate`].
+///
+/// # Complexity
+///
+/// `O(arms + placements + messages + absorbed entries + S F)`.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::evaluate::{evaluate, totals};
+/// use fanzha::{scenarios, Greedy, Strategy};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let plan = Greedy::default().plan(&problem)?;
+/// let t = totals(&problem, &plan)?;
+/// let full = evaluate(&problem, &plan)?;
+/// assert!((t.prevented_loss - full.prevented_loss).abs() <= 1e-9 * full.prevented_loss);
+/// assert_eq!(t.spend, full.spend);
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn totals(problem: &Problem, plan: &Plan) -> Result<Totals, Error> {
+    let usage = plan.usage(problem)?;
+    let absorbed = plan.absorbed(problem)?;
+    let (mut prevented_loss, mut prevented_cases) = (0.0, 0.0);
+    for (c, (cell, &e)) in CellId::range(absorbed.len()).zip(problem.cells().iter().zip(&absorbed))
+    {
+        let r = response::reduction(cell.ceiling, cell.scale, e);
+        let cases = problem.cases_at(c);
+        prevented_cases += cases * r;
+        prevented_loss += cases * cell.loss * r;
+    }
+    Ok(Totals {
+        prevented_loss,
+        prevented_cases,
+        spend: usage.money(),
+        staff_hours: usage.staff_hours(),
+    })
+}
+
 /// Evaluates a plan: every KPI of [`Outcome`]. Does not check feasibility (see
 /// [`Plan::check`]); `upper_bound` and `gap` are left `None`.
 ///
@@ -174,7 +232,10 @@ pub struct PlacementOutcome {
 ///
 /// # Complexity
 ///
-/// `O(nnz + arms * nnz_arm + S F)`, linear in the size of the problem.
+/// `O(arms + nnz + S F)` for `nnz` the arms' absorbed entries plus their placements'
+/// audiences, `S` segments and `F` threats: linear in the size of the problem. For the
+/// headline numbers alone (e.g. per Monte Carlo draw) [`totals`] skips reach, groups and
+/// the best next unit.
 ///
 /// # Example
 ///

@@ -128,10 +128,11 @@ pub(crate) fn check_limit(
     r: ResourceId,
 ) -> Result<(), Error> {
     match limit {
-        Some(v) => {
+        Some(v) if !Range::NonNegative.contains(v) => {
             let (item, field) = structure.resource_field(r);
             check(v, || item, field, Range::NonNegative)
         }
+        Some(_) => Ok(()),
         None => Ok(()),
     }
 }
