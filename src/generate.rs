@@ -3,8 +3,8 @@
 //! The same configuration and seed give the same [`Scenario`] on every machine: the random
 //! stream is ChaCha8 (portable), and only `+ - * /` and comparisons touch the random numbers
 //! (no platform `ln`/`exp`), except the floor's target, which uses `exp` and is then rounded
-//! to four decimals. Golden tests pin the bytes: one scenario in `tests/properties.rs`, and a
-//! hash over configurations that take every branch of the generator in its unit tests.
+//! to four decimals. A golden test pins the numbers: one scenario as readable JSON in
+//! `tests/data/golden/`, read by `tests/properties.rs`.
 //!
 //! Ranges (all assumptions, chosen to look like a county's campaign): populations 500-50,000;
 //! each segment at risk of about 60% of threats with rates 0.0001-0.003 per person-year and
@@ -220,7 +220,7 @@ struct FullUse {
 /// Generates a scenario; see the [module docs](self) for the ranges.
 ///
 /// Guarantees: the same `config` and `seed` give the same scenario, byte for byte, on every
-/// machine (a golden test pins it); zero counts are raised to one, so the scenario compiles for
+/// machine (a golden file pins it); zero counts are raised to one, so the scenario compiles for
 /// any counts and capacity range with a [`Config::budget`] in `[0, 1]` (a negative, NaN or
 /// huge one gives limits that `compile` rejects); a floor, if [`Config::floors`] asks for one,
 /// is met by one arm alone with at most a tenth of the money and of the staff hours (none is
