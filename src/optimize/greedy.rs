@@ -23,9 +23,9 @@ use crate::problem::Problem;
 ///    money and staff hours, and each department's money and hours that the step draws on; with
 ///    a single money limit this is plain value per yuan). A step of an arm whose placement or
 ///    message is not yet paid for includes that setup or production cost, and its size is the
-///    number of units `t` that maximises `gain(t) / cost(t)` (found by bisection on the sign of
-///    the ratio's derivative, the ratio being quasi-concave), so a large fixed cost can be paid when enough units
-///    follow. When a fixed cost is paid, every arm sharing the placement or message is
+///    number of units `t` that maximises `gain(t) / cost(t)` (found by bisection on the sign
+///    of the ratio's derivative, the ratio being quasi-concave), so a large fixed cost can be
+///    paid when enough units follow. When a fixed cost is paid, every arm sharing the placement or message is
 ///    re-priced at once rather than left with a stale ratio. Ratios are kept in a lazy priority
 ///    queue: gains only fall as exposures grow (diminishing returns), so a stale ratio is an
 ///    upper bound and only the top of the queue needs re-evaluation.
