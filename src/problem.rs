@@ -484,7 +484,8 @@ impl Problem {
     }
 
     /// The absorbed exposures that meet floor `j`: `-kappa ln(1 - phi / rho)` (infinite when
-    /// the ceiling is below the floor).
+    /// the ceiling is below the floor). A floor above 0 needs some exposure, so this is at
+    /// least the smallest positive `f64` even where the product underflows (a tiny scale).
     ///
     /// # Panics
     ///
@@ -492,7 +493,7 @@ impl Problem {
     pub fn floor_exposure(&self, j: usize) -> f64 {
         let cell = &self.params.cells[self.structure.floors[j].cell.index()];
         response::exposure_for(cell.ceiling, cell.scale, self.params.floors[j])
-            .unwrap_or(f64::INFINITY)
+            .map_or(f64::INFINITY, |e| e.max(f64::MIN_POSITIVE))
     }
 
     /// All cells, indexed by [`CellId`].
