@@ -74,8 +74,39 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 2e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
+/// Proptest cases: `default`, or the `PROPTEST_CASES` environment variable when set (e.g.
+/// more in a nightly run).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The plan of the registry's strategy `name` on `problem`, whose exact solution is `exact`.
+/// `exact` itself is not solved again (it is most of this file's time):
+/// [`registry_exact_is_the_default_exact`] checks the registry's `exact` gives that plan.
+fn registry_plan(name: &str, problem: &Problem, exact: &ExactSolution) -> Result<Plan, Error> {
+    if name == "exact" {
+        return Ok(exact.plan.clone());
+    }
+    fanzha::strategy(name).expect("built-in").plan(problem)
+}
+
+#[test]
+fn registry_exact_is_the_default_exact() {
+    for seed in [0, 1, 2] {
+        let problem = tiny(seed, 2..6, true);
+        let plan = fanzha::strategy("exact")
+            .expect("built-in")
+            .plan(&problem)
+            .expect("tiny instances are proven");
+        assert_eq!(plan, solve(&problem).plan, "seed {seed}");
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(24), .. ProptestConfig::default() })]
 
     #[test]
     fn exact_equals_brute_force(seed in 0u64..10_000, floors in any::<bool>()) {
@@ -96,8 +127,7 @@ proptest! {
         prop_assert!(b.value >= exact.value * (1.0 - 1e-9), "bound {} < exact {}", b.value, exact.value);
         prop_assert!(exact.bound >= exact.value);
         for name in fanzha::STRATEGY_NAMES {
-            let plan = fanzha::strategy(name).expect("built-in").plan(&problem);
-            let plan = match plan {
+            let plan = match registry_plan(name, &problem, &exact) {
                 Ok(plan) => plan,
                 // The floors-first heuristics may miss floors the exact search meets.
                 Err(Error::FloorShortfall { .. }) if floors => continue,
@@ -145,9 +175,10 @@ proptest! {
         let (ba, bb) = (bound(&a).expect("bound"), bound(&b).expect("bound"));
         prop_assert_eq!(ba.value.to_bits(), bb.value.to_bits());
         for name in fanzha::STRATEGY_NAMES {
-            let s = fanzha::strategy(name).expect("built-in");
-            // Errors too (a floor the heuristic misses): the same on both.
-            prop_assert_eq!(format!("{:?}", s.plan(&a)), format!("{:?}", s.plan(&b)), "{}", name);
+            // Errors too (a floor the heuristic misses): the same on both. (`exact`'s plans are
+            // compared above.)
+            let (pa, pb) = (registry_plan(name, &a, &ea), registry_plan(name, &b, &eb));
+            prop_assert_eq!(format!("{:?}", pa), format!("{:?}", pb), "{}", name);
         }
     }
 }
