@@ -74,8 +74,86 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 2e-6 * a.abs().max(b.abs()).max(1.0)
 }
 
+/// Proptest cases: `default`, or the `PROPTEST_CASES` environment variable when set (e.g.
+/// more in a nightly run).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The plan of the registry's strategy `name` on `problem`, whose exact solution is `exact`.
+/// `exact` itself is not solved again (it is most of this file's time):
+/// [`registry_exact_is_the_default_exact`] checks the registry's `exact` gives that plan.
+fn registry_plan(name: &str, problem: &Problem, exact: &ExactSolution) -> Result<Plan, Error> {
+    if name == "exact" {
+        return Ok(exact.plan.clone());
+    }
+    fanzha::strategy(name).expect("built-in").plan(problem)
+}
+
+#[test]
+fn registry_exact_is_the_default_exact() {
+    for seed in [0, 1, 2] {
+        let problem = tiny(seed, 2..6, true);
+        let plan = fanzha::strategy("exact")
+            .expect("built-in")
+            .plan(&problem)
+            .expect("tiny instances are proven");
+        assert_eq!(plan, solve(&problem).plan, "seed {seed}");
+    }
+}
+
+/// The exact optimum never falls as the money limit grows from half to three times the
+/// generated one (before the first budget that affords the floors there is no plan).
+fn exact_never_falls_as_the_budget_grows(seed: u64, floors: bool) -> Result<(), TestCaseError> {
+    let mut problem = tiny(seed, 2..6, floors);
+    let money = problem.money().expect("generated with a money limit");
+    let mut last = f64::NEG_INFINITY;
+    for share in [0.5, 1.0, 1.5, 3.0] {
+        problem.set_money(Some(money * share)).expect("valid");
+        let exact = match Exact::default().search(&problem) {
+            Ok(exact) => exact,
+            // Too little money for the floors: no plan at this budget.
+            Err(Error::FloorsUnaffordable) if floors => {
+                prop_assert!(
+                    last == f64::NEG_INFINITY,
+                    "infeasible after a feasible budget"
+                );
+                continue;
+            }
+            Err(e) => return Err(TestCaseError::fail(format!("share {share}: {e}"))),
+        };
+        prop_assert!(exact.proven);
+        prop_assert!(
+            exact.value >= last * (1.0 - 2e-6),
+            "{} after {last}",
+            exact.value
+        );
+        last = exact.value;
+    }
+    Ok(())
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+    // The slowest property (four exact solves a case), split in two halves of the cases so
+    // that two test threads share it.
+    #![proptest_config(ProptestConfig { cases: cases(24).div_ceil(2), .. ProptestConfig::default() })]
+
+    #[test]
+    fn exact_never_falls_as_the_budget_grows_with_floors(seed in 0u64..10_000) {
+        exact_never_falls_as_the_budget_grows(seed, true)?;
+    }
+
+    #[test]
+    fn exact_never_falls_as_the_budget_grows_without_floors(seed in 0u64..10_000) {
+        exact_never_falls_as_the_budget_grows(seed, false)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(24), .. ProptestConfig::default() })]
 
     #[test]
     fn exact_equals_brute_force(seed in 0u64..10_000, floors in any::<bool>()) {
@@ -96,8 +174,7 @@ proptest! {
         prop_assert!(b.value >= exact.value * (1.0 - 1e-9), "bound {} < exact {}", b.value, exact.value);
         prop_assert!(exact.bound >= exact.value);
         for name in fanzha::STRATEGY_NAMES {
-            let plan = fanzha::strategy(name).expect("built-in").plan(&problem);
-            let plan = match plan {
+            let plan = match registry_plan(name, &problem, &exact) {
                 Ok(plan) => plan,
                 // The floors-first heuristics may miss floors the exact search meets.
                 Err(Error::FloorShortfall { .. }) if floors => continue,
@@ -113,28 +190,6 @@ proptest! {
     }
 
     #[test]
-    fn exact_never_falls_as_the_budget_grows(seed in 0u64..10_000, floors in any::<bool>()) {
-        let mut problem = tiny(seed, 2..6, floors);
-        let money = problem.money().expect("generated with a money limit");
-        let mut last = f64::NEG_INFINITY;
-        for share in [0.5, 1.0, 1.5, 3.0] {
-            problem.set_money(Some(money * share)).expect("valid");
-            let exact = match Exact::default().search(&problem) {
-                Ok(exact) => exact,
-                // Too little money for the floors: no plan at this budget.
-                Err(Error::FloorsUnaffordable) if floors => {
-                    prop_assert!(last == f64::NEG_INFINITY, "infeasible after a feasible budget");
-                    continue;
-                }
-                Err(e) => return Err(TestCaseError::fail(format!("share {share}: {e}"))),
-            };
-            prop_assert!(exact.proven);
-            prop_assert!(exact.value >= last * (1.0 - 2e-6), "{} after {last}", exact.value);
-            last = exact.value;
-        }
-    }
-
-    #[test]
     fn same_seed_same_results(seed in 0u64..10_000) {
         let a = tiny(seed, 2..6, true);
         let b = tiny(seed, 2..6, true);
@@ -145,9 +200,10 @@ proptest! {
         let (ba, bb) = (bound(&a).expect("bound"), bound(&b).expect("bound"));
         prop_assert_eq!(ba.value.to_bits(), bb.value.to_bits());
         for name in fanzha::STRATEGY_NAMES {
-            let s = fanzha::strategy(name).expect("built-in");
-            // Errors too (a floor the heuristic misses): the same on both.
-            prop_assert_eq!(format!("{:?}", s.plan(&a)), format!("{:?}", s.plan(&b)), "{}", name);
+            // Errors too (a floor the heuristic misses): the same on both. (`exact`'s plans are
+            // compared above.)
+            let (pa, pb) = (registry_plan(name, &a, &ea), registry_plan(name, &b, &eb));
+            prop_assert_eq!(format!("{:?}", pa), format!("{:?}", pb), "{}", name);
         }
     }
 }

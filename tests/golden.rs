@@ -132,8 +132,6 @@ fn record(instance: &Instance) -> Value {
     };
     json!({
         "instance": instance.id,
-        "money": problem.money(),
-        "staff_hours": problem.staff_hours(),
         "bound": bound,
         "strategies": strategies,
     })

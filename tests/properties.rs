@@ -1,6 +1,7 @@
 //! Property tests: robustness of reading, feasibility of every strategy, exact evaluation,
 //! serde round trips.
 
+use fanzha::STRATEGY_NAMES;
 use fanzha::generate::{self, Config};
 use fanzha::prelude::*;
 use proptest::prelude::*;
@@ -8,45 +9,48 @@ use serde_json::Value;
 
 mod common;
 
-/// Every built-in strategy; the exact one with a small node limit (it is tested for
-/// optimality in `tests/exact.rs`; here it must only stay feasible and never panic).
-fn all_strategies() -> Vec<Box<dyn fanzha::Strategy>> {
-    fanzha::optimize::STRATEGY_NAMES
-        .iter()
-        .map(|&n| match n {
-            "exact" => Box::new(fanzha::optimize::Exact {
-                node_limit: 30,
-                ..Default::default()
-            }) as Box<dyn fanzha::Strategy>,
-            _ => fanzha::strategy(n).expect("built-in name"),
-        })
-        .collect()
+/// The node limit of `exact` here: it is tested for optimality in `tests/exact.rs`; here its
+/// plan must only be feasible, and most of its bugs would show in the first nodes' incumbents.
+const EXACT_NODES: usize = 10;
+
+/// Plans with the built-in strategy `name`; `None` when `exact` refuses a large problem.
+/// `exact` runs with [`EXACT_NODES`] and returns its best plan whether or not the search
+/// proved it optimal, so every run's plan is checked (through [`Strategy::plan`] an unproven
+/// search is an error and its plan would go unchecked).
+fn plan_with(name: &str, problem: &Problem) -> Option<Result<Plan, Error>> {
+    if name != "exact" {
+        return Some(fanzha::strategy(name).expect("built-in name").plan(problem));
+    }
+    let exact = fanzha::optimize::Exact {
+        node_limit: EXACT_NODES,
+        ..Default::default()
+    };
+    match exact.solve(problem) {
+        Ok(solution) => Some(Ok(solution.plan)),
+        Err(Error::TooLarge { .. }) => None,
+        Err(e) => Some(Err(e)),
+    }
 }
 
-/// Plans with `s`; an exact search stopped by its node limit or refusing a large problem is
-/// not a failure of these properties.
-fn plan_with(s: &dyn fanzha::Strategy, problem: &Problem) -> Option<Result<Plan, Error>> {
-    match s.plan(problem) {
-        Err(Error::TooLarge { .. } | Error::NotProven { .. }) if s.name() == "exact" => None,
-        other => Some(other),
-    }
+/// Proptest cases: `default`, or the `PROPTEST_CASES` environment variable when set (e.g.
+/// more in a nightly run).
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Every strategy's plan of `problem` passes the feasibility check (or the strategy says why it
 /// has none).
 fn every_plan_is_feasible(problem: &Problem) -> Result<(), TestCaseError> {
-    for s in all_strategies() {
-        let Some(plan) = plan_with(s.as_ref(), problem) else {
+    for &name in STRATEGY_NAMES {
+        let Some(plan) = plan_with(name, problem) else {
             continue;
         };
-        let plan = plan.map_err(|e| TestCaseError::fail(format!("{}: {e}", s.name())))?;
+        let plan = plan.map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
         let violations = plan.violations(problem).expect("same problem");
-        prop_assert!(
-            violations.is_empty(),
-            "{} breaks {:?}",
-            s.name(),
-            violations
-        );
+        prop_assert!(violations.is_empty(), "{name} breaks {violations:?}");
     }
     Ok(())
 }
@@ -61,22 +65,13 @@ fn exercise(text: &str) -> Result<(), TestCaseError> {
     let Ok(problem) = scenario.compile() else {
         return Ok(());
     };
-    for s in all_strategies() {
-        if let Ok(plan) = s.plan(&problem) {
+    for &name in STRATEGY_NAMES {
+        if let Some(Ok(plan)) = plan_with(name, &problem) {
             let violations = plan.violations(&problem).expect("a plan of this problem");
-            prop_assert!(
-                violations.is_empty(),
-                "{} breaks {:?}",
-                s.name(),
-                violations
-            );
+            prop_assert!(violations.is_empty(), "{name} breaks {violations:?}");
             let outcome = evaluate(&problem, &plan)
-                .map_err(|e| TestCaseError::fail(format!("{}: evaluate: {e}", s.name())))?;
-            prop_assert!(
-                outcome.prevented_loss.is_finite(),
-                "{}: {outcome:?}",
-                s.name()
-            );
+                .map_err(|e| TestCaseError::fail(format!("{name}: evaluate: {e}")))?;
+            prop_assert!(outcome.prevented_loss.is_finite(), "{name}: {outcome:?}");
         }
     }
     Ok(())
@@ -136,7 +131,7 @@ fn replacement(choice: u8, x: f64) -> Value {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(200), .. ProptestConfig::default() })]
 
     /// (a) Random byte mutations never panic reading, compiling, planning or evaluating.
     #[test]
@@ -306,14 +301,14 @@ fn built_in_scenario_round_trips() {
 #[test]
 fn plan_report_round_trips_and_reproduces_outcome() {
     let problem = scenarios::jurong_2023().compile().unwrap();
-    for s in all_strategies() {
-        let Some(plan) = plan_with(s.as_ref(), &problem) else {
+    for &name in STRATEGY_NAMES {
+        let Some(plan) = plan_with(name, &problem) else {
             continue;
         };
         let plan = plan.unwrap();
-        let report = PlanReport::new(&problem, s.name(), &plan).unwrap();
+        let report = PlanReport::new(&problem, name, &plan).unwrap();
         let back = PlanReport::from_json(&report.to_json()).unwrap();
-        assert_eq!(back, report, "{}", s.name());
+        assert_eq!(back, report, "{name}");
         assert_eq!(back.plan(&problem).unwrap(), plan);
     }
 }
