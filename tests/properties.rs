@@ -25,7 +25,7 @@ fn plan_with(name: &str, problem: &Problem) -> Option<Result<Plan, Error>> {
         node_limit: EXACT_NODES,
         ..Default::default()
     };
-    match exact.solve(problem) {
+    match exact.search(problem) {
         Ok(solution) => Some(Ok(solution.plan)),
         Err(Error::TooLarge { .. }) => None,
         Err(e) => Some(Err(e)),

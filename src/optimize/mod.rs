@@ -220,7 +220,9 @@ pub const STRATEGIES: &[StrategyInfo] = &[
 ];
 
 /// The names [`strategy`] knows, from [`STRATEGIES`].
-pub const STRATEGY_NAMES: [&str; STRATEGIES.len()] = {
+pub const STRATEGY_NAMES: &[&str] = &NAMES;
+
+const NAMES: [&str; STRATEGIES.len()] = {
     let mut names = [""; STRATEGIES.len()];
     let mut i = 0;
     while i < STRATEGIES.len() {
