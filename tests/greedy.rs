@@ -253,19 +253,27 @@ fn zero_budget_buys_only_free_units() {
 #[test]
 fn rejects_a_bad_batch_tolerance() {
     let p = generate::scenario(&Config::small(), 1).compile().unwrap();
+    for batch_tolerance in [1.5, 1.0, -0.1, f64::NAN] {
+        let err = Greedy { batch_tolerance }
+            .plan(&p)
+            .expect_err("a batch tolerance outside [0, 1)");
+        assert!(
+            matches!(
+                err,
+                fanzha::Error::InvalidParameter {
+                    parameter: "batch_tolerance",
+                    ..
+                }
+            ),
+            "{batch_tolerance}: {err:?}"
+        );
+    }
     assert!(
         Greedy {
-            batch_tolerance: 1.5
+            batch_tolerance: 0.0
         }
         .plan(&p)
-        .is_err()
-    );
-    assert!(
-        Greedy {
-            batch_tolerance: f64::NAN
-        }
-        .plan(&p)
-        .is_err()
+        .is_ok()
     );
 }
 
