@@ -145,18 +145,8 @@ impl Plan {
     /// when the placement cannot carry the message's format, [`Error::Invalid`] when a
     /// message-placement pair appears twice.
     pub fn from_allocations(problem: &Problem, allocations: &[Allocation]) -> Result<Plan, Error> {
-        let messages: HashMap<&str, usize> = problem
-            .messages()
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.id.as_str(), i))
-            .collect();
-        let placements: HashMap<&str, usize> = problem
-            .placements()
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i))
-            .collect();
+        let messages = by_id(problem.messages(), |m| &m.id);
+        let placements = by_id(problem.placements(), |p| &p.id);
         let mut plan = Plan::empty(problem);
         let mut seen = vec![false; problem.arms().len()];
         for (i, al) in allocations.iter().enumerate() {
@@ -344,6 +334,15 @@ impl Plan {
             Err(mismatch(problem, self.units.len()))
         }
     }
+}
+
+/// Position of each item by its id.
+fn by_id<T>(items: &[T], id: impl Fn(&T) -> &String) -> HashMap<&str, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (id(x).as_str(), i))
+        .collect()
 }
 
 /// The violation of a resource limit, naming its department.
