@@ -58,7 +58,9 @@ impl Baseline {
 /// carries them), risk reduction by group and threat, the best next yuan, the constraints the
 /// plan breaks (if any), and the comparison with `baseline` (if given).
 ///
-/// Uses the report's outcome as it is, or evaluates its plan when it has none.
+/// Uses the report's outcome as it is, or evaluates its plan when it has none. The bound holds
+/// only for plans that meet every constraint, so a plan (the report's or the baseline's) that
+/// breaks one shows `infeasible` where its gap to the bound would be.
 ///
 /// # Errors
 ///
@@ -195,11 +197,21 @@ fn kpis(out: &Outcome, feasible: bool) -> Table {
     );
     if let (Some(b), Some(g)) = (out.upper_bound, out.gap) {
         kpi("upper bound (yuan)", Value::Money(b));
-        kpi("gap to bound", Value::share(g, 2));
+        kpi("gap to bound", gap_cell(g, feasible));
         t.note("");
         t.note(bound_sentence(b, g, feasible));
     }
     t
+}
+
+/// A plan's gap to the bound, or `infeasible`: the bound holds only for plans that meet every
+/// constraint, so a plan that breaks one has no gap (it may even prevent more than the bound).
+fn gap_cell(gap: f64, feasible: bool) -> Value {
+    if feasible {
+        Value::share(gap, 2)
+    } else {
+        Value::text("infeasible")
+    }
 }
 
 /// What the bound says of a plan with gap `g`.
@@ -311,9 +323,13 @@ fn against_baseline(strategy: &str, ours: &Outcome, feasible: bool, base: &Basel
     row("staff hours", &|o| Value::number(o.staff_hours, 0));
     row("reach (1+ exposures)", &|o| Value::share(o.reach, 1));
     if let Some(b) = ours.upper_bound {
-        let _ = feasible;
-        let gap = |o: &Outcome| Value::share(crate::core::gap(o.prevented_loss, b), 2);
-        t.push(vec![Value::text("gap to bound"), gap(ours), gap(theirs)]);
+        let gap =
+            |o: &Outcome, feasible: bool| gap_cell(crate::core::gap(o.prevented_loss, b), feasible);
+        t.push(vec![
+            Value::text("gap to bound"),
+            gap(ours, feasible),
+            gap(theirs, base.violations.is_empty()),
+        ]);
     }
     if theirs.prevented_loss > 0.0 {
         t.note(format!(
@@ -417,5 +433,60 @@ mod tests {
         let expected = crate::core::gap(base.outcome.prevented_loss, 2.0e7);
         assert_eq!(gap[2], Value::share(expected, 2));
         assert!(text(&tables).contains("greedy prevents"), "the ratio note");
+    }
+
+    /// A plan with every arm at 1000 units more than its placement holds: breaks capacities
+    /// (and money).
+    fn over_capacity(problem: &Problem) -> Plan {
+        let units = problem.arms().iter().map(|_| 1_000_000).collect();
+        Plan::from_units(problem, units).expect("one count per arm")
+    }
+
+    #[test]
+    fn an_infeasible_baseline_has_no_gap() {
+        let problem = jurong();
+        let plan = Greedy::default().plan(&problem).expect("greedy plans");
+        let mut report = PlanReport::new(&problem, "greedy", &plan).expect("report");
+        report.outcome = report.outcome.map(|o| o.with_bound(2.0e7));
+        let base = Baseline::new(&problem, "broken", &over_capacity(&problem)).expect("baseline");
+        assert!(
+            !base.violations.is_empty(),
+            "the premise: it breaks a constraint"
+        );
+        let tables = plan_tables(&problem, &report, Some(&base)).expect("tables");
+        let t = titled(&tables, "Against the `broken`").expect("baseline table");
+        let gap = t.row("gap to bound").expect("a gap row with a bound");
+        assert_eq!(gap[2], Value::text("infeasible"), "{gap:?}");
+        assert!(
+            matches!(gap[1], Value::Share { .. }),
+            "ours is feasible: {gap:?}"
+        );
+    }
+
+    #[test]
+    fn an_infeasible_plan_has_no_gap() {
+        let problem = jurong();
+        let plan = over_capacity(&problem);
+        let mut report = PlanReport::new(&problem, "hand-made", &plan).expect("report");
+        report.outcome = report.outcome.map(|o| o.with_bound(2.0e7));
+        let base_plan = Blanket.plan(&problem).expect("blanket plans");
+        let base = Baseline::new(&problem, "blanket", &base_plan).expect("baseline");
+        let tables = plan_tables(&problem, &report, Some(&base)).expect("tables");
+        let kpis = titled(&tables, "KPIs").expect("KPIs");
+        let gap = kpis.row("gap to bound").expect("a gap row with a bound");
+        assert_eq!(gap[1], Value::text("infeasible"));
+        assert!(
+            kpis.notes
+                .iter()
+                .any(|n| n.contains("does not apply to it"))
+        );
+        let t = titled(&tables, "Against").expect("baseline table");
+        let gap = t.row("gap to bound").expect("a gap row");
+        assert_eq!(gap[1], Value::text("infeasible"));
+        assert!(
+            matches!(gap[2], Value::Share { .. }),
+            "blanket is feasible: {gap:?}"
+        );
+        assert!(titled(&tables, "CONSTRAINTS BROKEN").is_some());
     }
 }
