@@ -17,7 +17,13 @@
 //! The tables and the JSON come from [`fanzha::report`]; this program parses the command
 //! line, calls the library and writes to stdout.
 //!
-//! Bad input exits with code 2 and a one-line error naming the file, item and field.
+//! Exit codes (also in `--help`):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | ok: the plan (made or evaluated) meets every constraint |
+//! | 2 | bad input: a one-line error on stderr naming the file, item and field; nothing on stdout |
+//! | 3 | the plan was evaluated but breaks a constraint: the evaluation and the violations are printed (with `--json`, the violations go to stderr as warnings) |
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -77,10 +83,32 @@ fn main() -> ExitCode {
         Ok(args) => args,
         Err(code) => return code,
     };
-    common::exit(run(&args))
+    match run(&args) {
+        Ok(Verdict::Infeasible) => ExitCode::from(INFEASIBLE),
+        result => common::exit(result.map(|_| ())),
+    }
 }
 
-/// The strategies and what they do, from the registry.
+/// Exit code of a plan evaluated but infeasible.
+const INFEASIBLE: u8 = 3;
+
+/// Whether the plan printed meets every constraint.
+enum Verdict {
+    Feasible,
+    Infeasible,
+}
+
+impl Verdict {
+    fn of(violations: &[Violation]) -> Verdict {
+        if violations.is_empty() {
+            Verdict::Feasible
+        } else {
+            Verdict::Infeasible
+        }
+    }
+}
+
+/// The strategies and what they do, from the registry, and the exit codes.
 fn after_help() -> String {
     let width = fanzha::STRATEGIES
         .iter()
@@ -91,10 +119,16 @@ fn after_help() -> String {
     for s in fanzha::STRATEGIES {
         text.push_str(&format!("  {:<width$}  {}\n", s.name, s.about));
     }
+    text.push_str(
+        "\nExit codes:\n  \
+         0  ok: the plan meets every constraint\n  \
+         2  bad input (one error line on stderr)\n  \
+         3  the plan was evaluated but breaks a constraint (evaluation and violations printed)\n",
+    );
     text
 }
 
-fn run(args: &Args) -> Result<(), String> {
+fn run(args: &Args) -> Result<Verdict, String> {
     let source = args
         .scenario
         .as_ref()
@@ -104,7 +138,7 @@ fn run(args: &Args) -> Result<(), String> {
         None => scenarios::jurong_2023(),
     };
     if let Some(path) = &args.write_scenario {
-        return write_scenario(args, scenario, &source, path);
+        return write_scenario(args, scenario, &source, path).map(|()| Verdict::Feasible);
     }
     let problem = compile(args, scenario, &source)?;
     let stdout = std::io::stdout();
@@ -157,7 +191,7 @@ fn evaluate_file(
     problem: &Problem,
     path: &Path,
     out: &mut impl Write,
-) -> Result<(), String> {
+) -> Result<Verdict, String> {
     let file = PlanReport::from_path(path).map_err(|e| e.to_string())?;
     if file.scenario != problem.name() {
         eprintln!(
@@ -179,19 +213,28 @@ fn evaluate_file(
         let tables = report::plan_tables(problem, &report, None).map_err(|e| e.to_string())?;
         emit(report::write_text(out, &tables))?;
     }
-    Ok(())
+    Ok(Verdict::of(&violations))
 }
 
 /// Plans with `--strategy` and prints it with the `--baseline`.
-fn plan(args: &Args, problem: &Problem, source: &str, out: &mut impl Write) -> Result<(), String> {
+fn plan(
+    args: &Args,
+    problem: &Problem,
+    source: &str,
+    out: &mut impl Write,
+) -> Result<Verdict, String> {
     let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
     let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
     let plan = strategy
         .plan(problem)
         .map_err(|e| format!("{source}: {e}"))?;
     let report = write_up(args, problem, strategy.name(), &plan)?;
+    // Every strategy promises a feasible plan; should one break that, say so as for a file.
+    let violations = plan.violations(problem).map_err(|e| e.to_string())?;
     if args.json {
-        return emit(report::write_plan_json(out, &report));
+        emit(report::write_plan_json(out, &report))?;
+        warn(&violations, args.bound);
+        return Ok(Verdict::of(&violations));
     }
     let base = if baseline.name() == strategy.name() {
         None
@@ -202,7 +245,8 @@ fn plan(args: &Args, problem: &Problem, source: &str, out: &mut impl Write) -> R
         Some(Baseline::new(problem, baseline.name(), &base_plan).map_err(|e| e.to_string())?)
     };
     let tables = report::plan_tables(problem, &report, base.as_ref()).map_err(|e| e.to_string())?;
-    emit(report::write_text(out, &tables))
+    emit(report::write_text(out, &tables))?;
+    Ok(Verdict::of(&violations))
 }
 
 /// The plan file of `plan`, with the certified bound when `--bound` asks for it.
@@ -220,7 +264,7 @@ fn write_up(
     Ok(report)
 }
 
-/// With `--json`, the constraints a plan breaks go to stderr.
+/// With `--json`, the constraints a plan breaks go to stderr (the tables list them on stdout).
 fn warn(violations: &[Violation], bound: bool) {
     for v in violations {
         eprintln!("warning: plan breaks {v}");

@@ -288,16 +288,73 @@ fn evaluate_over_capacity(test: &str, extra: &[&str]) -> Output {
     run(&args)
 }
 
+/// Exit code of a plan evaluated but infeasible (documented in the example and `--help`).
+const INFEASIBLE: i32 = 3;
+
+/// Asserts a run that printed its evaluation of a plan breaking a constraint: exit code 3,
+/// no sign of a panic; returns stdout.
+#[track_caller]
+fn infeasible(out: &Output) -> String {
+    let err = stderr(out);
+    assert!(!err.contains("panicked"), "the program panicked:\n{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(INFEASIBLE),
+        "exit code; stderr:\n{err}"
+    );
+    stdout(out)
+}
+
 #[test]
 fn evaluate_warns_about_an_infeasible_plan() {
     let out = evaluate_over_capacity("evaluate_infeasible", &["--json"]);
-    let v = ok_json(&out);
+    let text = infeasible(&out);
+    let v: Value = serde_json::from_str(&text).expect("the evaluation is still printed as JSON");
     assert_eq!(v["allocations"][0]["units"], 201);
     let err = stderr(&out);
     assert!(
         err.starts_with("warning:") && err.contains("radio.morning") && err.contains("capacity"),
         "{err}"
     );
+}
+
+#[test]
+fn evaluate_of_an_infeasible_plan_exits_3_and_prints_the_tables_and_violations() {
+    let out = evaluate_over_capacity("evaluate_infeasible_exit", &[]);
+    let text = infeasible(&out);
+    assert!(text.contains("KPIs"), "the evaluation is printed:\n{text}");
+    let broken = text
+        .split("CONSTRAINTS BROKEN")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no violations:\n{text}"));
+    assert!(
+        broken.contains("radio.morning") && broken.contains("capacity"),
+        "{broken}"
+    );
+    assert_eq!(stderr(&out), "", "the table output says it on stdout");
+}
+
+#[test]
+fn evaluate_of_a_feasible_plan_exits_0() {
+    let out = run(&["--json"]);
+    let file = TempFile::with("evaluate_feasible_exit", "plan.json", &stdout(&out));
+    let again = run(&[OsStr::new("--evaluate"), file.arg()]);
+    assert!(!ok(&again).contains("CONSTRAINTS BROKEN"));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let text = ok(&run(&["--help"]));
+    let codes = text
+        .split("Exit codes:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("--help has no exit codes:\n{text}"));
+    for code in ["0 ", "2 ", "3 "] {
+        assert!(
+            codes.lines().any(|l| l.trim_start().starts_with(code)),
+            "no exit code {code}in:\n{codes}"
+        );
+    }
 }
 
 #[test]
@@ -550,7 +607,7 @@ fn bound_in_table_mode_says_how_far_from_optimal() {
 #[test]
 fn evaluate_with_bound_warns_that_an_infeasible_plan_has_no_gap() {
     let out = evaluate_over_capacity("evaluate_bound_infeasible", &["--json", "--bound"]);
-    let v = ok_json(&out);
+    let v: Value = serde_json::from_str(&infeasible(&out)).expect("JSON");
     assert!(num(&v["outcome"], "upper_bound") > 0.0);
     let err = stderr(&out);
     assert!(err.contains("capacity"), "{err}");
@@ -558,7 +615,7 @@ fn evaluate_with_bound_warns_that_an_infeasible_plan_has_no_gap() {
         err.contains("the bound holds for plans that meet every constraint"),
         "{err}"
     );
-    let text = ok(&evaluate_over_capacity(
+    let text = infeasible(&evaluate_over_capacity(
         "evaluate_bound_infeasible_table",
         &["--bound"],
     ));
