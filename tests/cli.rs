@@ -795,6 +795,41 @@ fn bad_file_nonexistent_plan() {
     assert_clean_error(&out, &[&file.shown()]);
 }
 
+/// Runs `plan` with `args`, killed (and the test failed) if it runs longer than `limit`, so
+/// that a run that would hang cannot hang CI. Output must be small (it is read at the end).
+fn run_within<S: AsRef<OsStr>>(args: &[S], limit: std::time::Duration) -> Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(common::example_exe("plan"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the plan example starts");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("the child can be polled").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("plan ran longer than {limit:?}: killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("the output is read")
+}
+
+#[cfg(unix)]
+#[test]
+fn evaluate_of_an_endless_file_stops_at_the_size_limit() {
+    // Reading /dev/zero whole would fill memory; the plan file's size limit stops it.
+    let out = run_within(
+        &["--evaluate", "/dev/zero"],
+        std::time::Duration::from_secs(30),
+    );
+    assert_clean_error(&out, &["/dev/zero", "larger than 16 MiB", "plan file"]);
+}
+
 #[test]
 fn unknown_strategy_name() {
     let out = run(&["--strategy", "genetic"]);

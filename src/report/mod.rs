@@ -45,7 +45,7 @@ mod table;
 mod width;
 
 pub use compare::comparison;
-pub use plan_file::PlanReport;
+pub use plan_file::{PLAN_FILE_LIMIT, PlanReport};
 pub use plan_tables::{Baseline, plan_tables};
 pub use render_csv::{CsvWriter, write_csv};
 pub use render_json::{write_json, write_plan_json};
