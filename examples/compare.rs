@@ -24,11 +24,14 @@
 //! small instances the relaxation is loose because of integrality, and the gaps against it
 //! would mostly measure that). The CSV keeps the relaxation's own bound too.
 //!
+//! Every strategy is run through [`Strategy::solve`]: a strategy that returns a certified
+//! bound ([`Solution::bound`], e.g. `exact`) tightens the instance's bound, and one that
+//! returns a bound without proving optimality (e.g. `exact` stopped by its node limit) still
+//! has its best plan scored, and the row says how far from optimal it was proven.
+//!
 //! A strategy that fails (e.g. `exact` on a problem with too many arms) shows its error as the
 //! row's status and is counted in the summary, never dropped; so is a plan that breaks a
-//! constraint. `exact` is run through [`Exact::search`]: when its node limit stops it
-//! unproven, its best plan is still scored and the row says how far from optimal it was
-//! proven.
+//! constraint.
 //!
 //! The summary gives, per size and strategy, the median and worst gap and the median time over
 //! the runs that gave a plan, and how many runs failed and why.
@@ -37,28 +40,32 @@
 //! ([`Exact`] without its arm limit) whose certified bound is usually much tighter where fixed
 //! costs are large; the gaps are then against it.
 //!
-//! `--csv FILE` writes one row per (instance, strategy): `size, seed, arms, strategy, value,
-//! bound, gap, seconds, status, relaxation_bound, relaxation_seconds, tightened_bound,
-//! tightened_seconds` (`seed` is empty for a
-//! fixed scenario; `value` and `gap` are empty when a run gave no plan; `status` is `ok`, a
-//! note, or the error).
+//! `--csv FILE` writes one row per (instance, strategy), the columns of
+//! [`fanzha::report::compare::csv_columns`]: `size, seed, arms, strategy, value, bound, gap,
+//! seconds, status, relaxation_bound, relaxation_seconds, tightened_bound, tightened_seconds`
+//! (`seed` is empty for a fixed scenario; `value` and `gap` are empty when a run gave no
+//! plan; `status` is `ok`, a note, or the error).
+//!
+//! The scoring, the tables and the CSV rows come from [`fanzha::report::compare`]; this
+//! program parses the command line, times the runs (the library reads no clock) and writes.
 //!
 //! Times are wall-clock (`std::time::Instant`) of one run each: indicative only; the criterion
 //! benchmarks in `benches/` are the measured figures.
 //!
 //! Bad input exits with code 2 and a one-line error.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
 use fanzha::generate::{self, Config};
-use fanzha::optimize::{Exact, bound};
+use fanzha::optimize::{Exact, Relaxation, UpperBound};
 use fanzha::prelude::*;
+use fanzha::report::compare::{self, Instance, Measured, Run, Summary, Timed};
+use fanzha::report::{CsvWriter, write_text};
 
 mod common;
 
@@ -178,101 +185,59 @@ enum Source {
     Generated(Size, Config),
 }
 
-/// How one strategy is run.
-enum Runner {
-    /// Through [`Exact::search`], to report an unproven search's best plan and the bound it
-    /// proved.
-    Exact(Exact),
-    /// Through [`Strategy::plan`].
-    Plain(Box<dyn Strategy>),
-}
-
-/// A plan a strategy made.
-struct Planned {
-    plan: Plan,
-    /// Set when the plan is not all the strategy promises (exact stopped unproven).
-    note: Option<String>,
-    /// A certified upper bound the strategy proved on the way (exact).
-    bound: Option<f64>,
-}
-
-impl Runner {
-    fn name(&self) -> &str {
-        match self {
-            Runner::Exact(e) => e.name(),
-            Runner::Plain(s) => s.name(),
-        }
-    }
-
-    fn plan(&self, problem: &Problem) -> Result<Planned, Error> {
-        match self {
-            Runner::Exact(exact) => {
-                let solution = exact.search(problem)?;
-                let note = (!solution.proven).then(|| {
-                    format!(
-                        "not proven: node limit {} reached, best plan proven within {:.4}% \
-                         of the optimum",
-                        solution.nodes,
-                        100.0 * solution.gap
-                    )
-                });
-                Ok(Planned {
-                    plan: solution.plan,
-                    note,
-                    bound: Some(solution.bound),
-                })
-            }
-            Runner::Plain(s) => Ok(Planned {
-                plan: s.plan(problem)?,
-                note: None,
-                bound: None,
-            }),
-        }
-    }
-}
-
-/// One (instance, strategy) run.
-struct Row {
-    strategy: String,
-    value: Option<f64>,
-    gap: Option<f64>,
-    seconds: f64,
-    /// "ok", a note, or the error.
-    status: String,
-    /// Short reason when the run gave no usable plan; the run is then not in the gap and
-    /// time statistics.
-    failure: Option<&'static str>,
-    /// Short note on a usable plan (e.g. "not proven").
-    note: Option<&'static str>,
-}
-
-/// One instance: its bounds and rows.
-struct Instance {
-    /// The relaxation's bound, or why it failed.
-    relaxation: Result<f64, String>,
-    /// Time to compute it.
-    relaxation_seconds: f64,
-    /// The `--tighten` search's certified bound and its time, when run.
-    tightened: Option<(f64, f64)>,
-    /// The tightest certified bound known: the relaxation's, or exact's when lower.
-    bound: Option<f64>,
-    rows: Vec<Row>,
-}
-
-/// What the summary keeps of one (size, strategy).
-#[derive(Default)]
-struct Tally {
-    runs: usize,
-    gaps: Vec<f64>,
-    /// Times of the runs that gave a usable plan (or bound).
-    seconds: Vec<f64>,
-    /// Reason -> count, for failures and notes.
-    reasons: BTreeMap<&'static str, usize>,
-}
+/// The CSV file being written, and its path for error messages.
+type Csv = (PathBuf, CsvWriter<BufWriter<File>>);
 
 fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     // Everything the user gave is checked before the first instance runs.
+    let strategies = strategies(args)?;
+    let seeds = seeds(args)?;
+    let sources = sources(args)?;
+    let mut csv = open_csv(args.csv.as_deref())?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+
+    let mut summary = Summary::default();
+    let mut count = 0;
+    for source in &sources {
+        let runs: Vec<Option<u64>> = match source {
+            Source::Fixed(..) => vec![None],
+            Source::Generated(..) => seeds.iter().copied().map(Some).collect(),
+        };
+        for seed in runs {
+            let instance = run_instance(source, seed, &strategies, args.tighten)?;
+            emit(writeln!(out).and_then(|()| write_text(&mut out, &[instance.table()])))?;
+            summary.add(&instance);
+            count += 1;
+            if let Some((path, w)) = csv.as_mut() {
+                w.write_rows(&instance.csv_table())
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+    }
+    if let Some((path, mut w)) = csv.take() {
+        w.flush().map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+
+    emit(writeln!(out).and_then(|()| write_text(&mut out, &[summary.table()])))?;
+    let plural = |n: usize, one: &str, many: &str| if n == 1 { one } else { many }.to_string();
+    emit(writeln!(
+        out,
+        "\n{count} instance{}, {} strateg{}, {:.2} s in all",
+        plural(count, "", "s"),
+        strategies.len(),
+        plural(strategies.len(), "y", "ies"),
+        started.elapsed().as_secs_f64()
+    ))?;
+    if let Some(path) = &args.csv {
+        emit(writeln!(out, "rows written to {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The strategies of `--strategies` (default: all), `exact` with `--exact-node-limit`.
+fn strategies(args: &Args) -> Result<Vec<Box<dyn Strategy>>, String> {
     let names: Vec<String> = match &args.strategies {
         Some(list) => dedup(list.iter().map(|s| s.trim().to_string())),
         None => fanzha::STRATEGY_NAMES
@@ -280,35 +245,43 @@ fn run(args: &Args) -> Result<(), String> {
             .map(|s| s.to_string())
             .collect(),
     };
-    let mut runners = Vec::new();
-    for name in &names {
-        let strategy = fanzha::strategy(name).map_err(|e| format!("--strategies: {e}"))?;
-        runners.push(if strategy.name() == "exact" {
-            Runner::Exact(Exact {
-                node_limit: args.exact_node_limit,
-                ..Exact::default()
+    let exact = Exact {
+        node_limit: args.exact_node_limit,
+        ..Exact::default()
+    };
+    names
+        .iter()
+        .map(|name| {
+            let strategy = fanzha::strategy(name).map_err(|e| format!("--strategies: {e}"))?;
+            // The one setting a flag gives a strategy: how it runs is the same for all.
+            Ok(if strategy.name() == exact.name() {
+                Box::new(exact.clone()) as Box<dyn Strategy>
+            } else {
+                strategy
             })
-        } else {
-            Runner::Plain(strategy)
-        });
-    }
-    let seeds: Vec<u64> = match (args.seeds.as_slice(), args.instances) {
+        })
+        .collect()
+}
+
+/// The seeds of `--seeds` and `--instances`.
+fn seeds(args: &Args) -> Result<Vec<u64>, String> {
+    match (args.seeds.as_slice(), args.instances) {
         ([first], n) => {
             let n = n.unwrap_or(DEFAULT_INSTANCES);
             let last = first
                 .checked_add(n - 1)
                 .ok_or_else(|| format!("--seeds {first} with --instances {n}: seeds overflow"))?;
-            (*first..=last).collect()
+            Ok((*first..=last).collect())
         }
-        (list, None) => dedup(list.iter().copied()),
-        (_, Some(_)) => {
-            return Err(
-                "--instances: not with a list of --seeds (the list is the instances; \
-                 give one seed to start a run of --instances)"
-                    .into(),
-            );
-        }
-    };
+        (list, None) => Ok(dedup(list.iter().copied())),
+        (_, Some(_)) => Err("--instances: not with a list of --seeds (the list is the \
+                             instances; give one seed to start a run of --instances)"
+            .into()),
+    }
+}
+
+/// The sizes of `--sizes` and the files of `--scenario`, compiled where fixed.
+fn sources(args: &Args) -> Result<Vec<Source>, String> {
     let sizes = match &args.sizes {
         Some(sizes) => dedup(sizes.iter().copied()),
         None if args.scenario.is_empty() => DEFAULT_SIZES.to_vec(),
@@ -332,65 +305,18 @@ fn run(args: &Args) -> Result<(), String> {
         let problem = scenario.compile().map_err(|e| format!("{shown}: {e}"))?;
         sources.push(Source::Fixed(shown, Box::new(problem)));
     }
-    let mut csv = match &args.csv {
-        Some(path) => {
-            let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            let mut w = BufWriter::new(file);
-            writeln!(w, "{CSV_HEADER}").map_err(|e| format!("{}: {e}", path.display()))?;
-            Some((path, w))
-        }
-        None => None,
+    Ok(sources)
+}
+
+/// The `--csv` file, created with its header.
+fn open_csv(path: Option<&Path>) -> Result<Option<Csv>, String> {
+    let Some(path) = path else {
+        return Ok(None);
     };
-
-    let mut summary = Summary::default();
-    let mut count = 0;
-    for source in &sources {
-        let runs: Vec<(String, Option<u64>)> = match source {
-            Source::Fixed(label, _) => vec![(label.clone(), None)],
-            Source::Generated(size, _) => seeds
-                .iter()
-                .map(|&s| (size.label().to_string(), Some(s)))
-                .collect(),
-        };
-        for (label, seed) in runs {
-            let generated;
-            let problem = match source {
-                Source::Fixed(_, problem) => problem.as_ref(),
-                Source::Generated(size, config) => {
-                    let seed = seed.expect("generated instances have a seed");
-                    generated = generate::scenario(config, seed)
-                        .compile()
-                        .map_err(|e| format!("{} seed {seed}: {e}", size.label()))?;
-                    &generated
-                }
-            };
-            let instance = compare_instance(problem, &runners, args.tighten);
-            print_instance(&label, seed, problem, &instance);
-            summary.add(&label, &instance);
-            count += 1;
-            if let Some((path, w)) = csv.as_mut() {
-                write_csv_rows(w, &label, seed, problem, &instance)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-            }
-        }
-    }
-    if let Some((path, mut w)) = csv.take() {
-        w.flush().map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-
-    summary.print();
-    println!();
-    println!(
-        "{count} instance{}, {} strateg{}, {:.2} s in all",
-        if count == 1 { "" } else { "s" },
-        runners.len(),
-        if runners.len() == 1 { "y" } else { "ies" },
-        started.elapsed().as_secs_f64()
-    );
-    if let Some(path) = &args.csv {
-        println!("rows written to {}", path.display());
-    }
-    Ok(())
+    let shown = |e: std::io::Error| format!("{}: {e}", path.display());
+    let file = File::create(path).map_err(shown)?;
+    let writer = CsvWriter::new(BufWriter::new(file), &compare::csv_columns()).map_err(shown)?;
+    Ok(Some((path.to_path_buf(), writer)))
 }
 
 /// Keeps the first of each repeated item.
@@ -404,319 +330,60 @@ fn dedup<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
     out
 }
 
-/// `1 - value / bound` (0 when the bound is 0), as [`fanzha::optimize::Bound::gap`].
-fn gap(value: f64, bound: f64) -> f64 {
-    if bound > 0.0 {
-        1.0 - value / bound
-    } else {
-        0.0
-    }
-}
-
-/// Bounds the instance and runs every strategy on it.
-fn compare_instance(problem: &Problem, runners: &[Runner], tighten: usize) -> Instance {
+/// `f()` and the wall-clock seconds it took.
+fn timed<T>(f: impl FnOnce() -> T) -> Timed<T> {
     let t = Instant::now();
-    let relaxation = bound(problem).map(|b| b.value).map_err(|e| e.to_string());
-    let relaxation_seconds = t.elapsed().as_secs_f64();
-
-    let mut best = relaxation.as_ref().ok().copied();
-    let mut tightened = None;
-    if tighten > 0 {
-        let search = Exact {
-            max_arms: usize::MAX,
-            node_limit: tighten,
-            ..Exact::default()
-        };
-        let t = Instant::now();
-        if let Ok(solution) = search.search(problem) {
-            best = Some(best.map_or(solution.bound, |x| x.min(solution.bound)));
-            tightened = Some((solution.bound, t.elapsed().as_secs_f64()));
-        }
-    }
-
-    let mut runs = Vec::new();
-    for runner in runners {
-        let t = Instant::now();
-        let result = runner.plan(problem);
-        let seconds = t.elapsed().as_secs_f64();
-        if let Ok(Planned { bound: Some(b), .. }) = &result {
-            best = Some(best.map_or(*b, |x| x.min(*b)));
-        }
-        runs.push((runner.name(), result, seconds));
-    }
-    let rows = runs
-        .into_iter()
-        .map(|(name, result, seconds)| score(problem, name, result, seconds, best))
-        .collect();
-    Instance {
-        relaxation,
-        relaxation_seconds,
-        tightened,
-        bound: best,
-        rows,
+    let value = f();
+    Timed {
+        value,
+        seconds: t.elapsed().as_secs_f64(),
     }
 }
 
-fn print_instance(label: &str, seed: Option<u64>, problem: &Problem, instance: &Instance) {
-    println!();
-    println!(
-        "== {label}{}: {} — {} arms, {} segments, {} threats ==",
-        seed.map_or(String::new(), |s| format!(" seed {s}")),
-        problem.name(),
-        problem.arms().len(),
-        problem.segment_count(),
-        problem.threat_count()
-    );
-    match &instance.relaxation {
-        Ok(b) => println!(
-            "relaxation bound: no plan prevents more than {b:.0} yuan/yr ({:.1} ms)",
-            1e3 * instance.relaxation_seconds
-        ),
-        Err(e) => println!("relaxation bound: failed: {e}"),
-    }
-    if let Some((b, seconds)) = instance.tightened {
-        println!(
-            "tightened by branch and bound: no plan prevents more than {b:.0} yuan/yr ({:.1} ms)",
-            1e3 * seconds
-        );
-    }
-    if let (Some(best), Ok(relaxed), None) =
-        (instance.bound, &instance.relaxation, instance.tightened)
-        && best < *relaxed
-    {
-        // Below 0.0001% the difference is the solvers' tolerances, not worth a line.
-        let tighter = gap(best, *relaxed);
-        if tighter >= 5e-7 {
-            println!(
-                "exact's search proves a tighter bound, {best:.0} yuan/yr ({:.4}% below the \
-                 relaxation's); the gaps below are against it",
-                100.0 * tighter
-            );
-        }
-    }
-    println!(
-        "{:<12} {:>16} {:>16} {:>9} {:>10}  status",
-        "strategy", "prevented loss", "bound", "gap", "ms"
-    );
-    let cell = |x: Option<f64>, f: &dyn Fn(f64) -> String| x.map_or("-".to_string(), f);
-    for row in &instance.rows {
-        println!(
-            "{:<12} {:>16} {:>16} {:>9} {:>10.2}  {}",
-            row.strategy,
-            cell(row.value, &|v| format!("{v:.0}")),
-            cell(instance.bound, &|v| format!("{v:.0}")),
-            cell(row.gap, &|g| format!("{:.3}%", 100.0 * g)),
-            1e3 * row.seconds,
-            row.status
-        );
-    }
-}
-
-/// Scores a strategy's result against the instance's `bound`: value, gap, feasibility, and
-/// the row's status.
-fn score(
-    problem: &Problem,
-    strategy: &str,
-    result: Result<Planned, Error>,
-    seconds: f64,
-    bound: Option<f64>,
-) -> Row {
-    let mut row = Row {
-        strategy: strategy.to_string(),
-        value: None,
-        gap: None,
-        seconds,
-        status: "ok".to_string(),
-        failure: None,
-        note: None,
-    };
-    let planned = match result {
-        Ok(x) => x,
-        Err(e) => {
-            row.failure = Some(failure_kind(&e));
-            row.status = e.to_string();
-            return row;
-        }
-    };
-    let value = match evaluate(problem, &planned.plan) {
-        Ok(outcome) => outcome.prevented_loss,
-        Err(e) => {
-            row.failure = Some("error");
-            row.status = format!("evaluate: {e}");
-            return row;
-        }
-    };
-    row.value = Some(value);
-    row.gap = bound.map(|b| gap(value, b));
-    if let Err(e) = planned.plan.check(problem) {
-        // A plan breaking a constraint is no result: its value says nothing.
-        row.failure = Some("infeasible plan");
-        row.status = e.to_string();
-        return row;
-    }
-    if let Some(note) = planned.note {
-        row.note = Some("not proven");
-        row.status = note;
-    }
-    if let Some(b) = bound
-        && value > b * (1.0 + 1e-9)
-    {
-        // Cannot happen if the bound is valid: say so loudly.
-        row.note = Some("ABOVE THE BOUND");
-        row.status = format!("ABOVE THE CERTIFIED BOUND; {}", row.status);
-    }
-    row
-}
-
-/// A short name of an error, for the summary.
-fn failure_kind(e: &Error) -> &'static str {
-    match e {
-        Error::TooLarge { .. } => "too large",
-        Error::NotProven { .. } => "not proven",
-        Error::FloorsUnaffordable | Error::FloorShortfall { .. } => "floors not met",
-        _ => "error",
-    }
-}
-
-/// The CSV columns: one row per (instance, strategy). `bound` and `gap` are against the
-/// tightest certified bound known (the table's); `relaxation_bound` and `relaxation_seconds`
-/// are the relaxation's own, the same on every row of an instance.
-const CSV_HEADER: &str = "size,seed,arms,strategy,value,bound,gap,seconds,status,\
-                          relaxation_bound,relaxation_seconds,tightened_bound,tightened_seconds";
-
-fn write_csv_rows(
-    w: &mut impl Write,
-    size: &str,
+/// Bounds one instance (the relaxation, and the `--tighten` search when asked), runs every
+/// strategy on it, and scores the runs.
+fn run_instance(
+    source: &Source,
     seed: Option<u64>,
-    problem: &Problem,
-    instance: &Instance,
-) -> std::io::Result<()> {
-    let num = |x: Option<f64>| x.map_or(String::new(), |v| v.to_string());
-    for row in &instance.rows {
-        writeln!(
-            w,
-            "{},{},{},{},{},{},{},{:.6},{},{},{:.6},{},{}",
-            csv_field(size),
-            seed.map_or(String::new(), |s| s.to_string()),
-            problem.arms().len(),
-            csv_field(&row.strategy),
-            num(row.value),
-            num(instance.bound),
-            num(row.gap),
-            row.seconds,
-            csv_field(&row.status),
-            num(instance.relaxation.as_ref().ok().copied()),
-            instance.relaxation_seconds,
-            num(instance.tightened.map(|t| t.0)),
-            instance
-                .tightened
-                .map_or(String::new(), |t| format!("{:.6}", t.1)),
-        )?;
-    }
-    Ok(())
-}
-
-/// RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled.
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-fn median(xs: &[f64]) -> Option<f64> {
-    if xs.is_empty() {
-        return None;
-    }
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    })
-}
-
-/// The summary's name for the relaxation bound's own row.
-const BOUND_ROW: &str = "(relaxation)";
-
-/// Tallies per (size, strategy), in the order first seen.
-#[derive(Default)]
-struct Summary {
-    order: Vec<(String, String)>,
-    tallies: BTreeMap<(String, String), Tally>,
-}
-
-impl Summary {
-    fn add(&mut self, size: &str, instance: &Instance) {
-        let tally = self.tally(size, BOUND_ROW);
-        tally.runs += 1;
-        match &instance.relaxation {
-            Ok(_) => tally.seconds.push(instance.relaxation_seconds),
-            Err(_) => *tally.reasons.entry("failed").or_default() += 1,
+    strategies: &[Box<dyn Strategy>],
+    tighten: usize,
+) -> Result<Instance, String> {
+    let generated;
+    let (label, problem) = match (source, seed) {
+        (Source::Fixed(label, problem), _) => (label.as_str(), problem.as_ref()),
+        (Source::Generated(size, config), Some(seed)) => {
+            generated = generate::scenario(config, seed)
+                .compile()
+                .map_err(|e| format!("{} seed {seed}: {e}", size.label()))?;
+            (size.label(), &generated)
         }
-        for row in &instance.rows {
-            let tally = self.tally(size, &row.strategy);
-            tally.runs += 1;
-            match row.failure {
-                Some(kind) => *tally.reasons.entry(kind).or_default() += 1,
-                None => {
-                    tally.seconds.push(row.seconds);
-                    tally.gaps.extend(row.gap);
-                }
-            }
-            if let Some(note) = row.note {
-                *tally.reasons.entry(note).or_default() += 1;
-            }
+        (Source::Generated(size, _), None) => {
+            return Err(format!(
+                "{}: a generated instance needs a seed",
+                size.label()
+            ));
         }
-    }
-
-    fn tally(&mut self, size: &str, strategy: &str) -> &mut Tally {
-        let key = (size.to_string(), strategy.to_string());
-        if !self.tallies.contains_key(&key) {
-            self.order.push(key.clone());
-        }
-        self.tallies.entry(key).or_default()
-    }
-
-    fn print(&self) {
-        println!();
-        println!(
-            "Summary: gap = 1 - value / certified bound (no plan is further from the \
-             optimum); median and worst over the runs that gave a plan"
-        );
-        let size_width = self
-            .order
+    };
+    let search = Exact {
+        max_arms: usize::MAX,
+        node_limit: tighten,
+        ..Exact::default()
+    };
+    let measured = Measured {
+        relaxation: timed(|| Relaxation.upper_bound(problem)),
+        tightened: (tighten > 0).then(|| timed(|| search.upper_bound(problem))),
+        runs: strategies
             .iter()
-            .map(|(s, _)| s.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(12);
-        println!(
-            "{:<size_width$} {:<12} {:>5} {:>7} {:>11} {:>11} {:>10}  failed / notes",
-            "size", "strategy", "runs", "planned", "median gap", "worst gap", "median ms"
-        );
-        let gap = |g: Option<f64>| g.map_or("-".to_string(), |g| format!("{:.3}%", 100.0 * g));
-        for key in &self.order {
-            let t = &self.tallies[key];
-            let reasons: Vec<String> = t
-                .reasons
-                .iter()
-                .map(|(why, n)| format!("{n} {why}"))
-                .collect();
-            println!(
-                "{:<size_width$} {:<12} {:>5} {:>7} {:>11} {:>11} {:>10}  {}",
-                key.0,
-                key.1,
-                t.runs,
-                t.seconds.len(),
-                gap(median(&t.gaps)),
-                gap(t.gaps.iter().copied().reduce(f64::max)),
-                median(&t.seconds).map_or("-".to_string(), |s| format!("{:.2}", 1e3 * s)),
-                reasons.join(", ")
-            );
-        }
-    }
+            .map(|s| Run {
+                strategy: s.name().to_string(),
+                solution: timed(|| s.solve(problem)),
+            })
+            .collect(),
+    };
+    Ok(Instance::score(problem, label, seed, measured))
+}
+
+/// An error writing to stdout, on one line.
+fn emit(result: std::io::Result<()>) -> Result<(), String> {
+    result.map_err(|e| format!("stdout: {e}"))
 }

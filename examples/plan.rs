@@ -10,18 +10,29 @@
 //! ```
 //!
 //! The default strategy is `greedy+ls` (the greedy followed by local search: the best plans);
-//! `--strategy` takes any name of [`fanzha::STRATEGY_NAMES`]. `--bound` computes the certified
+//! `--strategy` takes any name of [`fanzha::STRATEGIES`]. `--bound` computes the certified
 //! upper bound ([`fanzha::optimize::bound`]) and fills `upper_bound` and `gap` in the plan
 //! JSON (they are `null` without it).
 //!
-//! Bad input exits with code 2 and a one-line error naming the file, item and field.
+//! The tables and the JSON come from [`fanzha::report`]; this program parses the command
+//! line, calls the library and writes to stdout.
+//!
+//! Exit codes (also in `--help`):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | ok: the plan (made or evaluated) meets every constraint |
+//! | 2 | bad input: a one-line error on stderr naming the file, item and field; nothing on stdout |
+//! | 3 | the plan was evaluated but breaks a constraint: the evaluation and the violations are printed (with `--json`, the violations go to stderr as warnings) |
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use fanzha::optimize::bound;
 use fanzha::prelude::*;
+use fanzha::report::{self, Baseline};
 
 mod common;
 
@@ -60,43 +71,106 @@ struct Args {
 }
 
 fn main() -> ExitCode {
+    // `STRATEGY_NAMES`, the names of `fanzha::STRATEGIES` in its order.
     let names = common::strategy_names();
     let args: Args = match common::parse(|c| {
         c.mut_arg("strategy", |a| a.help(format!("Strategy: {names}")))
             .mut_arg("baseline", |a| {
                 a.help(format!("Baseline to compare with: {names}"))
             })
+            .after_help(after_help())
     }) {
         Ok(args) => args,
         Err(code) => return code,
     };
-    common::exit(run(&args))
+    match run(&args) {
+        Ok(Verdict::Infeasible) => ExitCode::from(INFEASIBLE),
+        result => common::exit(result.map(|_| ())),
+    }
 }
 
-fn run(args: &Args) -> Result<(), String> {
-    let scenario = match &args.scenario {
-        Some(path) => Scenario::from_path(path).map_err(|e| e.to_string())?,
-        None => scenarios::jurong_2023(),
-    };
+/// Exit code of a plan evaluated but infeasible.
+const INFEASIBLE: u8 = 3;
+
+/// Whether the plan printed meets every constraint.
+enum Verdict {
+    Feasible,
+    Infeasible,
+}
+
+impl Verdict {
+    fn of(violations: &[Violation]) -> Verdict {
+        if violations.is_empty() {
+            Verdict::Feasible
+        } else {
+            Verdict::Infeasible
+        }
+    }
+}
+
+/// The strategies and what they do, from the registry, and the exit codes.
+fn after_help() -> String {
+    let width = fanzha::STRATEGIES
+        .iter()
+        .map(|s| s.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut text = String::from("Strategies:\n");
+    for s in fanzha::STRATEGIES {
+        text.push_str(&format!("  {:<width$}  {}\n", s.name, s.about));
+    }
+    text.push_str(
+        "\nExit codes:\n  \
+         0  ok: the plan meets every constraint\n  \
+         2  bad input (one error line on stderr)\n  \
+         3  the plan was evaluated but breaks a constraint (evaluation and violations printed)\n",
+    );
+    text
+}
+
+fn run(args: &Args) -> Result<Verdict, String> {
     let source = args
         .scenario
         .as_ref()
         .map_or("built-in scenario".to_string(), |p| p.display().to_string());
+    let scenario = match &args.scenario {
+        Some(path) => Scenario::from_path(path).map_err(|e| e.to_string())?,
+        None => scenarios::jurong_2023(),
+    };
     if let Some(path) = &args.write_scenario {
-        let mut scenario = scenario;
-        // The template carries the limits asked for on the command line.
-        if args.budget.is_some() {
-            scenario.resources.money = args.budget;
-        }
-        if args.staff_hours.is_some() {
-            scenario.resources.staff_hours = args.staff_hours;
-        }
-        scenario.compile().map_err(|e| format!("{source}: {e}"))?;
-        std::fs::write(path, scenario.to_json() + "\n")
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        eprintln!("wrote {} to {}", scenario.name, path.display());
-        return Ok(());
+        return write_scenario(args, scenario, &source, path).map(|()| Verdict::Feasible);
     }
+    let problem = compile(args, scenario, &source)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match &args.evaluate {
+        Some(path) => evaluate_file(args, &problem, path, &mut out),
+        None => plan(args, &problem, &source, &mut out),
+    }
+}
+
+/// `--write-scenario`: the scenario, with the limits asked for on the command line.
+fn write_scenario(
+    args: &Args,
+    mut scenario: Scenario,
+    source: &str,
+    path: &Path,
+) -> Result<(), String> {
+    if args.budget.is_some() {
+        scenario.resources.money = args.budget;
+    }
+    if args.staff_hours.is_some() {
+        scenario.resources.staff_hours = args.staff_hours;
+    }
+    scenario.compile().map_err(|e| format!("{source}: {e}"))?;
+    std::fs::write(path, scenario.to_json() + "\n")
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("wrote {} to {}", scenario.name, path.display());
+    Ok(())
+}
+
+/// The scenario compiled, with the command line's limits.
+fn compile(args: &Args, scenario: Scenario, source: &str) -> Result<Problem, String> {
     let mut problem = scenario.compile().map_err(|e| format!("{source}: {e}"))?;
     if let Some(b) = args.budget {
         problem
@@ -108,270 +182,102 @@ fn run(args: &Args) -> Result<(), String> {
             .set_staff_hours(Some(h))
             .map_err(|e| format!("--staff-hours: {e}"))?;
     }
+    Ok(problem)
+}
 
-    if let Some(path) = &args.evaluate {
-        let file = PlanReport::from_path(path).map_err(|e| e.to_string())?;
-        if file.scenario != problem.name() {
-            eprintln!(
-                "warning: {} is a plan for scenario {:?}, scored here against {:?}",
-                path.display(),
-                file.scenario,
-                problem.name()
-            );
-        }
-        let plan = file
-            .plan(&problem)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut report =
-            PlanReport::new(&problem, &file.strategy, &plan).map_err(|e| e.to_string())?;
-        let violations = plan.violations(&problem).map_err(|e| e.to_string())?;
-        if args.bound {
-            add_bound(&problem, &mut report)?;
-        }
-        if args.json {
-            println!("{}", report.to_json());
-            for v in &violations {
-                eprintln!("warning: plan breaks {v}");
-            }
-            if args.bound && !violations.is_empty() {
-                eprintln!(
-                    "warning: the bound holds for plans that meet every constraint; this one \
-                     does not, so its gap says nothing"
-                );
-            }
-        } else {
-            print_report(&problem, &report, violations.is_empty());
-            print_violations(&violations);
-        }
-        return Ok(());
+/// `--evaluate FILE`: scores a plan file.
+fn evaluate_file(
+    args: &Args,
+    problem: &Problem,
+    path: &Path,
+    out: &mut impl Write,
+) -> Result<Verdict, String> {
+    let file = PlanReport::from_path(path).map_err(|e| e.to_string())?;
+    if file.scenario != problem.name() {
+        eprintln!(
+            "warning: {} is a plan for scenario {:?}, scored here against {:?}",
+            path.display(),
+            file.scenario,
+            problem.name()
+        );
     }
+    let plan = file
+        .plan(problem)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let report = write_up(args, problem, &file.strategy, &plan)?;
+    let violations = plan.violations(problem).map_err(|e| e.to_string())?;
+    if args.json {
+        emit(report::write_plan_json(out, &report))?;
+        warn(&violations, args.bound);
+    } else {
+        let tables = report::plan_tables(problem, &report, None).map_err(|e| e.to_string())?;
+        emit(report::write_text(out, &tables))?;
+    }
+    Ok(Verdict::of(&violations))
+}
 
+/// Plans with `--strategy` and prints it with the `--baseline`.
+fn plan(
+    args: &Args,
+    problem: &Problem,
+    source: &str,
+    out: &mut impl Write,
+) -> Result<Verdict, String> {
     let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
     let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
     let plan = strategy
-        .plan(&problem)
+        .plan(problem)
         .map_err(|e| format!("{source}: {e}"))?;
-    let mut report =
-        PlanReport::new(&problem, strategy.name(), &plan).map_err(|e| e.to_string())?;
-    if args.bound {
-        add_bound(&problem, &mut report)?;
-    }
+    let report = write_up(args, problem, strategy.name(), &plan)?;
+    // Every strategy promises a feasible plan; should one break that, say so as for a file.
+    let violations = plan.violations(problem).map_err(|e| e.to_string())?;
     if args.json {
-        println!("{}", report.to_json());
-        return Ok(());
+        emit(report::write_plan_json(out, &report))?;
+        warn(&violations, args.bound);
+        return Ok(Verdict::of(&violations));
     }
-    let violations = plan.violations(&problem).map_err(|e| e.to_string())?;
-    print_report(&problem, &report, violations.is_empty());
-    print_violations(&violations);
-
-    if baseline.name() != strategy.name() {
-        let base_plan = baseline
-            .plan(&problem)
-            .map_err(|e| format!("{source}: baseline {}: {e}", baseline.name()))?;
-        let base = evaluate(&problem, &base_plan).map_err(|e| e.to_string())?;
-        let ours = report.outcome.as_ref().expect("PlanReport::new evaluates");
-        println!();
-        println!(
-            "Against the `{}` baseline at the same limits",
-            baseline.name()
-        );
-        println!(
-            "  {:<28} {:>16} {:>16}",
-            "",
-            strategy.name(),
-            baseline.name()
-        );
-        let row = |name: &str, a: f64, b: f64| println!("  {name:<28} {a:>16.0} {b:>16.0}");
-        row(
-            "prevented loss (yuan/yr)",
-            ours.prevented_loss,
-            base.prevented_loss,
-        );
-        println!(
-            "  {:<28} {:>16.1} {:>16.1}",
-            "prevented cases (/yr)", ours.prevented_cases, base.prevented_cases
-        );
-        row("spend (yuan)", ours.spend, base.spend);
-        row("staff hours", ours.staff_hours, base.staff_hours);
-        println!(
-            "  {:<28} {:>16.1}% {:>15.1}%",
-            "reach (1+ exposures)",
-            100.0 * ours.reach,
-            100.0 * base.reach
-        );
-        if let Some(b) = ours.upper_bound {
-            let base_gap = base.clone().with_bound(b).gap.unwrap_or(0.0);
-            println!(
-                "  {:<28} {:>15.2}% {:>15.2}%",
-                "gap to bound",
-                100.0 * ours.gap.unwrap_or(0.0),
-                100.0 * base_gap
-            );
-        }
-        if base.prevented_loss > 0.0 {
-            println!(
-                "  {} prevents {:.2}x the loss of {}",
-                strategy.name(),
-                ours.prevented_loss / base.prevented_loss,
-                baseline.name()
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Fills the report's `upper_bound` and `gap` with the certified bound of `problem`.
-fn add_bound(problem: &Problem, report: &mut PlanReport) -> Result<(), String> {
-    let b = bound(problem).map_err(|e| format!("--bound: {e}"))?;
-    report.outcome = report.outcome.take().map(|o| o.with_bound(b.value));
-    Ok(())
-}
-
-fn print_violations(violations: &[Violation]) {
-    if violations.is_empty() {
-        return;
-    }
-    println!();
-    println!("CONSTRAINTS BROKEN ({}):", violations.len());
-    for v in violations {
-        println!("  - {v}");
-    }
-}
-
-/// Prints the plan and its KPIs; `feasible` says whether the bound applies to it.
-fn print_report(problem: &Problem, report: &PlanReport, feasible: bool) {
-    let out = report.outcome.as_ref().expect("PlanReport::new evaluates");
-    let money = |x: f64| format!("{x:.0}");
-    println!(
-        "{} — strategy `{}` ({})",
-        report.scenario,
-        report.strategy,
-        problem.currency()
-    );
-    let limit = |l: Option<f64>| l.map_or("unlimited".to_string(), money);
-    println!(
-        "limits: money {}, staff hours {}",
-        limit(problem.money()),
-        limit(problem.staff_hours())
-    );
-    println!();
-    println!(
-        "{:<26} {:<26} {:>9} {:>12}",
-        "placement", "message", "units", "spend"
-    );
-    for a in &report.allocations {
-        let spend = problem
-            .placements()
-            .iter()
-            .position(|p| p.id == a.placement)
-            .map_or(0.0, |k| {
-                problem.parameters().placements[k].unit_cost * a.units as f64
-            });
-        println!(
-            "{:<26} {:<26} {:>9} {:>12}",
-            a.placement,
-            a.message,
-            a.units,
-            money(spend)
-        );
-    }
-    println!("(unit costs only; setup and production costs are in the total below)");
-    println!();
-    println!("KPIs (per year)");
-    let kpi = |name: &str, v: String| println!("  {name:<32} {v:>16}");
-    kpi("prevented loss (yuan)", money(out.prevented_loss));
-    kpi("loss at risk (yuan)", money(out.loss_at_risk));
-    kpi(
-        "prevented share of loss",
-        format!(
-            "{:.2}%",
-            100.0 * out.prevented_loss / out.loss_at_risk.max(f64::MIN_POSITIVE)
-        ),
-    );
-    kpi("prevented cases", format!("{:.1}", out.prevented_cases));
-    kpi("cases at risk", format!("{:.1}", out.cases_at_risk));
-    kpi("spend (yuan)", money(out.spend));
-    kpi("staff hours", format!("{:.1}", out.staff_hours));
-    kpi(
-        "cost per prevented case (yuan)",
-        out.cost_per_prevented_case.map_or("-".into(), money),
-    );
-    kpi(
-        "loss prevented per yuan spent",
-        if out.spend > 0.0 {
-            format!("{:.2}", out.prevented_loss / out.spend)
-        } else {
-            "-".into()
-        },
-    );
-    kpi("reach (1+ exposures)", format!("{:.1}%", 100.0 * out.reach));
-    kpi(
-        "effective reach (3+ exposures)",
-        format!("{:.1}%", 100.0 * out.effective_reach),
-    );
-    if let (Some(b), Some(g)) = (out.upper_bound, out.gap) {
-        kpi("upper bound (yuan)", money(b));
-        kpi("gap to bound", format!("{:.2}%", 100.0 * g));
-        println!();
-        if feasible {
-            println!(
-                "No plan can prevent more than {} yuan/yr; this plan is within {:.2}% of that.",
-                money(b),
-                100.0 * g
-            );
-        } else {
-            println!(
-                "No plan meeting every constraint can prevent more than {} yuan/yr; this plan \
-                 breaks constraints (below), so the bound does not apply to it.",
-                money(b)
-            );
-        }
-    }
-
-    println!();
-    println!("Risk reduction by group and threat (share of the group's cases prevented)");
-    print!("  {:<16} {:>7}", "group", "reach");
-    for t in problem.threats() {
-        print!(" {:>14}", shorten(&t.id, 14));
-    }
-    println!();
-    for g in &out.groups {
-        print!("  {:<16} {:>6.1}%", shorten(&g.group, 16), 100.0 * g.reach);
-        for r in &g.reduction {
-            print!(" {:>13.2}%", 100.0 * r.value);
-        }
-        println!();
-    }
-
-    let mut margins: Vec<_> = out
-        .placements
-        .iter()
-        .filter_map(|p| p.marginal_return.map(|r| (r, p)))
-        .collect();
-    margins.sort_by(|a, b| b.0.total_cmp(&a.0));
-    println!();
-    println!("Best next yuan (loss prevented per yuan of one more unit)");
-    for (r, p) in margins.iter().take(6) {
-        println!(
-            "  {:<26} {:>8.2}  ({} of {} units{}, next: {})",
-            p.placement,
-            r,
-            p.units,
-            p.capacity,
-            if p.units >= p.capacity {
-                " - at capacity"
-            } else {
-                ""
-            },
-            p.marginal_message.as_deref().unwrap_or("-")
-        );
-    }
-}
-
-fn shorten(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
+    let base = if baseline.name() == strategy.name() {
+        None
     } else {
-        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
+        let base_plan = baseline
+            .plan(problem)
+            .map_err(|e| format!("{source}: baseline {}: {e}", baseline.name()))?;
+        Some(Baseline::new(problem, baseline.name(), &base_plan).map_err(|e| e.to_string())?)
+    };
+    let tables = report::plan_tables(problem, &report, base.as_ref()).map_err(|e| e.to_string())?;
+    emit(report::write_text(out, &tables))?;
+    Ok(Verdict::of(&violations))
+}
+
+/// The plan file of `plan`, with the certified bound when `--bound` asks for it.
+fn write_up(
+    args: &Args,
+    problem: &Problem,
+    strategy: &str,
+    plan: &Plan,
+) -> Result<PlanReport, String> {
+    let mut report = PlanReport::new(problem, strategy, plan).map_err(|e| e.to_string())?;
+    if args.bound {
+        let b = bound(problem).map_err(|e| format!("--bound: {e}"))?;
+        report.outcome = report.outcome.take().map(|o| o.with_bound(b.value));
     }
+    Ok(report)
+}
+
+/// With `--json`, the constraints a plan breaks go to stderr (the tables list them on stdout).
+fn warn(violations: &[Violation], bound: bool) {
+    for v in violations {
+        eprintln!("warning: plan breaks {v}");
+    }
+    if bound && !violations.is_empty() {
+        eprintln!(
+            "warning: the bound holds for plans that meet every constraint; this one does \
+             not, so its gap says nothing"
+        );
+    }
+}
+
+/// An error writing to stdout, on one line.
+fn emit(result: std::io::Result<()>) -> Result<(), String> {
+    result.map_err(|e| format!("stdout: {e}"))
 }

@@ -288,16 +288,73 @@ fn evaluate_over_capacity(test: &str, extra: &[&str]) -> Output {
     run(&args)
 }
 
+/// Exit code of a plan evaluated but infeasible (documented in the example and `--help`).
+const INFEASIBLE: i32 = 3;
+
+/// Asserts a run that printed its evaluation of a plan breaking a constraint: exit code 3,
+/// no sign of a panic; returns stdout.
+#[track_caller]
+fn infeasible(out: &Output) -> String {
+    let err = stderr(out);
+    assert!(!err.contains("panicked"), "the program panicked:\n{err}");
+    assert_eq!(
+        out.status.code(),
+        Some(INFEASIBLE),
+        "exit code; stderr:\n{err}"
+    );
+    stdout(out)
+}
+
 #[test]
 fn evaluate_warns_about_an_infeasible_plan() {
     let out = evaluate_over_capacity("evaluate_infeasible", &["--json"]);
-    let v = ok_json(&out);
+    let text = infeasible(&out);
+    let v: Value = serde_json::from_str(&text).expect("the evaluation is still printed as JSON");
     assert_eq!(v["allocations"][0]["units"], 201);
     let err = stderr(&out);
     assert!(
         err.starts_with("warning:") && err.contains("radio.morning") && err.contains("capacity"),
         "{err}"
     );
+}
+
+#[test]
+fn evaluate_of_an_infeasible_plan_exits_3_and_prints_the_tables_and_violations() {
+    let out = evaluate_over_capacity("evaluate_infeasible_exit", &[]);
+    let text = infeasible(&out);
+    assert!(text.contains("KPIs"), "the evaluation is printed:\n{text}");
+    let broken = text
+        .split("CONSTRAINTS BROKEN")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no violations:\n{text}"));
+    assert!(
+        broken.contains("radio.morning") && broken.contains("capacity"),
+        "{broken}"
+    );
+    assert_eq!(stderr(&out), "", "the table output says it on stdout");
+}
+
+#[test]
+fn evaluate_of_a_feasible_plan_exits_0() {
+    let out = run(&["--json"]);
+    let file = TempFile::with("evaluate_feasible_exit", "plan.json", &stdout(&out));
+    let again = run(&[OsStr::new("--evaluate"), file.arg()]);
+    assert!(!ok(&again).contains("CONSTRAINTS BROKEN"));
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let text = ok(&run(&["--help"]));
+    let codes = text
+        .split("Exit codes:")
+        .nth(1)
+        .unwrap_or_else(|| panic!("--help has no exit codes:\n{text}"));
+    for code in ["0 ", "2 ", "3 "] {
+        assert!(
+            codes.lines().any(|l| l.trim_start().starts_with(code)),
+            "no exit code {code}in:\n{codes}"
+        );
+    }
 }
 
 #[test]
@@ -550,7 +607,7 @@ fn bound_in_table_mode_says_how_far_from_optimal() {
 #[test]
 fn evaluate_with_bound_warns_that_an_infeasible_plan_has_no_gap() {
     let out = evaluate_over_capacity("evaluate_bound_infeasible", &["--json", "--bound"]);
-    let v = ok_json(&out);
+    let v: Value = serde_json::from_str(&infeasible(&out)).expect("JSON");
     assert!(num(&v["outcome"], "upper_bound") > 0.0);
     let err = stderr(&out);
     assert!(err.contains("capacity"), "{err}");
@@ -558,7 +615,7 @@ fn evaluate_with_bound_warns_that_an_infeasible_plan_has_no_gap() {
         err.contains("the bound holds for plans that meet every constraint"),
         "{err}"
     );
-    let text = ok(&evaluate_over_capacity(
+    let text = infeasible(&evaluate_over_capacity(
         "evaluate_bound_infeasible_table",
         &["--bound"],
     ));
@@ -736,6 +793,41 @@ fn bad_file_nonexistent_plan() {
     let file = TempFile::new("bad_file_nonexistent_plan", "missing.json");
     let out = run(&[OsStr::new("--evaluate"), file.arg()]);
     assert_clean_error(&out, &[&file.shown()]);
+}
+
+/// Runs `plan` with `args`, killed (and the test failed) if it runs longer than `limit`, so
+/// that a run that would hang cannot hang CI. Output must be small (it is read at the end).
+fn run_within<S: AsRef<OsStr>>(args: &[S], limit: std::time::Duration) -> Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(common::example_exe("plan"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the plan example starts");
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("the child can be polled").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("plan ran longer than {limit:?}: killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("the output is read")
+}
+
+#[cfg(unix)]
+#[test]
+fn evaluate_of_an_endless_file_stops_at_the_size_limit() {
+    // Reading /dev/zero whole would fill memory; the plan file's size limit stops it.
+    let out = run_within(
+        &["--evaluate", "/dev/zero"],
+        std::time::Duration::from_secs(30),
+    );
+    assert_clean_error(&out, &["/dev/zero", "larger than 16 MiB", "plan file"]);
 }
 
 #[test]

@@ -326,3 +326,48 @@ fn tighten_gives_a_certified_bound_no_looser_than_the_relaxation() {
         assert!(value <= bound * (1.0 + 1e-9), "{row:?}");
     }
 }
+
+#[test]
+fn an_unproven_exact_run_is_scored_with_the_gap_it_proved() {
+    // One node cannot prove a `small` instance optimal: exact returns its best plan and the
+    // bound it proved, unproven, through `Strategy::solve` like every other strategy.
+    let csv = TempFile::new("compare_unproven", "rows.csv");
+    let out = run(&[
+        OsStr::new("--sizes"),
+        OsStr::new("small"),
+        OsStr::new("--seeds"),
+        OsStr::new("1,2"),
+        OsStr::new("--strategies"),
+        OsStr::new("exact"),
+        OsStr::new("--exact-node-limit"),
+        OsStr::new("1"),
+        OsStr::new("--csv"),
+        csv.arg(),
+    ]);
+    let text = ok(&out);
+    let rows = read_rows(&csv);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let unproven: Vec<_> = rows
+        .iter()
+        .filter(|r| r["status"].starts_with("not proven"))
+        .collect();
+    assert!(
+        !unproven.is_empty(),
+        "the premise: one node leaves some instance unproven: {rows:?}"
+    );
+    for row in &unproven {
+        assert!(row["status"].contains("proven within"), "{row:?}");
+        let value = number(row, "value").expect("its best plan is scored");
+        let bound = number(row, "bound").expect("a bound");
+        assert!(value <= bound * (1.0 + 1e-9), "{row:?}");
+        assert!(number(row, "gap").is_some(), "{row:?}");
+    }
+    let summary = text
+        .lines()
+        .find(|l| l.split_whitespace().take(2).eq(["small", "exact"]))
+        .unwrap_or_else(|| panic!("no summary line for exact:\n{text}"));
+    assert!(
+        summary.contains(&format!("{} not proven", unproven.len())),
+        "{summary}"
+    );
+}

@@ -1,0 +1,54 @@
+//! Reports: the plan file, KPI tables and their renderers.
+//!
+//! ```text
+//! Problem + PlanReport ─plan_tables→ [Table] ─write_text / write_csv / write_json→ impl io::Write
+//! Problem + Measured ─compare::Instance::score→ Instance ─table / csv_table→ [Table]
+//! ```
+//!
+//! - [`PlanReport`] is the plan file (`plan --json`, `plan --evaluate FILE`): its serde
+//!   field names are the JSON contract; [`write_plan_json`] writes it.
+//! - [`Table`] is a small typed table model: [`Column`]s (name, [`Align`], unit) and rows of
+//!   [`Value`]s (text, money, count, share, number, missing). Text rounds numbers for people;
+//!   CSV and JSON keep them in full.
+//! - [`plan_tables`] writes up one plan (with an optional [`Baseline`]); [`compare`] scores
+//!   strategies on many instances against certified bounds, and [`comparison`] gives its
+//!   tables.
+//! - Renderers take `&mut impl std::io::Write` and return its errors; nothing here prints.
+//!
+//! # Example
+//!
+//! ```
+//! use fanzha::report::{plan_tables, write_csv, write_text};
+//! use fanzha::{scenarios, Greedy, PlanReport, Strategy};
+//!
+//! let problem = scenarios::jurong_2023().compile()?;
+//! let report = PlanReport::new(&problem, "greedy", &Greedy::default().plan(&problem)?)?;
+//! let tables = plan_tables(&problem, &report, None)?;
+//!
+//! let mut text = Vec::new();
+//! write_text(&mut text, &tables).unwrap();
+//! assert!(String::from_utf8(text).unwrap().contains("KPIs (per year)"));
+//!
+//! let mut csv = Vec::new();
+//! write_csv(&mut csv, &tables[1]).unwrap(); // the plan's lines
+//! assert!(String::from_utf8(csv).unwrap().starts_with("placement,message,units,spend\n"));
+//! # Ok::<(), fanzha::Error>(())
+//! ```
+
+pub mod compare;
+mod plan_file;
+mod plan_tables;
+mod render_csv;
+mod render_json;
+mod render_text;
+mod table;
+mod width;
+
+pub use compare::comparison;
+pub use plan_file::{PLAN_FILE_LIMIT, PlanReport};
+pub use plan_tables::{Baseline, plan_tables};
+pub use render_csv::{CsvWriter, write_csv};
+pub use render_json::{write_json, write_plan_json};
+pub use render_text::write_text;
+pub use table::{Align, Column, Table, Value};
+pub use width::display_width;
