@@ -53,7 +53,9 @@ impl Scenario {
     }
 }
 
-/// Whether a selector (`segment`, `region`, `group`, each optional) matches a segment.
+/// Whether a selector (`segment`, `region`, `group`, each optional) matches a segment: the
+/// definition that compile's indexed selectors are tested against.
+#[cfg(test)]
 pub(crate) fn selects(
     segment: &Option<String>,
     region: &Option<String>,
