@@ -1,6 +1,6 @@
 //! Pass over channels and their placements: depth, owner, costs, capacity and audience.
 
-use super::checks::{Range, check};
+use super::checks::{Count, Range, check, check_count};
 use super::ids::{Ids, lookup_opt};
 use super::selectors::{Sel, Selectors};
 use super::sparse::Sparse;
@@ -58,21 +58,13 @@ pub(super) fn channels<'a>(
     Ok(out)
 }
 
-/// Costs and staff hours, and a finite cost at full capacity.
+/// Costs, staff hours and capacity. The bounds keep the cost at full capacity finite (at
+/// most `1e15 + 1e15 * 1e12`).
 fn costs(p: &Placement, item: &Item) -> Result<(), Error> {
-    check(p.unit_cost, item, "unit_cost", Range::NonNegative)?;
-    check(p.setup_cost, item, "setup_cost", Range::NonNegative)?;
-    check(p.staff_hours, item, "staff_hours", Range::NonNegative)?;
-    let full = p.setup_cost + p.unit_cost * p.capacity as f64;
-    if !full.is_finite() {
-        return Err(Error::InvalidValue {
-            item: item.clone(),
-            field: "unit_cost".into(),
-            value: p.unit_cost,
-            expected: "a unit cost whose cost at full capacity is finite",
-        });
-    }
-    Ok(())
+    check(p.unit_cost, item, "unit_cost", Range::Amount)?;
+    check(p.setup_cost, item, "setup_cost", Range::Amount)?;
+    check(p.staff_hours, item, "staff_hours", Range::Amount)?;
+    check_count(p.capacity, Count::Capacity, item, "capacity")
 }
 
 /// Applies the audience rules in order (later entries win) into `out`.
@@ -89,7 +81,7 @@ fn audience_of(
             a.per_unit,
             item,
             format!("{field}.per_unit"),
-            Range::NonNegative,
+            Range::PerUnit,
         )?;
         for &s in matched {
             out.set(s, a.per_unit);

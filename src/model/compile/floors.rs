@@ -75,7 +75,7 @@ fn wanted(
     for (i, fl) in sc.floors.iter().enumerate() {
         let item = Item::at("floor", i);
         let matched = sel.select(Sel::new(&fl.segment, &fl.region, &fl.group), &item, "")?;
-        check(fl.min_reduction, &item, "min_reduction", Range::OpenShare)?;
+        check(fl.min_reduction, &item, "min_reduction", Range::Floor)?;
         let threat = lookup_opt(&ids.threats, &fl.threat, &item, "threat", "threat")?;
         for &s in matched {
             for f in 0..n_f {

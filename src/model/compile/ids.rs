@@ -1,7 +1,8 @@
-//! Pass 1: the lists that must not be empty and duplicate ids.
+//! Pass 1: the lists that must not be empty, the form of every id and name, and duplicate ids.
 
 use std::collections::HashMap;
 
+use super::checks::{check_id, id_problem};
 use crate::error::{Error, Item};
 use crate::model::Scenario;
 
@@ -18,9 +19,17 @@ impl<'a> Ids<'a> {
         non_empty(sc)?;
         let threats = top_level("threat", "threats", &sc.threats, |t| &t.id)?;
         let segments = top_level("segment", "segments", &sc.segments, |s| &s.id)?;
+        for seg in &sc.segments {
+            let item = Item::new("segment", &seg.id);
+            check_id(&seg.region, &item, "region")?;
+            check_id(&seg.group, &item, "group")?;
+        }
         top_level("channel", "channels", &sc.channels, |c| &c.id)?;
         placements(sc)?;
         top_level("message", "messages", &sc.messages, |m| &m.id)?;
+        for m in &sc.messages {
+            check_id(&m.format, &Item::new("message", &m.id), "format")?;
+        }
         let departments = top_level("department", "departments", &sc.departments, |d| &d.id)?;
         Ok(Ids {
             threats,
@@ -46,22 +55,37 @@ fn non_empty(sc: &Scenario) -> Result<(), Error> {
     Ok(())
 }
 
-/// Maps the ids of a top-level list (`name[i].id`) to indices.
+/// Checks the ids of a top-level list (`name[i].id`) and maps them to indices.
 fn top_level<'a, T>(
     kind: &'static str,
     name: &str,
     list: &'a [T],
     id: impl Fn(&'a T) -> &'a str,
 ) -> Result<HashMap<&'a str, usize>, Error> {
+    for (i, x) in list.iter().enumerate() {
+        check_id(id(x), &Item::at(kind, i), "id")?;
+    }
     index(kind, list.iter().map(id), |i| format!("{name}[{i}].id"))
 }
 
-/// Checks placement ids (unique across all channels).
+/// Checks placement ids (unique across all channels) and formats.
 fn placements(sc: &Scenario) -> Result<(), Error> {
+    for ch in &sc.channels {
+        let item = Item::new("channel", &ch.id);
+        for (i, p) in ch.placements.iter().enumerate() {
+            check_id(&p.id, &item, format!("placements[{i}].id"))?;
+        }
+    }
     let all = sc.channels.iter().flat_map(|c| &c.placements);
     index("placement", all.map(|p| p.id.as_str()), |flat| {
         placement_path(sc, flat)
     })?;
+    for p in sc.channels.iter().flat_map(|c| &c.placements) {
+        let item = Item::new("placement", &p.id);
+        for (j, f) in p.formats.iter().enumerate() {
+            check_id(f, &item, format!("formats[{j}]"))?;
+        }
+    }
     Ok(())
 }
 
@@ -99,7 +123,8 @@ fn index<'a>(
     Ok(map)
 }
 
-/// Looks up a reference to an item of `kind` at `field` of `item`.
+/// Looks up a reference to an item of `kind` at `field` of `item`: an id of a malformed form
+/// is named as such, any other missing id as unknown.
 pub(super) fn lookup<'m>(
     map: &'m HashMap<&str, usize>,
     id: &str,
@@ -107,11 +132,18 @@ pub(super) fn lookup<'m>(
     field: impl Into<String>,
     kind: &'static str,
 ) -> Result<&'m usize, Error> {
-    map.get(id).ok_or_else(|| Error::UnknownId {
-        item: item.clone(),
-        field: field.into(),
-        kind,
-        id: id.to_string(),
+    map.get(id).ok_or_else(|| match id_problem(id) {
+        Some(problem) => Error::Invalid {
+            item: item.clone(),
+            field: field.into(),
+            problem,
+        },
+        None => Error::UnknownId {
+            item: item.clone(),
+            field: field.into(),
+            kind,
+            id: id.to_string(),
+        },
     })
 }
 

@@ -26,12 +26,7 @@ pub(super) fn messages(
     let mut appeal = Sparse::new(sc.segments.len());
     for (m, msg) in sc.messages.iter().enumerate() {
         let item = Item::new("message", &msg.id);
-        check(
-            msg.production_cost,
-            &item,
-            "production_cost",
-            Range::NonNegative,
-        )?;
+        check(msg.production_cost, &item, "production_cost", Range::Amount)?;
         let owner = lookup_opt(&ids.departments, &msg.owner, &item, "owner", "department")?;
         let relevance = relevance(msg, &item, ids)?;
         appeal_of(msg, &item, sel, &mut appeal)?;
@@ -88,7 +83,7 @@ fn relevance(msg: &Message, item: &Item, ids: &Ids<'_>) -> Result<Vec<(usize, f6
             r.relevance,
             item,
             format!("threats[{i}].relevance"),
-            Range::Share,
+            Range::Coefficient,
         )?;
         relevance[f] = Some(r.relevance);
     }
@@ -109,7 +104,7 @@ fn appeal_of(
     for (i, a) in msg.appeal.iter().enumerate() {
         let field = format!("appeal[{i}]");
         let matched = sel.select(Sel::new(&a.segment, &a.region, &a.group), item, &field)?;
-        check(a.value, item, format!("{field}.value"), Range::Share)?;
+        check(a.value, item, format!("{field}.value"), Range::Coefficient)?;
         for &s in matched {
             out.set(s, a.value);
         }

@@ -2,10 +2,10 @@
 //! passes, each returning the first problem it finds as an [`Error`] naming the item (kind and
 //! id) and the field.
 //!
-//! 1. [`ids`]: non-empty lists, duplicate ids;
+//! 1. [`ids`]: non-empty lists, the form of every id and name, duplicate ids;
 //! 2. [`resources`]: the overall and department limits;
-//! 3. [`segments`]: profiles and risks; then the response and its overrides;
-//! 4. [`channels`]: depths, owners, costs and audiences;
+//! 3. [`segments`]: profiles, populations and risks; then the response and its overrides;
+//! 4. [`channels`]: depths, owners, costs, capacities and audiences;
 //! 5. [`messages`]: costs, owners, relevance, appeal, formats, and the arms;
 //! 6. [`floors`]: the covered pairs and their reachability;
 //! 7. [`assemble`]: the [`Problem`].
@@ -36,13 +36,16 @@ use selectors::Selectors;
 impl Scenario {
     /// Validates the scenario and builds the index-based [`Problem`].
     ///
-    /// Checks: at least one threat and one segment; duplicate ids (threats, segments,
-    /// channels, placements, messages, departments); unknown ids in every reference (threats,
-    /// owners, selector segments, regions and groups); NaN, infinite and negative numbers;
-    /// rates, shares, relevance and appeal in `[0, 1]`, depth in `(0, 1]`, ceilings in
-    /// `[0, 1)`, scales `> 0`; a value at risk or a cost at full capacity that overflows; a
-    /// message whose format no placement carries; a floor unreachable even with every unit of
-    /// every placement. Never panics on any input.
+    /// Checks: at least one threat and one segment; ids and names (also regions, groups and
+    /// formats) non-empty, not only whitespace, free of control characters and at most
+    /// [`MAX_ID_CHARS`](crate::model::limits::MAX_ID_CHARS) characters; duplicate ids
+    /// (threats, segments, channels, placements, messages, departments); unknown ids in every
+    /// reference (threats, owners, selector segments, regions and groups); NaN, infinite and
+    /// negative numbers; rates and ceilings in `[0, 1)`, shares, relevance and appeal in
+    /// `[0, 1]`, depth in `(0, 1]`, scales `> 0`; the bounds of [`limits`](crate::model::limits)
+    /// (no subnormal coefficients, no absurd magnitudes); a message whose format no placement
+    /// carries; a floor unreachable even with every unit of every placement. Never panics on
+    /// any input.
     ///
     /// # Errors
     ///
@@ -59,7 +62,7 @@ impl Scenario {
         let sel = Selectors::new(&self.segments, &ids.segments);
         let (segments, mut cells) = segments::segments(self, &ids, &sel)?;
         segments::response(self, &ids, &sel, &mut cells)?;
-        segments::value_at_risk(self, &segments, &mut cells)?;
+        segments::value_at_risk(&segments, &mut cells);
         let ch = channels::channels(self, &ids, &sel)?;
         let (messages, arms) = messages::messages(self, &ids, &sel, &ch)?;
         let arms = ArmIndex::new(arms, ch.placements.len(), messages.len());
@@ -96,18 +99,18 @@ impl Scenario {
 /// Pass 2: the overall limits and the departments' own.
 fn resources(sc: &Scenario) -> Result<Vec<DepartmentInfo>, Error> {
     let item = Item::new("resources", "resources");
-    check_opt(sc.resources.money, &item, "money", Range::NonNegative)?;
+    check_opt(sc.resources.money, &item, "money", Range::Amount)?;
     check_opt(
         sc.resources.staff_hours,
         &item,
         "staff_hours",
-        Range::NonNegative,
+        Range::Amount,
     )?;
     let mut departments = Vec::with_capacity(sc.departments.len());
     for d in &sc.departments {
         let item = Item::new("department", &d.id);
-        check_opt(d.money, &item, "money", Range::NonNegative)?;
-        check_opt(d.staff_hours, &item, "staff_hours", Range::NonNegative)?;
+        check_opt(d.money, &item, "money", Range::Amount)?;
+        check_opt(d.staff_hours, &item, "staff_hours", Range::Amount)?;
         departments.push(DepartmentInfo {
             id: d.id.clone(),
             money: d.money,

@@ -1,7 +1,7 @@
 //! Passes over segments and cells: segments and their risks, the response and its overrides,
 //! and the value at risk of each cell.
 
-use super::checks::{Range, check, check_opt};
+use super::checks::{Count, Range, check, check_count, check_opt};
 use super::ids::{Ids, lookup, lookup_opt};
 use super::selectors::{Sel, Selectors};
 use crate::error::{Error, Item};
@@ -9,7 +9,7 @@ use crate::model::Scenario;
 use crate::model::scenario::Segment;
 use crate::problem::{Cell, SegmentInfo};
 
-/// Checks the segments (profile, risk entries) and builds their infos and the
+/// Checks the segments (profile, population, risk entries) and builds their infos and the
 /// cells with the scenario's default response.
 pub(super) fn segments(
     sc: &Scenario,
@@ -30,6 +30,7 @@ pub(super) fn segments(
     for (s, seg) in sc.segments.iter().enumerate() {
         let item = Item::new("segment", &seg.id);
         let (women, under_35) = profile(seg, &item)?;
+        check_count(seg.population, Count::Population, &item, "population")?;
         risk(seg, &item, ids, &mut cells[s * n_f..(s + 1) * n_f])?;
         let (region, group) = sel.of(s);
         infos.push(SegmentInfo {
@@ -66,8 +67,8 @@ fn risk(seg: &Segment, item: &Item, ids: &Ids<'_>, cells: &mut [Cell]) -> Result
                 problem: format!("lists threat {:?} a second time", r.threat),
             });
         }
-        check(r.rate, item, format!("risk[{i}].rate"), Range::Share)?;
-        check(r.loss, item, format!("risk[{i}].loss"), Range::NonNegative)?;
+        check(r.rate, item, format!("risk[{i}].rate"), Range::BelowOne)?;
+        check(r.loss, item, format!("risk[{i}].loss"), Range::Loss)?;
         cells[f].rate = r.rate;
         cells[f].loss = r.loss;
     }
@@ -83,8 +84,8 @@ pub(super) fn response(
 ) -> Result<(), Error> {
     let n_f = sc.threats.len();
     let item = Item::new("response", "response");
-    check(sc.response.ceiling, &item, "ceiling", Range::Ceiling)?;
-    check(sc.response.scale, &item, "scale", Range::Positive)?;
+    check(sc.response.ceiling, &item, "ceiling", Range::BelowOne)?;
+    check(sc.response.scale, &item, "scale", Range::Scale)?;
     for (i, o) in sc.response.overrides.iter().enumerate() {
         let item = Item::at("response override", i);
         let matched = sel.select(Sel::new(&o.segment, &o.region, &o.group), &item, "")?;
@@ -95,8 +96,8 @@ pub(super) fn response(
                 problem: "sets neither: an override must set `ceiling`, `scale` or both".into(),
             });
         }
-        check_opt(o.ceiling, &item, "ceiling", Range::Ceiling)?;
-        check_opt(o.scale, &item, "scale", Range::Positive)?;
+        check_opt(o.ceiling, &item, "ceiling", Range::BelowOne)?;
+        check_opt(o.scale, &item, "scale", Range::Scale)?;
         let threats = match lookup_opt(&ids.threats, &o.threat, &item, "threat", "threat")? {
             Some(f) => f..f + 1,
             None => 0..n_f,
@@ -115,39 +116,14 @@ pub(super) fn response(
     Ok(())
 }
 
-/// Fills in cases and value at risk: `N p` and `N p L`.
-///
-/// # Errors
-///
-/// A value at risk (or their sum) that is not finite, though each number is.
-pub(super) fn value_at_risk(
-    sc: &Scenario,
-    segments: &[SegmentInfo],
-    cells: &mut [Cell],
-) -> Result<(), Error> {
-    let n_f = sc.threats.len();
-    let mut total_loss = 0.0;
+/// Fills in cases and value at risk: `N p` and `N p L`. The bounds of
+/// [`limits`](crate::model::limits) keep both finite: at most `1e10 * 1e12` per cell.
+pub(super) fn value_at_risk(segments: &[SegmentInfo], cells: &mut [Cell]) {
+    let n_f = cells.len() / segments.len().max(1);
     for (s, seg) in segments.iter().enumerate() {
-        for f in 0..n_f {
-            let cell = &mut cells[s * n_f + f];
+        for cell in &mut cells[s * n_f..(s + 1) * n_f] {
             cell.cases_at_risk = seg.population * cell.rate;
             cell.value_at_risk = cell.cases_at_risk * cell.loss;
-            total_loss += cell.value_at_risk;
-            if !total_loss.is_finite() {
-                let i = sc.segments[s]
-                    .risk
-                    .iter()
-                    .position(|r| r.threat == sc.threats[f].id)
-                    .unwrap_or(0);
-                return Err(Error::InvalidValue {
-                    item: Item::new("segment", &seg.id),
-                    field: format!("risk[{i}].loss"),
-                    value: cell.loss,
-                    expected: "a loss whose value at risk (population x rate x loss, summed \
-                               over the scenario) is finite",
-                });
-            }
         }
     }
-    Ok(())
 }
