@@ -73,7 +73,7 @@ pub enum Error {
     },
 
     /// A number is NaN, infinite, negative or outside its range.
-    #[error("{item}: field `{field}` is {value}, expected {expected}")]
+    #[error("{item}: field `{field}` is {}, expected {expected}", Compact(*value))]
     InvalidValue {
         /// The item holding the number.
         item: Item,
@@ -98,8 +98,9 @@ pub enum Error {
 
     /// A floor cannot be met even with every unit of every placement.
     #[error(
-        "{item}: field `min_reduction` asks {required} for segment {segment:?} and threat \
-         {threat:?}, but at most {reachable:.6} is reachable with every unit of every placement"
+        "{item}: field `min_reduction` asks {} for segment {segment:?} and threat {threat:?}, \
+         but at most {reachable:.6} is reachable with every unit of every placement",
+        Compact(*required)
     )]
     UnreachableFloor {
         /// The floor.
@@ -234,6 +235,21 @@ fn list(violations: &[Violation]) -> String {
         .map(|v| v.to_string())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// A number in an error message: the shortest text that reads back to it, in scientific
+/// notation from `1e10` up and below `1e-4` (so `1e308` is not 309 digits, nor `5e-324` 324).
+struct Compact(f64);
+
+impl fmt::Display for Compact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let a = self.0.abs();
+        if a.is_finite() && a != 0.0 && !(1e-4..1e10).contains(&a) {
+            write!(f, "{:e}", self.0)
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
 }
 
 /// Names an item of a scenario in an error: its kind and id (or position when it has none).

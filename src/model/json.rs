@@ -1,19 +1,57 @@
 //! JSON reading with errors that name the item and field, not only line and column.
 
+use std::io::{self, Read};
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::limits::MAX_FILE_BYTES;
 use crate::Error;
 
 /// Reads and deserializes a JSON file; errors name the file.
 pub(crate) fn from_json_file<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let text = read_capped(path, MAX_FILE_BYTES, "scenario file")?;
+    from_json_str(&text).map_err(|e| e.in_file(path))
+}
+
+/// Reads a UTF-8 file of at most `limit` bytes, so an endless or huge file (`/dev/zero`, a
+/// wrong path to a disk image) costs at most `limit + 1` bytes of memory. `what` names the
+/// kind of file in the error (`"plan file"`).
+///
+/// # Errors
+///
+/// [`Error::Io`] naming the file, with the operating system's error,
+/// [`io::ErrorKind::FileTooLarge`] beyond the limit, or [`io::ErrorKind::InvalidData`] for
+/// text that is not UTF-8.
+pub(crate) fn read_capped(path: &Path, limit: u64, what: &str) -> Result<String, Error> {
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })?;
-    from_json_str(&text).map_err(|e| e.in_file(path))
+    };
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(limit.saturating_add(1))
+        .read_to_string(&mut text)
+        .map_err(io)?;
+    if text.len() as u64 > limit {
+        return Err(io(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!("larger than {}, the limit for a {what}", bytes(limit)),
+        )));
+    }
+    Ok(text)
+}
+
+/// `n` bytes in words: MiB when a whole number of them.
+pub(crate) fn bytes(n: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if n >= MIB && n % MIB == 0 {
+        format!("{} MiB", n / MIB)
+    } else {
+        format!("{n} bytes")
+    }
 }
 
 /// Deserializes `text`, turning any failure into [`Error::Json`] with an annotated path.
@@ -64,9 +102,11 @@ fn json_error(path: String, err: serde_json::Error) -> Error {
     let full = err.to_string();
     // serde_json appends " at line L column C"; keep the message without it.
     let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full,
+        Some(i) => &full[..i],
+        None => &full,
     };
+    // A wrong-typed 100,000-character string would otherwise be quoted whole.
+    let message = shorten(message, 200);
     Error::Json {
         path,
         message,
@@ -92,7 +132,7 @@ fn annotate(text: &str, path: &serde_path_to_error::Path) -> String {
                     None => format!("[{index}]"),
                 };
                 if let Some(id) = node.and_then(item_name) {
-                    part.push_str(&format!(" {id:?}"));
+                    part.push_str(&format!(" {:?}", shorten(id, 32)));
                 }
                 parts.push(part);
             }
@@ -107,6 +147,14 @@ fn annotate(text: &str, path: &serde_path_to_error::Path) -> String {
     parts.join(" > ")
 }
 
+/// `text` cut to its first `max` characters, with `…` and the full length when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}… ({} characters)", &text[..end], text.chars().count()),
+    }
+}
+
 /// The id of a list item: its `id`, else the `threat` it is about, else its selector.
 fn item_name(v: &Value) -> Option<&str> {
     ["id", "threat", "segment", "group", "region", "message"]
@@ -116,7 +164,31 @@ fn item_name(v: &Value) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    use super::{bytes, read_capped};
     use crate::{Error, Scenario};
+
+    #[test]
+    fn a_file_over_the_limit_is_refused() {
+        let dir = std::env::temp_dir().join(format!("fanzha-json-cap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ten.json");
+        std::fs::write(&path, "0123456789").unwrap();
+        assert_eq!(read_capped(&path, 10, "test file").unwrap(), "0123456789");
+        let err = read_capped(&path, 9, "test file").unwrap_err();
+        let Error::Io { source, .. } = &err else {
+            panic!("not an I/O error: {err:?}");
+        };
+        assert_eq!(source.kind(), std::io::ErrorKind::FileTooLarge);
+        let text = err.to_string();
+        assert!(text.starts_with(&path.display().to_string()), "{text}");
+        assert!(
+            text.contains("larger than 9 bytes, the limit for a test file"),
+            "{text}"
+        );
+        assert_eq!(bytes(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(bytes(1000), "1000 bytes");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn type_error_names_item_and_field() {

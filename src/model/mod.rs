@@ -11,6 +11,7 @@
 
 mod compile;
 mod json;
+pub mod limits;
 mod scenario;
 
 pub use scenario::{
@@ -18,7 +19,7 @@ pub use scenario::{
     Resources, Response, ResponseOverride, Risk, Scenario, Segment, Threat,
 };
 
-pub(crate) use json::{from_json_file, from_json_str};
+pub(crate) use json::{from_json_file, from_json_str, read_capped};
 
 use std::path::Path;
 
@@ -40,8 +41,11 @@ impl Scenario {
     ///
     /// # Errors
     ///
-    /// [`Error::Io`] if the file cannot be read; otherwise as [`Scenario::from_json`], wrapped
-    /// in [`Error::InFile`] naming the file.
+    /// [`Error::Io`] if the file cannot be read, is not UTF-8, or is larger than
+    /// [`MAX_FILE_BYTES`](limits::MAX_FILE_BYTES) (64 MiB; the error's kind is
+    /// [`FileTooLarge`](std::io::ErrorKind::FileTooLarge)): the file is read up to one byte
+    /// past the limit, so an endless input such as `/dev/zero` fails instead of filling memory.
+    /// Otherwise as [`Scenario::from_json`], wrapped in [`Error::InFile`] naming the file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Scenario, Error> {
         from_json_file(path.as_ref())
     }
@@ -53,7 +57,9 @@ impl Scenario {
     }
 }
 
-/// Whether a selector (`segment`, `region`, `group`, each optional) matches a segment.
+/// Whether a selector (`segment`, `region`, `group`, each optional) matches a segment: the
+/// definition that compile's indexed selectors are tested against.
+#[cfg(test)]
 pub(crate) fn selects(
     segment: &Option<String>,
     region: &Option<String>,

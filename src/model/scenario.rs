@@ -5,6 +5,12 @@
 //! Unknown fields are rejected when reading JSON, so a misspelt `setup_cots` is an error,
 //! not a silent zero.
 //!
+//! Each field's documentation gives its allowed range; the bounds beyond what the model
+//! needs (no subnormal coefficients, no absurd magnitudes) are the constants of
+//! [`limits`](super::limits). Ids, region and group names and formats must be non-empty, not
+//! only whitespace, free of control characters and at most
+//! [`MAX_ID_CHARS`](super::limits::MAX_ID_CHARS) (256) characters long.
+//!
 //! [`Problem`]: crate::Problem
 
 use serde::{Deserialize, Serialize};
@@ -100,7 +106,7 @@ pub struct Segment {
     pub region: String,
     /// Group (e.g. `elderly`); selectors match on it.
     pub group: String,
-    /// Number of people.
+    /// Number of people, at most [`MAX_POPULATION`](super::limits::MAX_POPULATION) (1e10).
     pub population: u64,
     /// Descriptive shares, used in reports and calibration checks, never by the optimiser.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -134,9 +140,11 @@ pub struct Profile {
 pub struct Risk {
     /// Threat id.
     pub threat: String,
-    /// Cases per person per year, in `[0, 1]`.
+    /// Cases per person per year, in `[0, 1)`: 0 or at least
+    /// [`MIN_COEFFICIENT`](super::limits::MIN_COEFFICIENT) (1e-9).
     pub rate: f64,
-    /// Mean loss per case, in the scenario's currency.
+    /// Mean loss per case, in the scenario's currency, in `[0, 1e12]`
+    /// ([`MAX_LOSS`](super::limits::MAX_LOSS)).
     pub loss: f64,
     /// Where the numbers come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -151,8 +159,9 @@ pub struct Channel {
     pub id: String,
     /// Human-readable name.
     pub name: String,
-    /// Share of exposures actually absorbed, in `(0, 1]` (a lecture is deep, a banner
-    /// shallow).
+    /// Share of exposures actually absorbed, in `(0, 1]` and at least
+    /// [`MIN_COEFFICIENT`](super::limits::MIN_COEFFICIENT) (1e-9) (a lecture is deep, a
+    /// banner shallow).
     pub depth: f64,
     /// Department that pays for the channel's placements (absent: no department limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,14 +185,16 @@ pub struct Placement {
     pub name: Option<String>,
     /// What one unit is, e.g. `"15-second spot"`.
     pub unit: String,
-    /// Cost per unit.
+    /// Cost per unit, in `[0, 1e15]` ([`MAX_AMOUNT`](super::limits::MAX_AMOUNT), as every
+    /// cost, staff-hour amount and limit).
     pub unit_cost: f64,
-    /// Cost paid once if the placement is used at all (default 0).
+    /// Cost paid once if the placement is used at all (default 0), in `[0, 1e15]`.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub setup_cost: f64,
-    /// Most units that can be bought.
+    /// Most units that can be bought, at most
+    /// [`MAX_CAPACITY`](super::limits::MAX_CAPACITY) (1e12).
     pub capacity: u64,
-    /// Staff hours per unit (default 0).
+    /// Staff hours per unit (default 0), in `[0, 1e15]`.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub staff_hours: f64,
     /// Message formats it carries (e.g. `"audio"`).
@@ -209,7 +220,8 @@ pub struct Audience {
     /// Match segments of a group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// Expected exposures per person of a matched segment per unit.
+    /// Expected exposures per person of a matched segment per unit, in `[0, 1e6]`
+    /// ([`MAX_PER_UNIT`](super::limits::MAX_PER_UNIT)): 0 or at least 1e-9.
     pub per_unit: f64,
     /// Where the number comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,7 +239,7 @@ pub struct Message {
     pub name: Option<String>,
     /// Format; the message runs on placements that carry it.
     pub format: String,
-    /// Cost paid once if the message is used at all (default 0).
+    /// Cost paid once if the message is used at all (default 0), in `[0, 1e15]`.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub production_cost: f64,
     /// Department that pays for production (absent: no department limit).
@@ -250,7 +262,7 @@ pub struct Message {
 pub struct Relevance {
     /// Threat id.
     pub threat: String,
-    /// Relevance in `[0, 1]`.
+    /// Relevance in `[0, 1]`: 0 or at least 1e-9.
     pub relevance: f64,
 }
 
@@ -267,7 +279,7 @@ pub struct Appeal {
     /// Match segments of a group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// Appeal in `[0, 1]`.
+    /// Appeal in `[0, 1]`: 0 or at least 1e-9.
     pub value: f64,
 }
 
@@ -275,9 +287,11 @@ pub struct Appeal {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
-    /// Default ceiling in `[0, 1)`: the most risk a fully informed person sheds.
+    /// Default ceiling in `[0, 1)`: the most risk a fully informed person sheds; 0 or at
+    /// least 1e-9.
     pub ceiling: f64,
-    /// Default scale `> 0`: absorbed exposures for 63% of the ceiling.
+    /// Default scale `> 0`: absorbed exposures for 63% of the ceiling, in `[1e-12, 1e9]`
+    /// ([`MIN_SCALE`](super::limits::MIN_SCALE), [`MAX_SCALE`](super::limits::MAX_SCALE)).
     pub scale: f64,
     /// Where the numbers come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,10 +317,10 @@ pub struct ResponseOverride {
     /// Threat id; absent: every threat.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threat: Option<String>,
-    /// New ceiling in `[0, 1)`.
+    /// New ceiling in `[0, 1)`: 0 or at least 1e-9.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceiling: Option<f64>,
-    /// New scale `> 0`.
+    /// New scale `> 0`, in `[1e-12, 1e9]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scale: Option<f64>,
     /// Where the numbers come from.
@@ -318,10 +332,10 @@ pub struct ResponseOverride {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resources {
-    /// Money available (setup, units and production).
+    /// Money available (setup, units and production), in `[0, 1e15]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub money: Option<f64>,
-    /// Staff hours available.
+    /// Staff hours available, in `[0, 1e15]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff_hours: Option<f64>,
     /// Where the numbers come from.
@@ -338,10 +352,10 @@ pub struct Department {
     /// Human-readable name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Money the department can spend (absent: unlimited).
+    /// Money the department can spend (absent: unlimited), in `[0, 1e15]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub money: Option<f64>,
-    /// Staff hours the department can give (absent: unlimited).
+    /// Staff hours the department can give (absent: unlimited), in `[0, 1e15]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staff_hours: Option<f64>,
     /// Where the numbers come from.
@@ -366,7 +380,7 @@ pub struct Floor {
     /// Threat id; absent: every threat the segment is at risk of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threat: Option<String>,
-    /// Least risk reduction, in `(0, 1)`, below the response ceiling.
+    /// Least risk reduction, in `(0, 1)` and at least 1e-9, below the response ceiling.
     pub min_reduction: f64,
     /// Why this floor.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,49 +1,18 @@
 //! The plan file: a plan as people read and write it, with its outcome.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::evaluate::{Outcome, evaluate};
+use crate::model::read_capped;
 use crate::plan::{Allocation, Plan};
 use crate::problem::Problem;
 
 /// The largest plan file [`PlanReport::from_path`] reads: 16 MiB, room for tens of thousands
 /// of allocations with their outcome (an allocation takes about a hundred bytes of JSON).
 pub const PLAN_FILE_LIMIT: u64 = 16 * 1024 * 1024;
-
-/// The text of the file at `path`, refused when longer than `limit` bytes; reads at most
-/// `limit + 1` bytes.
-fn read_capped(path: &Path, limit: u64) -> Result<String, Error> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut text = String::new();
-    file.take(limit.saturating_add(1))
-        .read_to_string(&mut text)
-        .map_err(io)?;
-    if text.len() as u64 > limit {
-        return Err(io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("larger than {}, the limit for a plan file", bytes(limit)),
-        )));
-    }
-    Ok(text)
-}
-
-/// `n` bytes in words: MiB when a whole number of them.
-fn bytes(n: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if n >= MIB && n % MIB == 0 {
-        format!("{} MiB", n / MIB)
-    } else {
-        format!("{n} bytes")
-    }
-}
 
 /// A plan written as JSON (`plan --json`) and read back (`plan --evaluate FILE`).
 ///
@@ -142,7 +111,7 @@ impl PlanReport {
     /// ```
     pub fn from_path(path: impl AsRef<Path>) -> Result<PlanReport, Error> {
         let path = path.as_ref();
-        let text = read_capped(path, PLAN_FILE_LIMIT)?;
+        let text = read_capped(path, PLAN_FILE_LIMIT, "plan file")?;
         PlanReport::from_json(&text).map_err(|e| e.in_file(path))
     }
 
@@ -155,45 +124,6 @@ impl PlanReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Temp(std::path::PathBuf);
-
-    impl Temp {
-        fn with(name: &str, contents: &str) -> Temp {
-            let path =
-                std::env::temp_dir().join(format!("fanzha-report-{}-{name}", std::process::id()));
-            std::fs::write(&path, contents).expect("temp file written");
-            Temp(path)
-        }
-    }
-
-    impl Drop for Temp {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-
-    #[test]
-    fn read_capped_takes_the_limit_and_refuses_one_byte_more() {
-        let file = Temp::with("capped.json", "0123456789");
-        assert_eq!(
-            read_capped(&file.0, 10).expect("at the limit"),
-            "0123456789"
-        );
-        let err = read_capped(&file.0, 9).expect_err("one byte over");
-        let text = err.to_string();
-        assert!(text.starts_with(&file.0.display().to_string()), "{text}");
-        assert!(
-            text.contains("larger than 9 bytes, the limit for a plan file"),
-            "{text}"
-        );
-    }
-
-    #[test]
-    fn the_limit_is_named_in_mib() {
-        assert_eq!(bytes(PLAN_FILE_LIMIT), "16 MiB");
-        assert_eq!(bytes(1000), "1000 bytes");
-    }
 
     #[cfg(unix)]
     #[test]
