@@ -6,8 +6,8 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::limits::MAX_FILE_BYTES;
 use crate::Error;
+use crate::core::limits::MAX_FILE_BYTES;
 
 /// Reads and deserializes a JSON file; errors name the file.
 pub(crate) fn from_json_file<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {

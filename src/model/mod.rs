@@ -11,7 +11,7 @@
 
 mod compile;
 mod json;
-pub mod limits;
+pub use crate::core::limits;
 mod scenario;
 
 pub use scenario::{

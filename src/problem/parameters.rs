@@ -3,20 +3,22 @@
 use serde::{Deserialize, Serialize};
 
 use super::Structure;
-use crate::core::{ResourceId, Resources};
+use crate::core::limits::MAX_CAPACITY;
+use crate::core::{Range, ResourceId, Resources};
 use crate::error::{Error, Item};
 
-/// Risk and response of one segment to one threat.
+/// Risk and response of one segment to one threat. Ranges as [`Range`]: `BelowOne` for the
+/// rate and ceiling, `Loss`, `Scale`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cell {
     /// Cases per person per year, in `[0, 1)`.
     pub rate: f64,
-    /// Mean loss per case, `>= 0`.
+    /// Mean loss per case, in `[0, 1e12]`.
     pub loss: f64,
     /// Response ceiling `rho` in `[0, 1)`.
     pub ceiling: f64,
-    /// Response scale `kappa > 0` (a normal, not subnormal, number).
+    /// Response scale `kappa` in `[1e-12, 1e9]`.
     pub scale: f64,
 }
 
@@ -42,7 +44,8 @@ pub struct PlacementParameters {
 ///
 /// Get a copy with [`Problem::parameters`](super::Problem::parameters), change fields, and
 /// install it with [`Problem::with_parameters`](super::Problem::with_parameters), which checks
-/// every list's length against the structure and every number's range in `O(size)`. The
+/// every list's length against the structure and every number's range in `O(size)`: the
+/// same [`Range`]s and [`limits`](crate::core::limits) compile checks in a scenario file. The
 /// sparsity is the structure's: a coefficient can become 0 but a cell an arm does not reach
 /// cannot be given one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,36 +67,6 @@ pub struct Parameters {
     pub limits: Resources<Option<f64>>,
     /// Least risk reduction of each floor, in `(0, 1)`.
     pub floors: Vec<f64>,
-}
-
-/// A number's allowed range.
-#[derive(Clone, Copy)]
-enum Range {
-    NonNegative,
-    Rate,
-    Scale,
-    Floor,
-}
-
-impl Range {
-    fn contains(self, v: f64) -> bool {
-        v.is_finite()
-            && match self {
-                Range::NonNegative => v >= 0.0,
-                Range::Rate => (0.0..1.0).contains(&v),
-                Range::Scale => v >= f64::MIN_POSITIVE,
-                Range::Floor => v > 0.0 && v < 1.0,
-            }
-    }
-
-    fn expected(self) -> &'static str {
-        match self {
-            Range::NonNegative => "a finite number >= 0",
-            Range::Rate => "a number in [0, 1)",
-            Range::Scale => "a finite normal number > 0",
-            Range::Floor => "a number in (0, 1)",
-        }
-    }
 }
 
 fn check(value: f64, item: impl FnOnce() -> Item, field: &str, range: Range) -> Result<(), Error> {
@@ -128,9 +101,9 @@ pub(crate) fn check_limit(
     r: ResourceId,
 ) -> Result<(), Error> {
     match limit {
-        Some(v) if !Range::NonNegative.contains(v) => {
+        Some(v) if !Range::Amount.contains(v) => {
             let (item, field) = structure.resource_field(r);
-            check(v, || item, field, Range::NonNegative)
+            check(v, || item, field, Range::Amount)
         }
         Some(_) => Ok(()),
         None => Ok(()),
@@ -181,7 +154,7 @@ impl Parameters {
                 n,
                 || Item::new("segment", &seg.id),
                 "population",
-                Range::NonNegative,
+                Range::Population,
             )?;
         }
         let n_f = structure.threats.len();
@@ -196,9 +169,9 @@ impl Parameters {
                     ),
                 )
             };
-            check(cell.rate, item, "rate", Range::Rate)?;
-            check(cell.loss, item, "loss", Range::NonNegative)?;
-            check(cell.ceiling, item, "ceiling", Range::Rate)?;
+            check(cell.rate, item, "rate", Range::BelowOne)?;
+            check(cell.loss, item, "loss", Range::Loss)?;
+            check(cell.ceiling, item, "ceiling", Range::BelowOne)?;
             check(cell.scale, item, "scale", Range::Scale)?;
         }
         Ok(())
@@ -217,17 +190,25 @@ impl Parameters {
         )?;
         for (info, p) in structure.placements.iter().zip(&self.placements) {
             let item = || Item::new("placement", &info.id);
-            check(p.unit_cost, item, "unit_cost", Range::NonNegative)?;
-            check(p.setup_cost, item, "setup_cost", Range::NonNegative)?;
-            check(p.staff_hours, item, "staff_hours", Range::NonNegative)?;
+            check(p.unit_cost, item, "unit_cost", Range::Amount)?;
+            check(p.setup_cost, item, "setup_cost", Range::Amount)?;
+            check(p.staff_hours, item, "staff_hours", Range::Amount)?;
+            if p.capacity > MAX_CAPACITY {
+                return Err(Error::InvalidValue {
+                    item: item(),
+                    field: "capacity".into(),
+                    value: p.capacity as f64,
+                    expected: "a number of units at most 1e12",
+                });
+            }
             check_len("placement audience", info.audience.len(), p.audience.len())?;
             for &g in &p.audience {
-                check(g, item, "per_unit", Range::NonNegative)?;
+                check(g, item, "per_unit", Range::PerUnit)?;
             }
         }
         for (info, &cost) in structure.messages.iter().zip(&self.production_cost) {
             let item = || Item::new("message", &info.id);
-            check(cost, item, "production_cost", Range::NonNegative)?;
+            check(cost, item, "production_cost", Range::Amount)?;
         }
         Ok(())
     }
@@ -251,7 +232,7 @@ impl Parameters {
                 )
             };
             for &coef in coefs {
-                check(coef, item, "absorbed", Range::NonNegative)?;
+                check(coef, item, "absorbed", Range::Absorbed)?;
             }
         }
         Ok(())
