@@ -367,3 +367,46 @@ fn exact_proves_a_degenerate_instance() {
     );
     assert!(exact.bound >= brute);
 }
+
+/// Hardening: a single huge number (a loss of 1e308, `per_unit` 2^70) used to make `exact` run
+/// for 94 s on an 11-arm instance. Such numbers are now rejected; at the largest accepted
+/// magnitudes (every loss 1e12, and one audience of 1e6 exposures per unit) the search stays
+/// short and proves its optimum.
+#[test]
+fn exact_stays_quick_at_the_largest_accepted_magnitudes() {
+    use fanzha::core::limits::{MAX_LOSS, MAX_PER_UNIT};
+    for seed in 1..=4 {
+        let mut scenario = generate::scenario(&Config::small(), seed);
+        for r in scenario.segments.iter_mut().flat_map(|s| &mut s.risk) {
+            r.loss = MAX_LOSS;
+        }
+        let problem = scenario.compile().expect("the largest loss is accepted");
+        let found = Exact::default().search(&problem).expect("solves");
+        assert!(
+            found.proven && found.nodes < 2_000,
+            "seed {seed}: {found:?}"
+        );
+        scenario.channels[0].placements[0].audience[0].per_unit = MAX_PER_UNIT;
+        let problem = scenario
+            .compile()
+            .expect("the largest per_unit is accepted");
+        let found = Exact::default().search(&problem).expect("solves");
+        assert!(
+            found.proven && found.nodes < 2_000,
+            "seed {seed}: {found:?}"
+        );
+        assert!(found.value.is_finite() && found.bound.is_finite());
+        for (field, absurd) in [("loss", 1e308), ("per_unit", 2f64.powi(70))] {
+            let mut bad = scenario.clone();
+            if field == "loss" {
+                bad.segments[0].risk[0].loss = absurd;
+            } else {
+                bad.channels[0].placements[0].audience[0].per_unit = absurd;
+            }
+            assert!(
+                matches!(bad.compile(), Err(Error::InvalidValue { field: ref f, .. }) if f.ends_with(field)),
+                "{field} {absurd:e} accepted"
+            );
+        }
+    }
+}
