@@ -46,6 +46,7 @@ mod rr;
 
 pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
+pub use cover::{GREEDY_RATIO, KNAPSACK_RATIO};
 pub use error::DiffusionError;
 pub use generate::{
     CITY_MAX_EDGES, CITY_MAX_NODES, CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu,
@@ -53,10 +54,7 @@ pub use generate::{
 };
 pub use graph::{Edge, MAX_SEGMENTS, NodeId, Probability, SocialGraph};
 pub use load::{load_edge_list, parse_edge_list, write_edge_list};
-pub use opim::{
-    Budget, DEFAULT_MAX_RR_SETS, GREEDY_RATIO, KNAPSACK_RATIO, MAX_RR_SETS_LIMIT, Opim,
-    SeedSelection,
-};
+pub use opim::{Budget, DEFAULT_MAX_RR_SETS, MAX_RR_SETS_LIMIT, Opim, SeedSelection};
 pub use placement::{
     ForwardingSpec, audience_per_unit, city_segments, forwarding_placement, segment_weights,
 };

@@ -3,18 +3,12 @@
 
 use std::collections::BinaryHeap;
 
-use super::cover::{CoverWork, candidate_list, greedy_k, greedy_knapsack};
+use super::cover::{
+    CoverWork, GREEDY_RATIO, KNAPSACK_RATIO, candidate_list, greedy_k, greedy_knapsack,
+};
 use super::rng::tag;
 use super::rr::{InvertedIndex, RR_CHUNK, Roots, RrCollection};
 use super::{DiffusionError, Model, SocialGraph, cascade::check_weights};
-
-/// `1 - 1/e`, the greedy ratio for a cardinality budget.
-pub const GREEDY_RATIO: f64 = 1.0 - 1.0 / std::f64::consts::E;
-
-/// `(1 - 1/e) / 2`, the ratio guaranteed by the better of cost-benefit greedy and the best
-/// single node under a knapsack budget for a monotone submodular objective (Khuller, Moss, Naor
-/// 1999; Krause and Guestrin 2005; later analyses show about 0.405, this is the safe figure).
-pub const KNAPSACK_RATIO: f64 = GREEDY_RATIO / 2.0;
 
 /// Default cap on the RR sets of each collection of [`Opim`]: `2^26` (about 67 million).
 ///
