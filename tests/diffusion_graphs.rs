@@ -507,5 +507,19 @@ mod diffusion_graphs {
         let again = city_network(&segments, &options, 9).unwrap();
         assert_eq!(edges, edges_of(&again.graph));
         assert_eq!(city.grid_workers, again.grid_workers);
+        // And the same network as released (pins refactorings of the generator: any change in
+        // the order of random draws changes these).
+        assert_eq!(g.edge_count(), 17_459);
+        let probability_sum: f64 = edges.iter().map(|&(_, _, p)| p as f64).sum();
+        assert!(
+            (probability_sum - 2097.91006090492).abs() < 1e-9,
+            "{probability_sum}"
+        );
+        assert_eq!(city.grid_workers[..5], [2, 8, 13, 29, 65]);
+        let members: Vec<usize> = city.groups.iter().map(|g| g.members.len()).collect();
+        assert_eq!(
+            (members[..3].to_vec(), members.iter().sum()),
+            (vec![24, 41, 19], 4822)
+        );
     }
 }

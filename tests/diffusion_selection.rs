@@ -15,6 +15,34 @@ mod diffusion_selection {
             .expect("a rayon pool builds")
     }
 
+    /// The selections as released, for a seed: pins refactorings of the sampler, the greedy
+    /// and the bounds (any change in streams, order or arithmetic moves these).
+    #[test]
+    fn selections_are_as_released() {
+        let g = chung_lu(2_000, 10_000, 2.5, Probability::WeightedCascade, 7).unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+        let s = Opim::new(10).epsilon(0.2).seed(1).run(&g).unwrap();
+        assert_eq!(s.seeds, [0, 4, 2, 9, 5, 15, 1, 13, 7, 6]);
+        assert_eq!((s.rr_sets, s.rounds, s.capped), (2048, 3, false));
+        assert!(close(s.spread, 669.921875), "{s:?}");
+        assert!(close(s.spread_lower, 511.79932654628266), "{s:?}");
+        assert!(close(s.optimum_upper, 1114.783446540611), "{s:?}");
+        assert!(close(s.certified_ratio, 0.4591020149559048), "{s:?}");
+        let candidates: Vec<u32> = (0..2_000).step_by(3).collect();
+        let costs: Vec<f64> = candidates.iter().map(|&v| 1.0 + (v % 7) as f64).collect();
+        let s = Opim::knapsack(&costs, 12.0)
+            .candidates(&candidates)
+            .model(Model::LinearThreshold)
+            .seed(4)
+            .run(&g)
+            .unwrap();
+        assert_eq!(s.seeds, [0, 1848, 609, 399, 420, 1065, 3, 21]);
+        assert_eq!((s.rr_sets, s.rounds, s.cost), (512, 1, 12.0));
+        assert!(close(s.spread, 882.8125), "{s:?}");
+        assert!(close(s.optimum_upper, 1654.040317181481), "{s:?}");
+        assert!(close(s.certified_ratio, 0.32534043286264386), "{s:?}");
+    }
+
     #[test]
     fn same_seed_same_answer_on_one_and_two_threads() {
         let g = chung_lu(5_000, 30_000, 2.5, Probability::WeightedCascade, 21)
