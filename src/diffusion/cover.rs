@@ -64,6 +64,12 @@ pub(crate) struct CoverWork {
 }
 
 impl CoverWork {
+    /// Frees the coverage flags (reallocated at their exact size by the next greedy run), so
+    /// that growing a collection does not copy them.
+    pub fn release(&mut self) {
+        self.covered = Vec::new();
+    }
+
     fn reset(&mut self, index: &InvertedIndex, sets: usize) {
         let n = index.node_count();
         self.deg.clear();

@@ -12,9 +12,14 @@ use super::{DiffusionError, Model, SocialGraph, cascade::check_weights};
 
 /// Default cap on the RR sets of each collection of [`Opim`]: `2^26` (about 67 million).
 ///
-/// Two collections at the cap hold at least `2 x 2^26` sets; each set costs at least 29 bytes
-/// (8 for its offset in each collection, 4 per member, 4 per member in the inverted index, 1
-/// coverage flag), so reaching the cap needs about 2 GB even when every RR set is a single node.
+/// # Memory
+/// Sampling holds two collections of equal size `theta` and an inverted index of the first.
+/// Each RR set of `s` nodes costs `17 + 12 s` bytes (in each collection 8 for its offset and 4
+/// per member, 4 per member in the index, 1 coverage flag): 29 bytes for a single node, so
+/// `29 x 2^26`, about 1.95 GB, at the default cap when RR sets are single nodes (isolated
+/// nodes, nodes nobody activates) and 0.8 GB more per extra member per set on average. That is
+/// also the peak: the index and flags are freed before the collections grow, and new sets are
+/// sampled in batches of a few MB. Add about 30 bytes per node and the graph.
 pub const DEFAULT_MAX_RR_SETS: usize = 1 << 26;
 
 /// Largest accepted cap on the RR sets per collection: RR set ids are stored as `u32`, and
@@ -194,8 +199,10 @@ impl<'a> Opim<'a> {
         self
     }
 
-    /// Cap on the RR sets per collection (default [`DEFAULT_MAX_RR_SETS`] = `2^26`, about
-    /// 2 GB at the cap); clamped to `256..=`[`MAX_RR_SETS_LIMIT`] (set ids are `u32`).
+    /// Cap on the RR sets per collection (default [`DEFAULT_MAX_RR_SETS`] = `2^26`: about
+    /// 2 GB at the cap if RR sets are single nodes, 29 bytes per set plus 12 per further
+    /// member; see its `# Memory`); clamped to `256..=`[`MAX_RR_SETS_LIMIT`] (set ids are
+    /// `u32`).
     /// Collections grow in chunks of 256 sets, so a cap that is not a multiple of 256 is
     /// rounded up to one. Reaching the cap before the target ratio stops sampling: the
     /// certificate says what was reached and [`SeedSelection::capped`] is `true`.
@@ -413,6 +420,9 @@ impl Opim<'_> {
         loop {
             number += 1;
             theta = theta.min(self.max_rr_sets);
+            // Rebuilt below: freed first, so memory peaks at the grown collections' size.
+            index.release();
+            work.release();
             r1.grow(graph, self.model, &inst.roots, theta);
             r2.grow(graph, self.model, &inst.roots, theta);
             index.rebuild(n, &r1);

@@ -20,6 +20,10 @@ use super::{DiffusionError, Model, SocialGraph};
 /// `i`-th set is the same whatever the growth schedule and the thread count.
 pub(crate) const RR_CHUNK: usize = 256;
 
+/// Chunks sampled per parallel batch when a collection grows: each chunk's buffers take about
+/// 9 kB (room for 8 members per set), so a batch's temporaries stay near 2.3 MB.
+const GROW_BATCH: usize = 256;
+
 /// Where RR-set roots come from: uniform over nodes, or in proportion to the node's segment
 /// weight.
 #[derive(Debug, Clone)]
@@ -130,45 +134,41 @@ impl RrCollection {
     }
 
     /// Grows the collection to `target` sets (rounded up to a multiple of [`RR_CHUNK`]).
+    ///
+    /// Chunks are sampled in parallel batches of [`GROW_BATCH`] and appended in order, so the
+    /// temporary buffers stay a few MB whatever the growth. The offsets are reserved exactly;
+    /// the members at one per set (the root) plus the mean number of further members so far
+    /// and a quarter more (more only if that runs out), so single-node sets cost exactly 12
+    /// bytes here and a collection's buffers do not double when a few sets are larger.
     pub fn grow(&mut self, graph: &SocialGraph, model: Model, roots: &Roots, target: usize) {
         let have = self.len() / RR_CHUNK;
         let want = target.div_ceil(RR_CHUNK);
         if want <= have {
             return;
         }
-        let n = graph.node_count();
-        let (seed, tag) = (self.seed, self.tag);
-        let chunks: Vec<(Vec<u32>, Vec<u32>)> = (have..want)
-            .into_par_iter()
-            .map(|c| {
-                let mut rng = stream(seed, tag, c as u64);
-                let mut nodes = Vec::with_capacity(RR_CHUNK * 8);
-                let mut lens = Vec::with_capacity(RR_CHUNK);
-                with_scratch(|s| {
-                    for _ in 0..RR_CHUNK {
-                        let root = roots.sample(n, &mut rng);
-                        let before = nodes.len();
-                        match model {
-                            Model::IndependentCascade => {
-                                rr_ic(graph, root, &mut rng, s, &mut nodes)
-                            }
-                            Model::LinearThreshold => rr_lt(graph, root, &mut rng, s, &mut nodes),
-                        }
-                        lens.push((nodes.len() - before) as u32);
-                    }
-                });
-                (nodes, lens)
-            })
-            .collect();
-        let extra: usize = chunks.iter().map(|(nodes, _)| nodes.len()).sum();
-        self.nodes.reserve(extra);
-        self.offsets.reserve((want - have) * RR_CHUNK);
-        for (nodes, lens) in chunks {
-            let mut at = self.nodes.len();
-            self.nodes.extend_from_slice(&nodes);
-            for len in lens {
-                at += len as usize;
-                self.offsets.push(at);
+        let new_sets = (want - have) * RR_CHUNK;
+        let further = if self.len() > 0 {
+            (self.nodes.len() - self.len()) as f64 / self.len() as f64
+        } else {
+            0.0
+        };
+        self.offsets.reserve_exact(new_sets);
+        self.nodes
+            .reserve_exact(new_sets + (1.25 * further * new_sets as f64) as usize + 8 * RR_CHUNK);
+        for start in (have..want).step_by(GROW_BATCH) {
+            let end = (start + GROW_BATCH).min(want);
+            let (seed, tag) = (self.seed, self.tag);
+            let chunks: Vec<(Vec<u32>, Vec<u32>)> = (start..end)
+                .into_par_iter()
+                .map(|c| sample_chunk(graph, model, roots, stream(seed, tag, c as u64)))
+                .collect();
+            for (nodes, lens) in chunks {
+                let mut at = self.nodes.len();
+                self.nodes.extend_from_slice(&nodes);
+                for len in lens {
+                    at += len as usize;
+                    self.offsets.push(at);
+                }
             }
         }
     }
@@ -206,6 +206,31 @@ impl RrCollection {
                 },
             )
     }
+}
+
+/// The [`RR_CHUNK`] RR sets of one chunk, drawn from `rng`: their members (each set's root
+/// first) and their sizes.
+fn sample_chunk(
+    graph: &SocialGraph,
+    model: Model,
+    roots: &Roots,
+    mut rng: ChaCha8Rng,
+) -> (Vec<u32>, Vec<u32>) {
+    let n = graph.node_count();
+    let mut nodes = Vec::with_capacity(RR_CHUNK * 8);
+    let mut lens = Vec::with_capacity(RR_CHUNK);
+    with_scratch(|s| {
+        for _ in 0..RR_CHUNK {
+            let root = roots.sample(n, &mut rng);
+            let before = nodes.len();
+            match model {
+                Model::IndependentCascade => rr_ic(graph, root, &mut rng, s, &mut nodes),
+                Model::LinearThreshold => rr_lt(graph, root, &mut rng, s, &mut nodes),
+            }
+            lens.push((nodes.len() - before) as u32);
+        }
+    });
+    (nodes, lens)
 }
 
 /// Independent-cascade RR set of `root`, appended to `out`.
@@ -308,8 +333,9 @@ fn rr_lt(
 }
 
 /// Node -> RR-set inverted index, built by counting sort: the sets containing `v` are
-/// `sets[offsets[v]..offsets[v + 1]]`, in increasing order. Rebuilt in place each round so
-/// its buffers (`O(n)` and `O(total RR size)`) are allocated once.
+/// `sets[offsets[v]..offsets[v + 1]]`, in increasing order. Rebuilt each round: the offsets
+/// (`O(n)`) are allocated once, the set lists (`O(total RR size)`) freed before the collection
+/// grows and allocated at their exact size.
 #[derive(Default)]
 pub(crate) struct InvertedIndex {
     pub offsets: Vec<usize>,
@@ -317,6 +343,13 @@ pub(crate) struct InvertedIndex {
 }
 
 impl InvertedIndex {
+    /// Frees the set lists (rebuilt from scratch by [`rebuild`](Self::rebuild)): called before
+    /// the collection grows, so that the old lists, the grown collection and the new lists are
+    /// never held at once.
+    pub fn release(&mut self) {
+        self.sets = Vec::new();
+    }
+
     pub fn rebuild(&mut self, n: usize, rr: &RrCollection) {
         // Count, prefix-sum to end positions, then place sets in reverse so each node's list
         // comes out in increasing order and `offsets[v]` ends up holding v's start.
