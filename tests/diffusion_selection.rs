@@ -405,6 +405,81 @@ mod diffusion_selection {
         assert_eq!((sel.rr_sets, sel.certified_ratio), (0, 1.0));
     }
 
+    /// 10^5 nodes with self-loops and probability-0 edges: nobody activates anybody, so the
+    /// spread of a seed set is its weight. Selection used to sample RR sets (every one its
+    /// root alone) up to the cap: a 10^6-node version took tens of seconds and 2-3 GB.
+    #[test]
+    fn nobody_spreads_is_solved_exactly_without_sampling() {
+        let n = 100_000u32;
+        let mut edges: Vec<Edge> = (0..n)
+            .map(|v| Edge {
+                source: v,
+                target: v,
+                probability: 1.0,
+            })
+            .collect();
+        edges.extend((0..n - 1).step_by(3).map(|v| Edge {
+            source: v,
+            target: v + 1,
+            probability: 0.0,
+        }));
+        let g = SocialGraph::from_edges(n as usize, &edges, Probability::Given).unwrap();
+        let cap = 1 << 16;
+        for model in [Model::IndependentCascade, Model::LinearThreshold] {
+            let sel = Opim::new(50).model(model).max_rr_sets(cap).run(&g).unwrap();
+            assert_eq!(
+                (sel.rr_sets, sel.rounds, sel.capped),
+                (0, 0, false),
+                "{sel:?}"
+            );
+            assert_eq!(sel.seeds, (0..50).collect::<Vec<u32>>(), "ties: the first");
+            assert_eq!(
+                (sel.spread, sel.spread_lower, sel.optimum_upper),
+                (50.0, 50.0, 50.0)
+            );
+            assert_eq!((sel.spread_ci, sel.certified_ratio), ((50.0, 50.0), 1.0));
+            assert_eq!(sel.segments, vec![Some(50.0)]);
+        }
+        // Targeted: the heaviest segment's nodes; people reached per segment.
+        let gs = g.with_segments((0..n).map(|v| v % 4).collect()).unwrap();
+        let weights = [0.0, 1.0, 3.0, 2.0];
+        let sel = Opim::new(10)
+            .weights(&weights)
+            .max_rr_sets(cap)
+            .run(&gs)
+            .unwrap();
+        assert_eq!(sel.rr_sets, 0);
+        assert!(sel.seeds.iter().all(|&v| v % 4 == 2), "{:?}", sel.seeds);
+        assert_eq!((sel.spread, sel.certified_ratio), (30.0, 1.0));
+        assert_eq!(sel.segments, vec![None, Some(0.0), Some(10.0), Some(0.0)]);
+        // Knapsack: within budget, certified against the fractional knapsack.
+        let candidates: Vec<u32> = (0..40).collect();
+        let costs: Vec<f64> = candidates.iter().map(|&v| 1.0 + (v % 3) as f64).collect();
+        let sel = Opim::knapsack(&costs, 7.5)
+            .weights(&weights)
+            .candidates(&candidates)
+            .max_rr_sets(cap)
+            .run(&gs)
+            .unwrap();
+        assert_eq!(sel.rr_sets, 0);
+        assert!(sel.cost <= 7.5, "{sel:?}");
+        let weight: f64 = sel.seeds.iter().map(|&v| weights[v as usize % 4]).sum();
+        assert_eq!(sel.spread, weight);
+        assert!(
+            sel.certified_ratio >= 0.5 && sel.spread <= sel.optimum_upper,
+            "{sel:?}"
+        );
+        // One edge that can carry the alert, and RR sampling is back.
+        edges.push(Edge {
+            source: 0,
+            target: 1,
+            probability: 0.5,
+        });
+        let g1 = SocialGraph::from_edges(n as usize, &edges, Probability::Given).unwrap();
+        let sel = Opim::new(50).max_rr_sets(256).run(&g1).unwrap();
+        assert!(sel.rr_sets > 0 && sel.capped, "{sel:?}");
+    }
+
     /// Candidates all worth 0 themselves, but one reaches a valuable node with probability 0.5:
     /// OPT = 0.5 > 0, so selection samples and certifies as usual.
     #[test]

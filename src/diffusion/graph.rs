@@ -444,6 +444,13 @@ impl SocialGraph {
         self.max_in_weight
     }
 
+    /// `true` if some edge of positive probability joins two distinct nodes, i.e. some node
+    /// can activate another (under either model). `O(m)` at worst; stops at the first such
+    /// edge.
+    pub(crate) fn can_spread(&self) -> bool {
+        (0..self.node_count() as u32).any(|u| self.out_edges(u).any(|(v, p)| v != u && p > 0.0))
+    }
+
     /// Converts a petgraph graph whose node weights are segment indices (below
     /// [`MAX_SEGMENTS`]) and edge weights are probabilities. Node `i` of the result is
     /// `NodeIndex(i)`, labelled `i`.

@@ -38,6 +38,7 @@ mod cover;
 mod error;
 mod generate;
 mod graph;
+mod isolated;
 mod load;
 mod opim;
 mod placement;

@@ -6,6 +6,7 @@ use std::collections::BinaryHeap;
 use super::cover::{
     Cover, CoverWork, GREEDY_RATIO, KNAPSACK_RATIO, candidate_list, greedy_k, greedy_knapsack,
 };
+use super::isolated;
 use super::rng::tag;
 use super::rr::{InvertedIndex, RR_CHUNK, Roots, RrCollection};
 use super::{DiffusionError, Model, SocialGraph, cascade::check_weights};
@@ -62,7 +63,8 @@ pub struct SeedSelection {
     pub optimum_upper: f64,
     /// `spread_lower / optimum_upper`: with probability at least `1 - delta`, the seeds reach at
     /// least this fraction of the optimum. Exactly 1 when no feasible seed set can reach any
-    /// weight at all (OPT = 0: every set is optimal; see [`Opim::run`]).
+    /// weight at all (OPT = 0: every set is optimal), and exact when nobody can activate
+    /// anybody (see [`Opim::run`]).
     pub certified_ratio: f64,
     /// The ratio sampling aimed for: `1 - 1/e - eps` (cardinality) or `(1 - 1/e)/2 - eps`
     /// (knapsack).
@@ -230,6 +232,15 @@ impl<'a> Opim<'a> {
     /// first `min(k, candidates)` candidates in the order given (as greedy pads when nothing is
     /// covered) under [`Budget::Seeds`], no seeds under [`Budget::Knapsack`].
     ///
+    /// # Nobody spreads
+    /// If no edge of positive probability joins two distinct nodes (isolated nodes, self-loops,
+    /// edges of probability 0), a seed set reaches exactly its members, so its spread is its
+    /// weight, known exactly. Nothing is sampled (`rr_sets = 0`, `rounds = 0`); the interval
+    /// and bounds are exact: under [`Budget::Seeds`] the `min(k, candidates)` heaviest
+    /// candidates (ties: the first in the order given), optimal, certified ratio 1; under
+    /// [`Budget::Knapsack`] the better of cost-benefit greedy and the best affordable single
+    /// candidate, certified against the fractional knapsack (at least 1/2).
+    ///
     /// # Errors
     /// [`DiffusionError::InvalidArgument`] for an empty graph, `epsilon` or `delta` outside
     /// `(0, 1)`, `k = 0` (but not `k` above the number of candidates: see above), costs that
@@ -262,6 +273,9 @@ impl<'a> Opim<'a> {
         let Some(opt_lb) = self.opt_lower_bound(&inst, weight_lb) else {
             return Ok(self.zero_optimum(graph, &inst.candidates, k_max, &inst.roots, ratio));
         };
+        if !graph.can_spread() {
+            return Ok(self.without_spread(&inst, ratio));
+        }
         let schedule = self.schedule(&inst, k_max, ratio, delta, opt_lb);
         Ok(self.sample(&inst, &schedule))
     }
@@ -506,6 +520,52 @@ impl Opim<'_> {
                     .collect();
                 seeds.iter().map(|v| costs[pos[v]]).sum()
             }
+        }
+    }
+
+    /// The answer when nobody can activate anybody (see [`Opim::run`]): a seed set reaches
+    /// its members, so it is chosen and certified exactly, without sampling.
+    fn without_spread(&self, inst: &Instance, ratio: f64) -> SeedSelection {
+        let weights: Vec<f64> = inst
+            .candidates
+            .iter()
+            .map(|&v| inst.node_weight(v))
+            .collect();
+        let exact = match self.budget {
+            Budget::Seeds(k) => isolated::heaviest(&weights, k),
+            Budget::Knapsack { costs, budget } => isolated::knapsack(&weights, costs, budget),
+        };
+        let seeds: Vec<u32> = exact.chosen.iter().map(|&i| inst.candidates[i]).collect();
+        let mut reached = vec![0usize; inst.graph.segment_count()];
+        for &v in &seeds {
+            reached[inst.graph.segment(v) as usize] += 1;
+        }
+        let segments = reached
+            .iter()
+            .enumerate()
+            .map(|(s, &c)| {
+                let w = inst.roots.segment_weight.get(s).copied().unwrap_or(1.0);
+                (w > 0.0).then_some(c as f64)
+            })
+            .collect();
+        SeedSelection {
+            cost: self.cost_of(&inst.candidates, &seeds),
+            seeds,
+            spread: exact.value,
+            spread_ci: (exact.value, exact.value),
+            segments,
+            spread_lower: exact.value,
+            optimum_upper: exact.upper,
+            // `upper > 0`: OPT = 0 was answered before (zero optimum).
+            certified_ratio: if exact.upper > 0.0 {
+                (exact.value / exact.upper).min(1.0)
+            } else {
+                1.0
+            },
+            target_ratio: ratio - self.epsilon,
+            rr_sets: 0,
+            rounds: 0,
+            capped: false,
         }
     }
 
