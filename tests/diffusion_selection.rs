@@ -4,8 +4,8 @@
 mod diffusion_selection {
 
     use fanzha::diffusion::{
-        Celf, Edge, GREEDY_RATIO, KNAPSACK_RATIO, Model, MonteCarlo, Opim, Probability,
-        SocialGraph, celf, chung_lu, monte_carlo,
+        Celf, DiffusionError, Edge, GREEDY_RATIO, KNAPSACK_RATIO, Model, MonteCarlo, Opim,
+        Probability, SocialGraph, celf, chung_lu, monte_carlo,
     };
 
     fn pool(threads: usize) -> rayon::ThreadPool {
@@ -601,5 +601,32 @@ mod diffusion_selection {
                 .run(&dense)
                 .is_err()
         );
+    }
+
+    /// The target ratio `1 - 1/e - eps` (cardinality) or `(1 - 1/e)/2 - eps` (knapsack) must
+    /// be positive: `epsilon 0.99` used to run and report a negative target.
+    #[test]
+    fn epsilon_must_leave_a_positive_target_ratio() {
+        let g = chung_lu(100, 300, 2.5, Probability::WeightedCascade, 8).unwrap();
+        let costs = [1.0; 100];
+        let message = |o: Opim<'_>| match o.run(&g) {
+            Err(
+                e @ DiffusionError::InvalidArgument {
+                    name: "epsilon", ..
+                },
+            ) => e.to_string(),
+            other => panic!("expected an epsilon error, got {other:?}"),
+        };
+        let m = message(Opim::new(3).epsilon(0.99));
+        assert!(m.contains("0.99") && m.contains("1 - 1/e"), "{m}");
+        message(Opim::new(3).epsilon(GREEDY_RATIO));
+        let m = message(Opim::knapsack(&costs, 3.0).epsilon(0.4));
+        assert!(m.contains("(1 - 1/e)/2"), "{m}");
+        message(Opim::knapsack(&costs, 3.0).epsilon(KNAPSACK_RATIO));
+        // Just below the greedy ratios, the target is small but positive.
+        let sel = Opim::new(3).epsilon(0.6).run(&g).unwrap();
+        assert!(sel.target_ratio > 0.0, "{sel:?}");
+        let sel = Opim::knapsack(&costs, 3.0).epsilon(0.3).run(&g).unwrap();
+        assert!(sel.target_ratio > 0.0 && sel.cost <= 3.0, "{sel:?}");
     }
 }

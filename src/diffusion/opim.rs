@@ -164,7 +164,9 @@ impl<'a> Opim<'a> {
         }
     }
 
-    /// Additive slack in the target ratio, in `(0, 1)`.
+    /// Additive slack in the target ratio: in `(0, 1 - 1/e)` (about 0.632) under
+    /// [`Budget::Seeds`], `(0, (1 - 1/e)/2)` (about 0.316) under [`Budget::Knapsack`], so that
+    /// the target ratio is positive; checked by [`run`](Self::run).
     pub fn epsilon(mut self, epsilon: f64) -> Self {
         self.epsilon = epsilon;
         self
@@ -242,12 +244,13 @@ impl<'a> Opim<'a> {
     /// candidate, certified against the fractional knapsack (at least 1/2).
     ///
     /// # Errors
-    /// [`DiffusionError::InvalidArgument`] for an empty graph, `epsilon` or `delta` outside
-    /// `(0, 1)`, `k = 0` (but not `k` above the number of candidates: see above), costs that
-    /// are not one positive finite number per candidate, a negative or non-finite budget or
-    /// one that affords no candidate, weights that are negative, non-finite, too few or all 0
-    /// on the population, candidates that are empty, out of range or listed twice, or a graph
-    /// that does not suit the model (linear threshold needs in-weights summing to at most 1).
+    /// [`DiffusionError::InvalidArgument`] for an empty graph, `epsilon` that leaves no
+    /// positive target ratio (see [`epsilon`](Self::epsilon)), `delta` outside `(0, 1)`,
+    /// `k = 0` (but not `k` above the number of candidates: see above), costs that are not one
+    /// positive finite number per candidate, a negative or non-finite budget or one that
+    /// affords no candidate, weights that are negative, non-finite, too few or all 0 on the
+    /// population, candidates that are empty, out of range or listed twice, or a graph that
+    /// does not suit the model (linear threshold needs in-weights summing to at most 1).
     ///
     /// # Example
     /// ```
@@ -338,8 +341,20 @@ impl Opim<'_> {
             return Err(DiffusionError::invalid("graph", "has no nodes"));
         }
         self.model.check(graph)?;
-        if !(self.epsilon > 0.0 && self.epsilon < 1.0) {
-            return Err(DiffusionError::invalid("epsilon", "must be in (0, 1)"));
+        // The target ratio `ratio - epsilon` must be positive to mean anything.
+        let (ratio, formula) = match self.budget {
+            Budget::Seeds(_) => (GREEDY_RATIO, "1 - 1/e"),
+            Budget::Knapsack { .. } => (KNAPSACK_RATIO, "(1 - 1/e)/2"),
+        };
+        if !(self.epsilon > 0.0 && self.epsilon < ratio) {
+            return Err(DiffusionError::invalid(
+                "epsilon",
+                format!(
+                    "{} is not in (0, {ratio:.4}): the target ratio {formula} - epsilon must be \
+                     positive",
+                    self.epsilon
+                ),
+            ));
         }
         // 1/n, but a failure probability of 1 (one node) would certify nothing.
         let delta = self.delta.unwrap_or((1.0 / n as f64).min(0.5));
