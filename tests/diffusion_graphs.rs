@@ -6,8 +6,9 @@ mod diffusion_graphs {
     use std::collections::HashSet;
 
     use fanzha::diffusion::{
-        CityOptions, CitySegment, DiffusionError, NodeId, Probability, SocialGraph, chung_lu,
-        city_network, load_edge_list, parse_edge_list, write_edge_list,
+        CityOptions, CitySegment, DiffusionError, MAX_EDGE_LIST_BYTES, NodeId, Probability,
+        SocialGraph, chung_lu, city_network, load_edge_list, load_edge_list_with_limit,
+        parse_edge_list, write_edge_list,
     };
 
     fn pool(threads: usize) -> rayon::ThreadPool {
@@ -273,6 +274,35 @@ mod diffusion_graphs {
         let err =
             load_edge_list("/nonexistent/fanzha.txt", Probability::WeightedCascade).unwrap_err();
         assert!(matches!(err, DiffusionError::Io { .. }));
+    }
+
+    /// Loading reads at most the limit (plus one byte): an endless input used to be read until
+    /// memory ran out.
+    #[test]
+    fn inputs_over_the_limit_are_refused() {
+        let path = std::env::temp_dir().join(format!("fanzha-limit-{}.txt", std::process::id()));
+        std::fs::write(&path, "10 20\n20 30\n").unwrap(); // 12 bytes
+        let wc = Probability::WeightedCascade;
+        let at = load_edge_list_with_limit(&path, wc, 12).map(|g| g.edge_count());
+        let over = load_edge_list_with_limit(&path, wc, 11).unwrap_err();
+        std::fs::remove_file(&path).ok();
+        assert_eq!(at.unwrap(), 2);
+        let text = over.to_string();
+        assert!(
+            matches!(over, DiffusionError::TooLarge { limit: 11, .. }),
+            "{over:?}"
+        );
+        assert!(
+            text.contains("fanzha-limit-") && text.contains("11 bytes"),
+            "{text}"
+        );
+        assert_eq!(MAX_EDGE_LIST_BYTES, 1 << 30);
+        #[cfg(unix)]
+        {
+            let err = load_edge_list_with_limit("/dev/zero", wc, 1 << 20).unwrap_err();
+            assert!(matches!(err, DiffusionError::TooLarge { .. }), "{err:?}");
+            assert!(err.to_string().starts_with("/dev/zero: "), "{err}");
+        }
     }
 
     #[test]
