@@ -21,7 +21,8 @@ use super::{DiffusionError, Model, SocialGraph};
 pub(crate) const RR_CHUNK: usize = 256;
 
 /// Chunks sampled per parallel batch when a collection grows: each chunk's buffers take about
-/// 9 kB (room for 8 members per set), so a batch's temporaries stay near 2.3 MB.
+/// 9 kB (room for 8 members per set), so the two batches held at once (one sampled, one
+/// appended) take about 4.6 MB.
 const GROW_BATCH: usize = 256;
 
 /// Where RR-set roots come from: uniform over nodes, or in proportion to the node's segment
@@ -135,8 +136,8 @@ impl RrCollection {
 
     /// Grows the collection to `target` sets (rounded up to a multiple of [`RR_CHUNK`]).
     ///
-    /// Chunks are sampled in parallel batches of [`GROW_BATCH`] and appended in order, so the
-    /// temporary buffers stay a few MB whatever the growth. The offsets are reserved exactly;
+    /// Chunks are sampled in parallel batches of [`GROW_BATCH`], each appended in order while
+    /// the next is sampled, so the temporary buffers stay a few MB whatever the growth. The offsets are reserved exactly;
     /// the members at one per set (the root) plus the mean number of further members so far
     /// and a quarter more (more only if that runs out), so single-node sets cost exactly 12
     /// bytes here and a collection's buffers do not double when a few sets are larger.
@@ -155,22 +156,24 @@ impl RrCollection {
         self.offsets.reserve_exact(new_sets);
         self.nodes
             .reserve_exact(new_sets + (1.25 * further * new_sets as f64) as usize + 8 * RR_CHUNK);
-        for start in (have..want).step_by(GROW_BATCH) {
-            let end = (start + GROW_BATCH).min(want);
-            let (seed, tag) = (self.seed, self.tag);
-            let chunks: Vec<(Vec<u32>, Vec<u32>)> = (start..end)
+        let (seed, tag) = (self.seed, self.tag);
+        let sample = |start: usize| -> Vec<Chunk> {
+            (start..(start + GROW_BATCH).min(want))
                 .into_par_iter()
                 .map(|c| sample_chunk(graph, model, roots, stream(seed, tag, c as u64)))
-                .collect();
-            for (nodes, lens) in chunks {
-                let mut at = self.nodes.len();
-                self.nodes.extend_from_slice(&nodes);
-                for len in lens {
-                    at += len as usize;
-                    self.offsets.push(at);
-                }
-            }
+                .collect()
+        };
+        // Each batch is appended while the next one is sampled.
+        let mut pending = Vec::new();
+        for start in (have..want).step_by(GROW_BATCH) {
+            let (nodes, offsets) = (&mut self.nodes, &mut self.offsets);
+            let (sampled, ()) = rayon::join(
+                || sample(start),
+                || append(nodes, offsets, std::mem::take(&mut pending)),
+            );
+            pending = sampled;
         }
+        append(&mut self.nodes, &mut self.offsets, pending);
     }
 
     /// Number of sets that contain a node marked in `in_set`.
@@ -208,14 +211,23 @@ impl RrCollection {
     }
 }
 
-/// The [`RR_CHUNK`] RR sets of one chunk, drawn from `rng`: their members (each set's root
-/// first) and their sizes.
-fn sample_chunk(
-    graph: &SocialGraph,
-    model: Model,
-    roots: &Roots,
-    mut rng: ChaCha8Rng,
-) -> (Vec<u32>, Vec<u32>) {
+/// The [`RR_CHUNK`] RR sets of one chunk: their members (each set's root first) and sizes.
+type Chunk = (Vec<u32>, Vec<u32>);
+
+/// Appends sampled chunks, in order, to a collection's members and offsets.
+fn append(nodes: &mut Vec<u32>, offsets: &mut Vec<usize>, chunks: Vec<Chunk>) {
+    for (members, lens) in chunks {
+        let mut at = nodes.len();
+        nodes.extend_from_slice(&members);
+        for len in lens {
+            at += len as usize;
+            offsets.push(at);
+        }
+    }
+}
+
+/// The sets of one chunk, drawn from `rng`.
+fn sample_chunk(graph: &SocialGraph, model: Model, roots: &Roots, mut rng: ChaCha8Rng) -> Chunk {
     let n = graph.node_count();
     let mut nodes = Vec::with_capacity(RR_CHUNK * 8);
     let mut lens = Vec::with_capacity(RR_CHUNK);
