@@ -293,14 +293,20 @@ mod diffusion_seeds_cli {
             (&["--epsilon"], &["--epsilon"]),
             (&["--k", "5", "--k", "6"], &["--k"]),
             (&["--model", "xx"], &["model"]),
-            (&["--k", "3", "--epsilon", "-0.1"], &["epsilon", "-0.1"]),
-            (&["--k", "3", "--delta", "-0.5"], &["delta"]),
+            (&["--epsilon", "-0.1"], &["epsilon", "-0.1"]),
+            (&["--delta", "-0.5"], &["delta"]),
         ];
+        let graph = temp("errors.txt");
+        std::fs::write(&graph, "1 2\n2 3\n3 1\n").unwrap();
         for (args, parts) in cases {
-            let out = run(args);
+            // On a small graph: the errors found after loading come at once.
+            let mut args = args.to_vec();
+            args.extend(["--graph", graph.to_str().unwrap()]);
+            let out = run(&args);
             let line = crate::common::assert_clean_error(&out, parts);
             assert!(!line.contains("Usage"), "{args:?}: {line}");
         }
+        std::fs::remove_file(&graph).ok();
         // Help and version still print on stdout and succeed.
         let help = crate::common::ok(&run(&["--help"]));
         assert!(
@@ -378,16 +384,20 @@ mod diffusion_seeds_cli {
     #[test]
     fn a_closed_pipe_exits_quietly() {
         use std::process::Stdio;
+        let graph = temp("pipe.txt");
+        std::fs::write(&graph, "1 2\n2 3\n3 1\n").unwrap();
         let mut child = Command::new(seeds_exe())
-            .args(["--k", "3", "--samples", "100"])
+            .args(["--graph", graph.to_str().unwrap(), "--k", "2"])
             .env_remove("RUST_BACKTRACE")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("the seeds example starts");
-        // Close the reading end before the program has anything to write.
+        // Close the reading end before the program has anything to write (it has yet to
+        // load the graph and select).
         drop(child.stdout.take());
         let out = child.wait_with_output().expect("the program ends");
+        std::fs::remove_file(&graph).ok();
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{err}");
         assert_eq!(err, "", "nothing on stderr");
@@ -402,12 +412,15 @@ mod diffusion_seeds_cli {
             .write(true)
             .open("/dev/full")
             .expect("/dev/full opens");
+        let graph = temp("full.txt");
+        std::fs::write(&graph, "1 2\n2 3\n3 1\n").unwrap();
         let out = Command::new(seeds_exe())
-            .args(["--k", "3", "--samples", "100", "--json"])
+            .args(["--graph", graph.to_str().unwrap(), "--k", "2", "--json"])
             .env_remove("RUST_BACKTRACE")
             .stdout(full)
             .output()
             .expect("the seeds example runs");
+        std::fs::remove_file(&graph).ok();
         crate::common::assert_clean_error(&out, &["cannot write the output"]);
     }
 }
