@@ -21,10 +21,13 @@
 //!
 //! Assumptions of the synthetic network and the staff-hour costs are in
 //! `fanzha::diffusion::CityOptions::default()` and [`worker_hours`]; none is data.
-//! Bad input exits with code 2 and a one-line error.
+//! Bad input (arguments, files, a graph over `--max-graph-bytes`) exits with code 2 and a
+//! one-line `error:` on stderr; so does an output that cannot be written (a full disk). A
+//! closed pipe (`seeds | head -1`) ends the program quietly with code 0.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::str::FromStr;
 use std::time::Instant;
 
 use clap::Parser;
@@ -37,6 +40,9 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
+mod common;
+use common::Out;
+
 /// Choose who posts the fraud alert first so that it reaches the people most at risk.
 #[derive(Debug, Parser)]
 #[command(version, about, long_about = None)]
@@ -46,24 +52,32 @@ struct Args {
     #[arg(long, value_name = "FILE")]
     graph: Option<PathBuf>,
     /// Number of seeds (default with --graph: 50; without: use the staff-hour budget).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     k: Option<usize>,
     /// Staff hours per round of posting (synthetic network, when --k is not given).
-    #[arg(long, value_name = "H", default_value_t = 20.0)]
+    #[arg(long, value_name = "H", default_value_t = 20.0, allow_negative_numbers = true,
+          value_parser = at_least_zero)]
     budget_hours: f64,
-    /// Slack of the target approximation ratio (1 - 1/e - eps, or (1 - 1/e)/2 - eps costed).
-    #[arg(long, default_value_t = 0.1)]
+    /// Slack of the target approximation ratio (1 - 1/e - eps, or (1 - 1/e)/2 - eps costed),
+    /// below 1 - 1/e = 0.632 (costed: 0.316) so that the target is positive.
+    #[arg(long, default_value_t = 0.1, allow_negative_numbers = true)]
     epsilon: f64,
     /// Failure probability of the certificate (default 1/n, at most 0.5).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     delta: Option<f64>,
     /// Cap on the RR sets of each of the two collections (at least 256, at most 2^32 - 256;
-    /// default 2^26, about 2 GB at the cap). Reaching it stops sampling with the certificate
-    /// reached so far, reported as `capped`.
-    #[arg(long, value_name = "N", default_value_t = diffusion::DEFAULT_MAX_RR_SETS)]
+    /// default 2^26). Memory: 29 bytes per RR set of one node plus 12 per further member, so
+    /// about 2 GB at the default cap if RR sets are single nodes, more if they are larger.
+    /// Reaching it stops sampling with the certificate reached so far, reported as `capped`.
+    #[arg(long, value_name = "N", default_value_t = diffusion::DEFAULT_MAX_RR_SETS,
+          allow_negative_numbers = true, value_parser = whole::<usize>)]
     max_rr_sets: usize,
+    /// Largest --graph file read, in bytes (loading takes about 2.5 times the file's size).
+    #[arg(long, value_name = "BYTES", default_value_t = diffusion::MAX_EDGE_LIST_BYTES,
+          allow_negative_numbers = true, value_parser = whole::<u64>)]
+    max_graph_bytes: u64,
     /// Seed of every random stream.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = whole::<u64>)]
     seed: u64,
     /// Diffusion model: ic or lt.
     #[arg(long, default_value = "ic")]
@@ -80,10 +94,10 @@ struct Args {
     weights: Option<String>,
     /// Monte Carlo cascades for the reported spread, at most 1,000,000 (default 2000
     /// synthetic; 0 with --graph: use the validation RR sets).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     samples: Option<usize>,
     /// Residents per node of the synthetic network.
-    #[arg(long, default_value_t = 20.0)]
+    #[arg(long, default_value_t = 20.0, allow_negative_numbers = true, value_parser = above_zero)]
     people_per_node: f64,
     /// Print JSON on stdout instead of tables.
     #[arg(long)]
@@ -94,13 +108,38 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
+    let args: Args = match common::parse(|c| c) {
+        Ok(args) => args,
+        Err(code) => return code,
+    };
+    common::exit(run(&args))
+}
+
+/// A count or seed: a whole number, with its own message for a negative one (clap would
+/// otherwise take `-5` for an unknown flag).
+fn whole<T: FromStr>(text: &str) -> Result<T, String> {
+    if text.trim_start().starts_with('-') {
+        return Err("must not be negative".into());
+    }
+    text.parse()
+        .map_err(|_| "must be a whole number (0, 1, 2, ...)".into())
+}
+
+/// A number at least 0.
+fn at_least_zero(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        Ok(_) => Err("must be a number >= 0".into()),
+        Err(_) => Err("must be a number".into()),
+    }
+}
+
+/// A number above 0.
+fn above_zero(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        Ok(_) => Err("must be a number > 0".into()),
+        Err(_) => Err("must be a number".into()),
     }
 }
 
@@ -210,10 +249,14 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
     let probability = Probability::parse(args.probability.as_deref().unwrap_or("wc"))
         .map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let graph = diffusion::load_edge_list(path, probability).map_err(|e| match e {
-        diffusion::DiffusionError::Io { .. } => e.to_string(),
-        _ => format!("{}: {e}", path.display()),
-    })?;
+    let graph = diffusion::load_edge_list_with_limit(path, probability, args.max_graph_bytes)
+        .map_err(|e| match e {
+            diffusion::DiffusionError::Io { .. } => e.to_string(),
+            diffusion::DiffusionError::TooLarge { .. } => {
+                format!("{e} (raise it with --max-graph-bytes)")
+            }
+            _ => format!("{}: {e}", path.display()),
+        })?;
     let load_seconds = start.elapsed().as_secs_f64();
     let weights_arg = args.weights.as_deref().unwrap_or("none");
     let weights = parse_weights(weights_arg, None, graph.segment_count())?;
@@ -251,8 +294,9 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
             NodeId::Name(s) => json!(s),
         })
         .collect();
+    let mut out = Out::default();
     if args.json {
-        let out = json!({
+        let report = json!({
             "seeds": ids,
             "spread": spread,
             "spread_ci": [ci.0, ci.1],
@@ -272,41 +316,49 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
             "nodes": graph.node_count(),
             "edges": graph.edge_count(),
         });
-        println!(
+        writeln!(
+            out,
             "{}",
-            serde_json::to_string_pretty(&out).expect("JSON values serialise")
+            serde_json::to_string_pretty(&report).expect("JSON values serialise")
         );
     } else {
-        println!(
+        writeln!(
+            out,
             "{}: {} nodes, {} edges, loaded in {load_seconds:.2} s",
             path.display(),
             graph.node_count(),
             graph.edge_count()
         );
-        println!(
+        writeln!(
+            out,
             "OPIM-C ({:?}), k = {k}, eps = {}: {seconds:.3} s, {} RR sets, certified ratio {:.4} (target {:.4})",
             model, args.epsilon, sel.rr_sets, sel.certified_ratio, sel.target_ratio
         );
         if sel.capped {
-            println!(
+            writeln!(
+                out,
                 "sampling stopped at --max-rr-sets {} per collection, below the target",
                 args.max_rr_sets
             );
         }
-        println!("spread {spread:.1} (95% CI {:.1} .. {:.1})", ci.0, ci.1);
+        writeln!(
+            out,
+            "spread {spread:.1} (95% CI {:.1} .. {:.1})",
+            ci.0, ci.1
+        );
         // As in JSON: `[1, 2]` for integer ids, `["alice", "bob"]` for textual ones.
         match graph.names() {
             None => {
                 let labels: Vec<u64> = sel.seeds.iter().map(|&v| graph.label(v)).collect();
-                println!("seeds: {labels:?}");
+                writeln!(out, "seeds: {labels:?}");
             }
             Some(names) => {
                 let names: Vec<&str> = sel.seeds.iter().map(|&v| &*names[v as usize]).collect();
-                println!("seeds: {names:?}");
+                writeln!(out, "seeds: {names:?}");
             }
         }
     }
-    Ok(())
+    out.emit()
 }
 
 fn run_city(args: &Args, model: Model) -> Result<(), String> {
@@ -408,13 +460,14 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         std::fs::write(path, text + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
     }
 
+    let mut out = Out::default();
     if args.json {
         let segs = |s: &Spread| -> Vec<serde_json::Value> {
             problem.segments().iter().zip(&s.segments)
                 .map(|(seg, e)| json!({"segment": seg.id, "reached": e.mean, "reached_ci": [e.lo, e.hi]}))
                 .collect()
         };
-        let out = json!({
+        let report = json!({
             "seeds": sel.seeds.iter().map(|&v| graph.label(v)).collect::<Vec<_>>(),
             "spread": chosen.total.mean,
             "spread_ci": [chosen.total.lo, chosen.total.hi],
@@ -441,14 +494,16 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
                 "staff_hours": random_hours,
             },
         });
-        println!(
+        writeln!(
+            out,
             "{}",
-            serde_json::to_string_pretty(&out).expect("JSON values serialise")
+            serde_json::to_string_pretty(&report).expect("JSON values serialise")
         );
-        return Ok(());
+        return out.emit();
     }
 
-    println!(
+    writeln!(
+        out,
         "Synthetic {} network: {} nodes (one per {} residents), {} edges, {} grid workers, {} WeChat groups",
         problem.name(),
         graph.node_count(),
@@ -458,24 +513,30 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         city.groups.len()
     );
     match args.k {
-        Some(k) => println!("Seeds: {k} grid workers ({seed_hours:.1} staff hours per round)"),
-        None => println!(
+        Some(k) => writeln!(
+            out,
+            "Seeds: {k} grid workers ({seed_hours:.1} staff hours per round)"
+        ),
+        None => writeln!(
+            out,
             "Seeds: {} grid workers, {seed_hours:.1} of {:.1} staff hours per round",
             sel.seeds.len(),
             args.budget_hours
         ),
     }
-    println!(
+    writeln!(
+        out,
         "OPIM-C ({model:?}, eps {}): {:.4} s, {} RR sets, certified ratio {:.3} (target {:.3}), weighted by {}",
         args.epsilon, seconds, sel.rr_sets, sel.certified_ratio, sel.target_ratio, weights_arg
     );
     if sel.capped {
-        println!(
+        writeln!(
+            out,
             "sampling stopped at --max-rr-sets {} per collection, below the target",
             args.max_rr_sets
         );
     }
-    println!();
+    writeln!(out);
     // The weight column and the value row say which weights were used.
     let (weight_header, value_label) = match kind {
         "risk" => ("yuan/person", "risk-weighted reach"),
@@ -483,13 +544,15 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         _ => ("weight", "weighted reach"),
     };
     let weight_of = |s: usize| weights.as_ref().map_or(1.0, |w| w[s]);
-    println!(
+    writeln!(
+        out,
         "{:<24} {:>6} {:>12} {:>22} {:>22}",
         "segment", "nodes", weight_header, "reached: chosen", "reached: random"
     );
     for (s, seg) in problem.segments().iter().enumerate() {
         let (c, r) = (&chosen.segments[s], &baseline.segments[s]);
-        println!(
+        writeln!(
+            out,
             "{:<24} {:>6} {:>12.1} {:>8.1} ({:>5.1}..{:>5.1}) {:>8.1} ({:>5.1}..{:>5.1})",
             seg.id,
             sizes[s],
@@ -503,7 +566,8 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         );
     }
     let t = (&chosen.total, &baseline.total);
-    println!(
+    writeln!(
+        out,
         "{:<24} {:>6} {:>12} {:>8.1} ({:>5.1}..{:>5.1}) {:>8.1} ({:>5.1}..{:>5.1})",
         "total",
         graph.node_count(),
@@ -516,7 +580,8 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         t.1.hi
     );
     let v = (&chosen.value, &baseline.value);
-    println!(
+    writeln!(
+        out,
         "{:<24} {:>6} {:>12} {:>22.0} {:>22.0}",
         value_label, "", "", v.0.mean, v.1.mean
     );
@@ -525,13 +590,14 @@ fn run_city(args: &Args, model: Model) -> Result<(), String> {
         "none" => "people",
         _ => "weighted value",
     };
-    println!(
+    writeln!(
+        out,
         "\nRandom grid workers: {:.1} staff hours. Chosen seeds reach {:.0}% more {more}.",
         random_hours,
         100.0 * (v.0.mean / v.1.mean - 1.0)
     );
     if let Some(path) = &args.write_placement {
-        println!("Wrote the derived placement to {}", path.display());
+        writeln!(out, "Wrote the derived placement to {}", path.display());
     }
-    Ok(())
+    out.emit()
 }

@@ -6,8 +6,9 @@ mod diffusion_graphs {
     use std::collections::HashSet;
 
     use fanzha::diffusion::{
-        CityOptions, CitySegment, DiffusionError, NodeId, Probability, SocialGraph, chung_lu,
-        city_network, load_edge_list, parse_edge_list, write_edge_list,
+        CityOptions, CitySegment, DiffusionError, MAX_EDGE_LIST_BYTES, NodeId, Probability,
+        SocialGraph, chung_lu, city_network, load_edge_list, load_edge_list_with_limit,
+        parse_edge_list, write_edge_list,
     };
 
     fn pool(threads: usize) -> rayon::ThreadPool {
@@ -275,6 +276,35 @@ mod diffusion_graphs {
         assert!(matches!(err, DiffusionError::Io { .. }));
     }
 
+    /// Loading reads at most the limit (plus one byte): an endless input used to be read until
+    /// memory ran out.
+    #[test]
+    fn inputs_over_the_limit_are_refused() {
+        let path = std::env::temp_dir().join(format!("fanzha-limit-{}.txt", std::process::id()));
+        std::fs::write(&path, "10 20\n20 30\n").unwrap(); // 12 bytes
+        let wc = Probability::WeightedCascade;
+        let at = load_edge_list_with_limit(&path, wc, 12).map(|g| g.edge_count());
+        let over = load_edge_list_with_limit(&path, wc, 11).unwrap_err();
+        std::fs::remove_file(&path).ok();
+        assert_eq!(at.unwrap(), 2);
+        let text = over.to_string();
+        assert!(
+            matches!(over, DiffusionError::TooLarge { limit: 11, .. }),
+            "{over:?}"
+        );
+        assert!(
+            text.contains("fanzha-limit-") && text.contains("11 bytes"),
+            "{text}"
+        );
+        assert_eq!(MAX_EDGE_LIST_BYTES, 1 << 30);
+        #[cfg(unix)]
+        {
+            let err = load_edge_list_with_limit("/dev/zero", wc, 1 << 20).unwrap_err();
+            assert!(matches!(err, DiffusionError::TooLarge { .. }), "{err:?}");
+            assert!(err.to_string().starts_with("/dev/zero: "), "{err}");
+        }
+    }
+
     #[test]
     fn weighted_cascade_constant_and_given_probabilities() {
         let text = b"7 9 0.25\n8 9 0.5\n9 7 1\n";
@@ -507,5 +537,19 @@ mod diffusion_graphs {
         let again = city_network(&segments, &options, 9).unwrap();
         assert_eq!(edges, edges_of(&again.graph));
         assert_eq!(city.grid_workers, again.grid_workers);
+        // And the same network as released (pins refactorings of the generator: any change in
+        // the order of random draws changes these).
+        assert_eq!(g.edge_count(), 17_459);
+        let probability_sum: f64 = edges.iter().map(|&(_, _, p)| p as f64).sum();
+        assert!(
+            (probability_sum - 2097.91006090492).abs() < 1e-9,
+            "{probability_sum}"
+        );
+        assert_eq!(city.grid_workers[..5], [2, 8, 13, 29, 65]);
+        let members: Vec<usize> = city.groups.iter().map(|g| g.members.len()).collect();
+        assert_eq!(
+            (members[..3].to_vec(), members.iter().sum()),
+            (vec![24, 41, 19], 4822)
+        );
     }
 }

@@ -1,5 +1,7 @@
-//! Memory of the Monte Carlo estimator, measured by a counting global allocator. One test per
-//! binary, so no other test allocates while it measures.
+//! Memory of the Monte Carlo estimator and of RR-set selection, measured by a counting global
+//! allocator (it counts capacity, and a reallocation as a new block plus the old one until the
+//! copy is done, so it is stricter than resident memory). The tests take turns (a lock), so no
+//! other test allocates while one measures.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,12 +36,19 @@ static ALLOCATOR: Counting = Counting;
 /// In a module named after the file, so `cargo test diffusion` selects these tests.
 mod diffusion_memory {
     use super::{LIVE, PEAK};
+    use std::sync::Mutex;
     use std::sync::atomic::Ordering;
 
-    use fanzha::diffusion::{Model, MonteCarlo, Probability, SocialGraph, monte_carlo};
+    use fanzha::diffusion::{
+        DEFAULT_MAX_RR_SETS, Edge, Model, MonteCarlo, Opim, Probability, SocialGraph, monte_carlo,
+    };
+
+    /// Held while a test measures.
+    static MEASURING: Mutex<()> = Mutex::new(());
 
     /// Heap growth while `f` runs, in bytes.
     fn peak_growth<T>(f: impl FnOnce() -> T) -> (T, usize) {
+        let _turn = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
         let before = LIVE.load(Ordering::SeqCst);
         PEAK.store(before, Ordering::SeqCst);
         let out = f();
@@ -79,5 +88,38 @@ mod diffusion_memory {
             large_peak < 16 << 20,
             "65,536 cascades peaked at {large_peak} bytes (4,096: {small_peak})"
         );
+    }
+
+    /// RR sets of isolated nodes are the node alone: 29 bytes per set, as
+    /// `DEFAULT_MAX_RR_SETS` documents (8 for its offset and 4 for its member in each of the two
+    /// collections, 4 in the inverted index, 1 coverage flag), plus about 30 bytes per node
+    /// and a few MB of sampling buffers. Growing used to hold each new chunk's buffers (9 kB
+    /// per 256 sets, about 18 bytes per new set) and the old index next to the grown
+    /// collections: a 10^6-node list of self-loops at the default cap took 2.8 GB (RSS) where
+    /// the help said 2.
+    #[test]
+    fn rr_memory_at_the_cap_is_as_documented() {
+        let n = 100_000;
+        // One edge, so selection samples (a graph where nobody can activate anybody is solved
+        // exactly without RR sets).
+        let edge = Edge {
+            source: 0,
+            target: 1,
+            probability: 0.5,
+        };
+        let g = SocialGraph::from_edges(n, &[edge], Probability::Given).unwrap();
+        let cap = 1 << 19;
+        let run = || Opim::new(50).max_rr_sets(cap).run(&g).unwrap();
+        let (sel, peak) = peak_growth(run);
+        assert_eq!(sel.rr_sets, 2 * cap, "both collections reach the cap");
+        assert!(sel.capped, "{sel:?}");
+        let bound = 29 * cap + 32 * n + (4 << 20);
+        assert!(
+            peak <= bound,
+            "peak {peak} bytes at {cap} sets per collection: {:.1} bytes per set; bound {bound}",
+            peak as f64 / cap as f64
+        );
+        // The documented figure for the default cap: about 2 GB.
+        assert!((29 * DEFAULT_MAX_RR_SETS) as f64 / 1e9 < 2.0);
     }
 }

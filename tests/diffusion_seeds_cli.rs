@@ -270,4 +270,157 @@ mod diffusion_seeds_cli {
         let out = run(&["--epsilon", "1.5"]);
         assert_eq!(out.status.code(), Some(2));
     }
+
+    /// Every command-line error is one `error:` line with code 2: unknown flags and negative
+    /// numbers used to print clap's multi-line usage (`-5` read as an unknown flag).
+    #[test]
+    fn every_cli_error_is_one_line_with_code_2() {
+        let cases: &[(&[&str], &[&str])] = &[
+            (&["--bogus"], &["--bogus"]),
+            (&["stray"], &["stray"]),
+            (&["--k", "-5"], &["--k", "negative"]),
+            (&["--k=-5"], &["--k", "negative"]),
+            (&["--k", "abc"], &["--k", "whole number"]),
+            (&["--seed", "-1"], &["--seed", "negative"]),
+            (&["--samples", "-3"], &["--samples", "negative"]),
+            (&["--max-rr-sets", "-1"], &["--max-rr-sets", "negative"]),
+            (
+                &["--max-graph-bytes", "-1"],
+                &["--max-graph-bytes", "negative"],
+            ),
+            (&["--budget-hours", "-3"], &["--budget-hours", ">= 0"]),
+            (&["--people-per-node", "-2"], &["--people-per-node", "> 0"]),
+            (&["--epsilon"], &["--epsilon"]),
+            (&["--k", "5", "--k", "6"], &["--k"]),
+            (&["--model", "xx"], &["model"]),
+            (&["--epsilon", "-0.1"], &["epsilon", "-0.1"]),
+            (&["--delta", "-0.5"], &["delta"]),
+        ];
+        let graph = temp("errors.txt");
+        std::fs::write(&graph, "1 2\n2 3\n3 1\n").unwrap();
+        for (args, parts) in cases {
+            // On a small graph: the errors found after loading come at once.
+            let mut args = args.to_vec();
+            args.extend(["--graph", graph.to_str().unwrap()]);
+            let out = run(&args);
+            let line = crate::common::assert_clean_error(&out, parts);
+            assert!(!line.contains("Usage"), "{args:?}: {line}");
+        }
+        std::fs::remove_file(&graph).ok();
+        // Help and version still print on stdout and succeed.
+        let help = crate::common::ok(&run(&["--help"]));
+        assert!(
+            help.contains("Usage") && help.contains("--max-graph-bytes"),
+            "{help}"
+        );
+        let version = crate::common::ok(&run(&["--version"]));
+        assert!(version.starts_with("fanzha "), "{version}");
+    }
+
+    /// `--epsilon 0.99` used to run and report a negative target ratio (1 - 1/e - 0.99).
+    #[test]
+    fn epsilon_must_leave_a_positive_target() {
+        let graph = temp("eps.txt");
+        std::fs::write(&graph, "1 2\n2 3\n3 1\n").unwrap();
+        let g = graph.to_str().unwrap();
+        let seeds = run(&["--graph", g, "--k", "1", "--epsilon", "0.99"]);
+        let costed = run(&["--epsilon", "0.4"]);
+        let fine = run(&["--graph", g, "--k", "1", "--epsilon", "0.6", "--json"]);
+        std::fs::remove_file(&graph).ok();
+        crate::common::assert_clean_error(&seeds, &["epsilon", "0.99", "1 - 1/e"]);
+        crate::common::assert_clean_error(&costed, &["epsilon", "0.4", "(1 - 1/e)/2"]);
+        let v: Value = serde_json::from_str(&crate::common::ok(&fine)).unwrap();
+        assert!(v["target_ratio"].as_f64().unwrap() > 0.0, "{v}");
+    }
+
+    /// Runs seeds, killing it after `seconds`.
+    fn run_with_timeout(args: &[&str], seconds: u64) -> Output {
+        use std::process::Stdio;
+        let mut child = Command::new(seeds_exe())
+            .args(args)
+            .env_remove("RUST_BACKTRACE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the seeds example starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        while child.try_wait().expect("waiting works").is_none() {
+            if std::time::Instant::now() > deadline {
+                child.kill().ok();
+                child.wait().ok();
+                panic!("seeds {args:?} still running after {seconds} s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        child.wait_with_output().expect("the output is read")
+    }
+
+    /// An endless `--graph` (`/dev/zero`) used to be read until memory ran out; now reading
+    /// stops at `--max-graph-bytes` (default 1 GiB) with an error naming the file and limit.
+    #[cfg(unix)]
+    #[test]
+    fn endless_or_huge_graph_input_is_refused() {
+        let out = run_with_timeout(&["--graph", "/dev/zero"], 60);
+        crate::common::assert_clean_error(
+            &out,
+            &["/dev/zero", "1073741824 bytes", "--max-graph-bytes"],
+        );
+        let out = run_with_timeout(&["--graph", "/dev/zero", "--max-graph-bytes", "1000"], 20);
+        crate::common::assert_clean_error(&out, &["/dev/zero", "1000 bytes"]);
+        // A regular file over the limit, and one at it.
+        let graph = temp("limit.txt");
+        std::fs::write(&graph, "1 2\n2 3\n").unwrap();
+        let g = graph.to_str().unwrap();
+        let over = run(&["--graph", g, "--k", "1", "--max-graph-bytes", "7"]);
+        let at = run(&["--graph", g, "--k", "1", "--max-graph-bytes", "8"]);
+        std::fs::remove_file(&graph).ok();
+        crate::common::assert_clean_error(&over, &["limit.txt", "7 bytes"]);
+        crate::common::ok(&at);
+    }
+
+    /// `seeds | head -1` with the reader gone used to panic (`failed printing to stdout`, code
+    /// 101); a closed pipe now ends the program quietly with code 0.
+    #[cfg(unix)]
+    #[test]
+    fn a_closed_pipe_exits_quietly() {
+        use std::process::Stdio;
+        let graph = temp("pipe.txt");
+        std::fs::write(&graph, "1 2\n2 3\n3 1\n").unwrap();
+        let mut child = Command::new(seeds_exe())
+            .args(["--graph", graph.to_str().unwrap(), "--k", "2"])
+            .env_remove("RUST_BACKTRACE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the seeds example starts");
+        // Close the reading end before the program has anything to write (it has yet to
+        // load the graph and select).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("the program ends");
+        std::fs::remove_file(&graph).ok();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        assert_eq!(err, "", "nothing on stderr");
+    }
+
+    /// `seeds > /dev/full` used to panic (code 101); a write error is now one `error:` line
+    /// and code 2.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_unwritable_output_is_a_clean_error() {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let graph = temp("full.txt");
+        std::fs::write(&graph, "1 2\n2 3\n3 1\n").unwrap();
+        let out = Command::new(seeds_exe())
+            .args(["--graph", graph.to_str().unwrap(), "--k", "2", "--json"])
+            .env_remove("RUST_BACKTRACE")
+            .stdout(full)
+            .output()
+            .expect("the seeds example runs");
+        std::fs::remove_file(&graph).ok();
+        crate::common::assert_clean_error(&out, &["cannot write the output"]);
+    }
 }

@@ -4,8 +4,8 @@
 mod diffusion_selection {
 
     use fanzha::diffusion::{
-        Celf, Edge, GREEDY_RATIO, KNAPSACK_RATIO, Model, MonteCarlo, Opim, Probability,
-        SocialGraph, celf, chung_lu, monte_carlo,
+        Celf, DiffusionError, Edge, GREEDY_RATIO, KNAPSACK_RATIO, Model, MonteCarlo, Opim,
+        Probability, SocialGraph, celf, chung_lu, monte_carlo,
     };
 
     fn pool(threads: usize) -> rayon::ThreadPool {
@@ -13,6 +13,34 @@ mod diffusion_selection {
             .num_threads(threads)
             .build()
             .expect("a rayon pool builds")
+    }
+
+    /// The selections as released, for a seed: pins refactorings of the sampler, the greedy
+    /// and the bounds (any change in streams, order or arithmetic moves these).
+    #[test]
+    fn selections_are_as_released() {
+        let g = chung_lu(2_000, 10_000, 2.5, Probability::WeightedCascade, 7).unwrap();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs();
+        let s = Opim::new(10).epsilon(0.2).seed(1).run(&g).unwrap();
+        assert_eq!(s.seeds, [0, 4, 2, 9, 5, 15, 1, 13, 7, 6]);
+        assert_eq!((s.rr_sets, s.rounds, s.capped), (2048, 3, false));
+        assert!(close(s.spread, 669.921875), "{s:?}");
+        assert!(close(s.spread_lower, 511.79932654628266), "{s:?}");
+        assert!(close(s.optimum_upper, 1114.783446540611), "{s:?}");
+        assert!(close(s.certified_ratio, 0.4591020149559048), "{s:?}");
+        let candidates: Vec<u32> = (0..2_000).step_by(3).collect();
+        let costs: Vec<f64> = candidates.iter().map(|&v| 1.0 + (v % 7) as f64).collect();
+        let s = Opim::knapsack(&costs, 12.0)
+            .candidates(&candidates)
+            .model(Model::LinearThreshold)
+            .seed(4)
+            .run(&g)
+            .unwrap();
+        assert_eq!(s.seeds, [0, 1848, 609, 399, 420, 1065, 3, 21]);
+        assert_eq!((s.rr_sets, s.rounds, s.cost), (512, 1, 12.0));
+        assert!(close(s.spread, 882.8125), "{s:?}");
+        assert!(close(s.optimum_upper, 1654.040317181481), "{s:?}");
+        assert!(close(s.certified_ratio, 0.32534043286264386), "{s:?}");
     }
 
     #[test]
@@ -377,6 +405,81 @@ mod diffusion_selection {
         assert_eq!((sel.rr_sets, sel.certified_ratio), (0, 1.0));
     }
 
+    /// 10^5 nodes with self-loops and probability-0 edges: nobody activates anybody, so the
+    /// spread of a seed set is its weight. Selection used to sample RR sets (every one its
+    /// root alone) up to the cap: a 10^6-node version took tens of seconds and 2-3 GB.
+    #[test]
+    fn nobody_spreads_is_solved_exactly_without_sampling() {
+        let n = 100_000u32;
+        let mut edges: Vec<Edge> = (0..n)
+            .map(|v| Edge {
+                source: v,
+                target: v,
+                probability: 1.0,
+            })
+            .collect();
+        edges.extend((0..n - 1).step_by(3).map(|v| Edge {
+            source: v,
+            target: v + 1,
+            probability: 0.0,
+        }));
+        let g = SocialGraph::from_edges(n as usize, &edges, Probability::Given).unwrap();
+        let cap = 1 << 16;
+        for model in [Model::IndependentCascade, Model::LinearThreshold] {
+            let sel = Opim::new(50).model(model).max_rr_sets(cap).run(&g).unwrap();
+            assert_eq!(
+                (sel.rr_sets, sel.rounds, sel.capped),
+                (0, 0, false),
+                "{sel:?}"
+            );
+            assert_eq!(sel.seeds, (0..50).collect::<Vec<u32>>(), "ties: the first");
+            assert_eq!(
+                (sel.spread, sel.spread_lower, sel.optimum_upper),
+                (50.0, 50.0, 50.0)
+            );
+            assert_eq!((sel.spread_ci, sel.certified_ratio), ((50.0, 50.0), 1.0));
+            assert_eq!(sel.segments, vec![Some(50.0)]);
+        }
+        // Targeted: the heaviest segment's nodes; people reached per segment.
+        let gs = g.with_segments((0..n).map(|v| v % 4).collect()).unwrap();
+        let weights = [0.0, 1.0, 3.0, 2.0];
+        let sel = Opim::new(10)
+            .weights(&weights)
+            .max_rr_sets(cap)
+            .run(&gs)
+            .unwrap();
+        assert_eq!(sel.rr_sets, 0);
+        assert!(sel.seeds.iter().all(|&v| v % 4 == 2), "{:?}", sel.seeds);
+        assert_eq!((sel.spread, sel.certified_ratio), (30.0, 1.0));
+        assert_eq!(sel.segments, vec![None, Some(0.0), Some(10.0), Some(0.0)]);
+        // Knapsack: within budget, certified against the fractional knapsack.
+        let candidates: Vec<u32> = (0..40).collect();
+        let costs: Vec<f64> = candidates.iter().map(|&v| 1.0 + (v % 3) as f64).collect();
+        let sel = Opim::knapsack(&costs, 7.5)
+            .weights(&weights)
+            .candidates(&candidates)
+            .max_rr_sets(cap)
+            .run(&gs)
+            .unwrap();
+        assert_eq!(sel.rr_sets, 0);
+        assert!(sel.cost <= 7.5, "{sel:?}");
+        let weight: f64 = sel.seeds.iter().map(|&v| weights[v as usize % 4]).sum();
+        assert_eq!(sel.spread, weight);
+        assert!(
+            sel.certified_ratio >= 0.5 && sel.spread <= sel.optimum_upper,
+            "{sel:?}"
+        );
+        // One edge that can carry the alert, and RR sampling is back.
+        edges.push(Edge {
+            source: 0,
+            target: 1,
+            probability: 0.5,
+        });
+        let g1 = SocialGraph::from_edges(n as usize, &edges, Probability::Given).unwrap();
+        let sel = Opim::new(50).max_rr_sets(256).run(&g1).unwrap();
+        assert!(sel.rr_sets > 0 && sel.capped, "{sel:?}");
+    }
+
     /// Candidates all worth 0 themselves, but one reaches a valuable node with probability 0.5:
     /// OPT = 0.5 > 0, so selection samples and certifies as usual.
     #[test]
@@ -498,5 +601,32 @@ mod diffusion_selection {
                 .run(&dense)
                 .is_err()
         );
+    }
+
+    /// The target ratio `1 - 1/e - eps` (cardinality) or `(1 - 1/e)/2 - eps` (knapsack) must
+    /// be positive: `epsilon 0.99` used to run and report a negative target.
+    #[test]
+    fn epsilon_must_leave_a_positive_target_ratio() {
+        let g = chung_lu(100, 300, 2.5, Probability::WeightedCascade, 8).unwrap();
+        let costs = [1.0; 100];
+        let message = |o: Opim<'_>| match o.run(&g) {
+            Err(
+                e @ DiffusionError::InvalidArgument {
+                    name: "epsilon", ..
+                },
+            ) => e.to_string(),
+            other => panic!("expected an epsilon error, got {other:?}"),
+        };
+        let m = message(Opim::new(3).epsilon(0.99));
+        assert!(m.contains("0.99") && m.contains("1 - 1/e"), "{m}");
+        message(Opim::new(3).epsilon(GREEDY_RATIO));
+        let m = message(Opim::knapsack(&costs, 3.0).epsilon(0.4));
+        assert!(m.contains("(1 - 1/e)/2"), "{m}");
+        message(Opim::knapsack(&costs, 3.0).epsilon(KNAPSACK_RATIO));
+        // Just below the greedy ratios, the target is small but positive.
+        let sel = Opim::new(3).epsilon(0.6).run(&g).unwrap();
+        assert!(sel.target_ratio > 0.0, "{sel:?}");
+        let sel = Opim::knapsack(&costs, 3.0).epsilon(0.3).run(&g).unwrap();
+        assert!(sel.target_ratio > 0.0 && sel.cost <= 3.0, "{sel:?}");
     }
 }

@@ -27,6 +27,16 @@ pub enum DiffusionError {
         source: std::io::Error,
     },
 
+    /// An input is larger than the limit on what is read (see
+    /// [`load_edge_list_with_limit`](crate::diffusion::load_edge_list_with_limit)).
+    #[error("{}: larger than {limit} bytes, the limit for an edge list", path.display())]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
     /// An argument is out of its range or inconsistent with the graph.
     #[error("invalid argument `{name}`: {message}")]
     InvalidArgument {

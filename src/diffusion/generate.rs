@@ -3,6 +3,7 @@
 
 use rand::Rng;
 use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::graph::MAX_SEGMENTS;
@@ -109,27 +110,31 @@ pub fn chung_lu(
         fresh.par_sort_unstable();
         fresh.dedup();
         fresh.retain(|e| edges.binary_search(e).is_err());
-        // Merge two sorted, disjoint lists.
-        let mut merged = Vec::with_capacity(edges.len() + fresh.len());
-        let (mut i, mut j) = (0, 0);
-        while i < edges.len() && j < fresh.len() {
-            if edges[i] < fresh[j] {
-                merged.push(edges[i]);
-                i += 1;
-            } else {
-                merged.push(fresh[j]);
-                j += 1;
-            }
-        }
-        merged.extend_from_slice(&edges[i..]);
-        merged.extend_from_slice(&fresh[j..]);
-        edges = merged;
+        edges = merge_sorted(&edges, &fresh);
         round += 1;
     }
     let sources: Vec<u32> = edges.iter().map(|&e| (e >> 32) as u32).collect();
     let targets: Vec<u32> = edges.iter().map(|&e| e as u32).collect();
     drop(edges);
     SocialGraph::from_parts(n, &sources, &targets, None, probability)
+}
+
+/// Merges two sorted, disjoint lists.
+fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] < b[j] {
+            merged.push(a[i]);
+            i += 1;
+        } else {
+            merged.push(b[j]);
+            j += 1;
+        }
+    }
+    merged.extend_from_slice(&a[i..]);
+    merged.extend_from_slice(&b[j..]);
+    merged
 }
 
 /// One population segment of a synthetic city: its region, its demographic group and its size.
@@ -268,7 +273,30 @@ pub fn city_network(
     options: &CityOptions,
     seed: u64,
 ) -> Result<CityNetwork, DiffusionError> {
-    let o = options;
+    check_options(options)?;
+    check_segments(segments)?;
+    // Size everything before allocating anything: nodes per segment and region, then an upper
+    // bound on the edges drawn (each a 16-byte record until parallel edges merge).
+    let counts = node_counts(segments, options)?;
+    let regions = check_work(segments, &counts, options)?;
+    let layout = Layout::new(segments, &counts, regions);
+    let mut rng = stream(seed, tag::CITY, 0);
+    let mut edges: Vec<(u64, f64)> = Vec::new();
+    let (grid_workers, groups) = draw_groups(&layout, options, &mut rng, &mut edges);
+    draw_contacts(&layout, segments, options, &mut rng, &mut edges);
+    let (sources, targets, probs) = merge_parallel_edges(edges);
+    let n = layout.segment_of.len();
+    let graph = SocialGraph::from_parts(n, &sources, &targets, Some(&probs), Probability::Given)?
+        .with_segments(layout.segment_of)?;
+    Ok(CityNetwork {
+        graph,
+        grid_workers,
+        groups,
+    })
+}
+
+/// Checks the scales, probabilities and sizes of `o`.
+fn check_options(o: &CityOptions) -> Result<(), DiffusionError> {
     let positive = |x: f64| x.is_finite() && x > 0.0;
     let unit = |x: f64| x.is_finite() && (0.0..=1.0).contains(&x);
     if !(positive(o.people_per_node)
@@ -305,6 +333,11 @@ pub fn city_network(
              are out of range",
         ));
     }
+    Ok(())
+}
+
+/// Checks the number of segments and their region ids against [`MAX_SEGMENTS`].
+fn check_segments(segments: &[CitySegment]) -> Result<(), DiffusionError> {
     if segments.len() > MAX_SEGMENTS {
         return Err(DiffusionError::invalid(
             "segments",
@@ -320,8 +353,12 @@ pub fn city_network(
             ),
         ));
     }
-    // Size everything before allocating anything: nodes per segment and region, then an upper
-    // bound on the edges drawn (each a 16-byte record until parallel edges merge).
+    Ok(())
+}
+
+/// Nodes of each segment: `round(population / people_per_node)`, at least one if the
+/// population is positive; at most [`CITY_MAX_NODES`] in all and at least two.
+fn node_counts(segments: &[CitySegment], o: &CityOptions) -> Result<Vec<usize>, DiffusionError> {
     let mut counts = Vec::with_capacity(segments.len());
     let mut n = 0usize;
     for (s, seg) in segments.iter().enumerate() {
@@ -358,9 +395,20 @@ pub fn city_network(
             format!("would give {n} nodes"),
         ));
     }
+    Ok(counts)
+}
+
+/// Checks the upper bound on the groups and edges to draw (see [`city_network`]) against
+/// [`CITY_MAX_EDGES`]; returns the number of regions.
+fn check_work(
+    segments: &[CitySegment],
+    counts: &[usize],
+    o: &CityOptions,
+) -> Result<usize, DiffusionError> {
+    let n: usize = counts.iter().sum();
     let regions = segments.iter().map(|s| s.region).max().unwrap_or(0) as usize + 1;
     let mut region_nodes = vec![0usize; regions];
-    for (seg, &count) in segments.iter().zip(&counts) {
+    for (seg, &count) in segments.iter().zip(counts) {
         region_nodes[seg.region as usize] += count;
     }
     let workers: usize = region_nodes
@@ -386,85 +434,139 @@ pub fn city_network(
             ),
         ));
     }
-    let mut segment_of = Vec::with_capacity(n);
-    for (s, &count) in counts.iter().enumerate() {
-        segment_of.extend(std::iter::repeat_n(s as u32, count));
-    }
-    let mut rng = stream(seed, tag::CITY, 0);
-    let mut by_region: Vec<Vec<u32>> = vec![Vec::new(); regions];
-    let mut by_segment: Vec<Vec<u32>> = vec![Vec::new(); segments.len()];
-    for (v, &s) in segment_of.iter().enumerate() {
-        by_region[segments[s as usize].region as usize].push(v as u32);
-        by_segment[s as usize].push(v as u32);
-    }
-    // Segments of each region, for themed groups and same-group contacts.
-    let mut region_segments: Vec<Vec<usize>> = vec![Vec::new(); regions];
-    for (s, seg) in segments.iter().enumerate() {
-        if !by_segment[s].is_empty() {
-            region_segments[seg.region as usize].push(s);
+    Ok(regions)
+}
+
+/// The nodes of a city by segment and region (nodes are numbered segment by segment).
+struct Layout {
+    /// Segment of each node.
+    segment_of: Vec<u32>,
+    by_region: Vec<Vec<u32>>,
+    by_segment: Vec<Vec<u32>>,
+    /// Segments of each region that have nodes, for themed groups.
+    region_segments: Vec<Vec<usize>>,
+}
+
+impl Layout {
+    fn new(segments: &[CitySegment], counts: &[usize], regions: usize) -> Self {
+        let mut segment_of = Vec::with_capacity(counts.iter().sum());
+        for (s, &count) in counts.iter().enumerate() {
+            segment_of.extend(std::iter::repeat_n(s as u32, count));
+        }
+        let mut by_region: Vec<Vec<u32>> = vec![Vec::new(); regions];
+        let mut by_segment: Vec<Vec<u32>> = vec![Vec::new(); segments.len()];
+        for (v, &s) in segment_of.iter().enumerate() {
+            by_region[segments[s as usize].region as usize].push(v as u32);
+            by_segment[s as usize].push(v as u32);
+        }
+        let mut region_segments: Vec<Vec<usize>> = vec![Vec::new(); regions];
+        for (s, seg) in segments.iter().enumerate() {
+            if !by_segment[s].is_empty() {
+                region_segments[seg.region as usize].push(s);
+            }
+        }
+        Layout {
+            segment_of,
+            by_region,
+            by_segment,
+            region_segments,
         }
     }
+}
 
-    let mut edges: Vec<(u64, f64)> = Vec::new();
-    let add = |u: u32, v: u32, p: f64, edges: &mut Vec<(u64, f64)>| {
-        if u != v && p > 0.0 {
-            edges.push((((u as u64) << 32) | v as u64, p));
-        }
-    };
+/// Records the edge `u -> v` with probability `p` (self-loops and `p = 0` are dropped).
+fn add_edge(edges: &mut Vec<(u64, f64)>, u: u32, v: u32, p: f64) {
+    if u != v && p > 0.0 {
+        edges.push((((u as u64) << 32) | v as u64, p));
+    }
+}
 
+/// Draws each region's grid workers and their WeChat groups (region by region, owners in
+/// increasing order); returns the grid workers and the groups.
+fn draw_groups(
+    layout: &Layout,
+    o: &CityOptions,
+    rng: &mut ChaCha8Rng,
+    edges: &mut Vec<(u64, f64)>,
+) -> (Vec<u32>, Vec<WeChatGroup>) {
     let mut grid_workers = Vec::new();
     let mut groups = Vec::new();
-    for r in 0..regions {
-        let people = &by_region[r];
+    for (r, people) in layout.by_region.iter().enumerate() {
         if people.is_empty() {
             continue;
         }
         let workers = grid_workers_in(people.len(), o.nodes_per_grid_worker);
         let mut pool = people.clone();
-        pool.shuffle(&mut rng);
+        pool.shuffle(rng);
         let mut owners = pool[..workers].to_vec();
         owners.sort_unstable();
         for &owner in &owners {
             for _ in 0..o.groups_per_worker {
-                let size = if o.group_size == 0 {
-                    0
-                } else {
-                    rng.random_range(o.group_size.div_ceil(2)..=o.group_size * 3 / 2)
-                };
-                let theme = region_segments[r][rng.random_range(0..region_segments[r].len())];
-                let mut members = Vec::with_capacity(size);
-                for _ in 0..size {
-                    let v = if rng.random::<f64>() < o.group_homophily {
-                        let t = &by_segment[theme];
-                        t[rng.random_range(0..t.len())]
-                    } else {
-                        people[rng.random_range(0..people.len())]
-                    };
-                    if v != owner {
-                        members.push(v);
-                    }
-                }
-                members.sort_unstable();
-                members.dedup();
-                for &m in &members {
-                    add(owner, m, o.post_probability, &mut edges);
-                }
-                if members.len() > 1 {
-                    for i in 0..members.len() {
-                        for _ in 0..o.member_ties {
-                            let j = rng.random_range(0..members.len());
-                            add(members[i], members[j], o.member_probability, &mut edges);
-                            add(members[j], members[i], o.member_probability, &mut edges);
-                        }
-                    }
-                }
-                groups.push(WeChatGroup { owner, members });
+                groups.push(draw_group(layout, r, owner, o, rng, edges));
             }
         }
         grid_workers.extend(owners);
     }
+    (grid_workers, groups)
+}
 
-    // Personal contacts: one end by heavy-tailed activity, the other by homophily.
+/// One WeChat group of `owner` in region `r`: members from the region, a share
+/// `group_homophily` from one theme segment; owner -> member edges and ties between members.
+fn draw_group(
+    layout: &Layout,
+    r: usize,
+    owner: u32,
+    o: &CityOptions,
+    rng: &mut ChaCha8Rng,
+    edges: &mut Vec<(u64, f64)>,
+) -> WeChatGroup {
+    let people = &layout.by_region[r];
+    let size = if o.group_size == 0 {
+        0
+    } else {
+        rng.random_range(o.group_size.div_ceil(2)..=o.group_size * 3 / 2)
+    };
+    let themes = &layout.region_segments[r];
+    let theme = themes[rng.random_range(0..themes.len())];
+    let mut members = Vec::with_capacity(size);
+    for _ in 0..size {
+        let v = if rng.random::<f64>() < o.group_homophily {
+            let t = &layout.by_segment[theme];
+            t[rng.random_range(0..t.len())]
+        } else {
+            people[rng.random_range(0..people.len())]
+        };
+        if v != owner {
+            members.push(v);
+        }
+    }
+    members.sort_unstable();
+    members.dedup();
+    for &m in &members {
+        add_edge(edges, owner, m, o.post_probability);
+    }
+    if members.len() > 1 {
+        for i in 0..members.len() {
+            for _ in 0..o.member_ties {
+                let j = rng.random_range(0..members.len());
+                add_edge(edges, members[i], members[j], o.member_probability);
+                add_edge(edges, members[j], members[i], o.member_probability);
+            }
+        }
+    }
+    WeChatGroup { owner, members }
+}
+
+/// Personal contacts, both ways: one end by heavy-tailed (Pareto) activity, the other by
+/// homophily (same region, then same segment) or, else, by activity too.
+fn draw_contacts(
+    layout: &Layout,
+    segments: &[CitySegment],
+    o: &CityOptions,
+    rng: &mut ChaCha8Rng,
+    edges: &mut Vec<(u64, f64)>,
+) {
+    let n = layout.segment_of.len();
     let mut cumulative = Vec::with_capacity(n);
     let mut total = 0.0;
     for _ in 0..n {
@@ -476,24 +578,27 @@ pub fn city_network(
     for _ in 0..ties {
         let x = rng.random::<f64>() * total;
         let u = cumulative.partition_point(|&c| c <= x).min(n - 1) as u32;
-        let s = segment_of[u as usize] as usize;
+        let s = layout.segment_of[u as usize] as usize;
         let v = if rng.random::<f64>() < o.same_region {
             if rng.random::<f64>() < o.same_group {
-                let t = &by_segment[s];
+                let t = &layout.by_segment[s];
                 t[rng.random_range(0..t.len())]
             } else {
-                let t = &by_region[segments[s].region as usize];
+                let t = &layout.by_region[segments[s].region as usize];
                 t[rng.random_range(0..t.len())]
             }
         } else {
             let x = rng.random::<f64>() * total;
             cumulative.partition_point(|&c| c <= x).min(n - 1) as u32
         };
-        add(u, v, o.contact_probability, &mut edges);
-        add(v, u, o.contact_probability, &mut edges);
+        add_edge(edges, u, v, o.contact_probability);
+        add_edge(edges, v, u, o.contact_probability);
     }
+}
 
-    // Merge parallel edges: independent chances combine as 1 - prod(1 - p).
+/// Merges parallel edges (independent chances combine as `1 - prod(1 - p)`) into sorted
+/// sources, targets and probabilities.
+fn merge_parallel_edges(mut edges: Vec<(u64, f64)>) -> (Vec<u32>, Vec<u32>, Vec<f32>) {
     edges.sort_unstable_by_key(|&(k, _)| k);
     let mut sources = Vec::with_capacity(edges.len());
     let mut targets = Vec::with_capacity(edges.len());
@@ -510,13 +615,7 @@ pub fn city_network(
         targets.push(key as u32);
         probs.push((1.0 - miss) as f32);
     }
-    let graph = SocialGraph::from_parts(n, &sources, &targets, Some(&probs), Probability::Given)?
-        .with_segments(segment_of)?;
-    Ok(CityNetwork {
-        graph,
-        grid_workers,
-        groups,
-    })
+    (sources, targets, probs)
 }
 
 /// Grid workers of a region of `people` (> 0) nodes: one per `nodes_per_grid_worker`, at

@@ -178,96 +178,16 @@ impl SocialGraph {
         probs: Option<&[f32]>,
         probability: Probability,
     ) -> Result<Self, DiffusionError> {
-        if node_count > u32::MAX as usize {
-            return Err(DiffusionError::invalid(
-                "node_count",
-                format!("{node_count} nodes exceed the u32 index range"),
-            ));
-        }
-        if sources.len() != targets.len() {
-            return Err(DiffusionError::invalid(
-                "edges",
-                "sources and targets differ in length",
-            ));
-        }
-        let m = sources.len();
-        for (i, (&u, &v)) in sources.iter().zip(targets).enumerate() {
-            if u as usize >= node_count || v as usize >= node_count {
-                return Err(DiffusionError::invalid(
-                    "edges",
-                    format!("edge {i} ({u} -> {v}) has an endpoint >= node count {node_count}"),
-                ));
-            }
-        }
+        check_endpoints(node_count, sources, targets)?;
         let n = node_count;
-        let mut in_degree = vec![0u32; n];
-        for &v in targets {
-            in_degree[v as usize] += 1;
-        }
-        let prob_of = |i: usize| -> Result<f32, DiffusionError> {
-            match probability {
-                Probability::Given => {
-                    let p = probs.ok_or_else(|| {
-                        DiffusionError::invalid("probability", "no probabilities were given")
-                    })?[i];
-                    check_probability(p as f64)?;
-                    Ok(p)
-                }
-                Probability::Constant(p) => Ok(p as f32),
-                Probability::WeightedCascade => Ok(1.0 / in_degree[targets[i] as usize] as f32),
-            }
-        };
-        if let Probability::Constant(p) = probability {
-            check_probability(p)?;
-        }
-        if let Some(p) = probs {
-            if p.len() != m {
-                return Err(DiffusionError::invalid(
-                    "edges",
-                    "probabilities and edges differ in length",
-                ));
-            }
-        }
-        let mut edge_probs = Vec::with_capacity(m);
-        for i in 0..m {
-            edge_probs.push(prob_of(i)?);
-        }
-
+        let edge_probs = edge_probabilities(n, sources, targets, probs, probability)?;
         let ((out_offsets, out_targets, out_probs), (in_offsets, in_sources, in_probs)) =
             rayon::join(
                 || counting_sort(n, sources, targets, &edge_probs),
                 || counting_sort(n, targets, sources, &edge_probs),
             );
         drop(edge_probs);
-
-        let mut in_heads = Vec::with_capacity(n + 1);
-        let mut max_in_weight = 0.0f64;
-        for v in 0..n {
-            let ps = &in_probs[in_offsets[v]..in_offsets[v + 1]];
-            let first = ps.first().copied().unwrap_or(0.0);
-            let uniform = if ps.iter().all(|&p| p == first) {
-                first
-            } else {
-                -1.0
-            };
-            let inv_log_q = if uniform > 0.0 && uniform < 1.0 {
-                (1.0 / (-(uniform as f64)).ln_1p()) as f32
-            } else {
-                0.0
-            };
-            in_heads.push(InHead {
-                start: in_offsets[v],
-                uniform,
-                inv_log_q,
-            });
-            let sum: f64 = ps.iter().map(|&p| p as f64).sum();
-            max_in_weight = max_in_weight.max(sum);
-        }
-        in_heads.push(InHead {
-            start: in_offsets[n],
-            uniform: 0.0,
-            inv_log_q: 0.0,
-        });
+        let (in_heads, max_in_weight) = in_heads(&in_offsets, &in_probs);
         drop(in_offsets);
         Ok(SocialGraph {
             segments: vec![0; n],
@@ -524,6 +444,13 @@ impl SocialGraph {
         self.max_in_weight
     }
 
+    /// `true` if some edge of positive probability joins two distinct nodes, i.e. some node
+    /// can activate another (under either model). `O(m)` at worst; stops at the first such
+    /// edge.
+    pub(crate) fn can_spread(&self) -> bool {
+        (0..self.node_count() as u32).any(|u| self.out_edges(u).any(|(v, p)| v != u && p > 0.0))
+    }
+
     /// Converts a petgraph graph whose node weights are segment indices (below
     /// [`MAX_SEGMENTS`]) and edge weights are probabilities. Node `i` of the result is
     /// `NodeIndex(i)`, labelled `i`.
@@ -607,6 +534,115 @@ impl SocialGraph {
     pub(crate) fn in_heads(&self) -> &[InHead] {
         &self.in_heads
     }
+}
+
+/// Checks that the node count fits `u32` indices, that `sources` and `targets` pair up, and
+/// that every endpoint is a node.
+fn check_endpoints(
+    node_count: usize,
+    sources: &[u32],
+    targets: &[u32],
+) -> Result<(), DiffusionError> {
+    if node_count > u32::MAX as usize {
+        return Err(DiffusionError::invalid(
+            "node_count",
+            format!("{node_count} nodes exceed the u32 index range"),
+        ));
+    }
+    if sources.len() != targets.len() {
+        return Err(DiffusionError::invalid(
+            "edges",
+            "sources and targets differ in length",
+        ));
+    }
+    for (i, (&u, &v)) in sources.iter().zip(targets).enumerate() {
+        if u as usize >= node_count || v as usize >= node_count {
+            return Err(DiffusionError::invalid(
+                "edges",
+                format!("edge {i} ({u} -> {v}) has an endpoint >= node count {node_count}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Each edge's activation probability under `probability`, checked to be in `[0, 1]`.
+fn edge_probabilities(
+    n: usize,
+    sources: &[u32],
+    targets: &[u32],
+    probs: Option<&[f32]>,
+    probability: Probability,
+) -> Result<Vec<f32>, DiffusionError> {
+    let m = sources.len();
+    let mut in_degree = vec![0u32; n];
+    for &v in targets {
+        in_degree[v as usize] += 1;
+    }
+    let prob_of = |i: usize| -> Result<f32, DiffusionError> {
+        match probability {
+            Probability::Given => {
+                let p = probs.ok_or_else(|| {
+                    DiffusionError::invalid("probability", "no probabilities were given")
+                })?[i];
+                check_probability(p as f64)?;
+                Ok(p)
+            }
+            Probability::Constant(p) => Ok(p as f32),
+            Probability::WeightedCascade => Ok(1.0 / in_degree[targets[i] as usize] as f32),
+        }
+    };
+    if let Probability::Constant(p) = probability {
+        check_probability(p)?;
+    }
+    if let Some(p) = probs {
+        if p.len() != m {
+            return Err(DiffusionError::invalid(
+                "edges",
+                "probabilities and edges differ in length",
+            ));
+        }
+    }
+    let mut edge_probs = Vec::with_capacity(m);
+    for i in 0..m {
+        edge_probs.push(prob_of(i)?);
+    }
+    Ok(edge_probs)
+}
+
+/// Per-node in-edge records (with a sentinel) from the in-edge CSR, and the largest sum of a
+/// node's in-edge probabilities.
+fn in_heads(in_offsets: &[usize], in_probs: &[f32]) -> (Vec<InHead>, f64) {
+    let n = in_offsets.len() - 1;
+    let mut in_heads = Vec::with_capacity(n + 1);
+    let mut max_in_weight = 0.0f64;
+    for v in 0..n {
+        let ps = &in_probs[in_offsets[v]..in_offsets[v + 1]];
+        let first = ps.first().copied().unwrap_or(0.0);
+        let uniform = if ps.iter().all(|&p| p == first) {
+            first
+        } else {
+            -1.0
+        };
+        let inv_log_q = if uniform > 0.0 && uniform < 1.0 {
+            (1.0 / (-(uniform as f64)).ln_1p()) as f32
+        } else {
+            0.0
+        };
+        in_heads.push(InHead {
+            start: in_offsets[v],
+            uniform,
+            inv_log_q,
+        });
+        let sum: f64 = ps.iter().map(|&p| p as f64).sum();
+        max_in_weight = max_in_weight.max(sum);
+    }
+    in_heads.push(InHead {
+        start: in_offsets[n],
+        uniform: 0.0,
+        inv_log_q: 0.0,
+    });
+    (in_heads, max_in_weight)
 }
 
 /// Groups edges by `key` (stable), returning offsets, the other endpoints and probabilities.

@@ -5,8 +5,9 @@
 //! first-seen order), so that every id reads back exactly as written.
 
 use std::collections::HashMap;
+use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -17,15 +18,22 @@ use super::{DiffusionError, Probability, SocialGraph};
 /// depends on the thread count; it does not anyway, pieces are joined in order).
 const PIECES: usize = 64;
 
-/// Reads an edge list file; see [`parse_edge_list`] for the format.
+/// Largest edge list [`load_edge_list`] reads: `2^30` bytes (1 GiB; the 10M-edge benchmark
+/// list is 130 MB). Loading holds the text and its parsed edges at once, about 2.5 times the
+/// text at the peak; [`load_edge_list_with_limit`] takes another limit.
+pub const MAX_EDGE_LIST_BYTES: u64 = 1 << 30;
+
+/// Reads an edge list file of at most [`MAX_EDGE_LIST_BYTES`]; see [`parse_edge_list`] for
+/// the format.
 ///
 /// # Arguments
 /// * `path` - the file.
 /// * `probability` - how edge probabilities are assigned (as in [`parse_edge_list`]).
 ///
 /// # Returns
-/// The graph; [`DiffusionError::Io`] if the file cannot be read, otherwise errors as
-/// [`parse_edge_list`].
+/// The graph; [`DiffusionError::Io`] if the file cannot be read,
+/// [`DiffusionError::TooLarge`] if it holds more than [`MAX_EDGE_LIST_BYTES`] (also for
+/// endless inputs such as `/dev/zero`), otherwise errors as [`parse_edge_list`].
 ///
 /// # Complexity
 /// Reads the whole file into memory, then as [`parse_edge_list`]: the 10M-edge benchmark list
@@ -44,11 +52,32 @@ pub fn load_edge_list(
     path: impl AsRef<Path>,
     probability: Probability,
 ) -> Result<SocialGraph, DiffusionError> {
+    load_edge_list_with_limit(path, probability, MAX_EDGE_LIST_BYTES)
+}
+
+/// [`load_edge_list`] with another limit on the bytes read: `max_bytes`.
+///
+/// At most `max_bytes + 1` bytes are ever read (a regular file whose size is already above the
+/// limit is refused before reading), so an endless or huge input costs at most that much
+/// memory before [`DiffusionError::TooLarge`], which names the file and the limit.
+///
+/// # Example
+/// ```
+/// use fanzha::diffusion::{load_edge_list_with_limit, DiffusionError, Probability};
+/// let path = std::env::temp_dir().join("fanzha-limit-doc.txt");
+/// std::fs::write(&path, "1 2\n2 3\n").unwrap(); // 8 bytes
+/// assert!(load_edge_list_with_limit(&path, Probability::WeightedCascade, 8).is_ok());
+/// let err = load_edge_list_with_limit(&path, Probability::WeightedCascade, 7).unwrap_err();
+/// assert!(matches!(err, DiffusionError::TooLarge { limit: 7, .. }));
+/// # std::fs::remove_file(&path).ok();
+/// ```
+pub fn load_edge_list_with_limit(
+    path: impl AsRef<Path>,
+    probability: Probability,
+    max_bytes: u64,
+) -> Result<SocialGraph, DiffusionError> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| DiffusionError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_capped(path, max_bytes)?;
     let text = strip_bom(&bytes);
     match parse_pieces(text, matches!(probability, Probability::Given)) {
         Ok(parsed) => {
@@ -58,6 +87,36 @@ pub fn load_edge_list(
         Err(Failure::NotIntegers) => build_named(text, probability),
         Err(Failure::Error(e)) => Err(e),
     }
+}
+
+/// The contents of `path` if it holds at most `limit` bytes; reads at most `limit + 1`.
+fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, DiffusionError> {
+    let io = |source| DiffusionError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let too_large = || DiffusionError::TooLarge {
+        path: path.to_path_buf(),
+        limit,
+    };
+    let file = File::open(path).map_err(io)?;
+    // A regular file's size is known: refuse it unread, or read it into a buffer of its size.
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    if size.is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(size.unwrap_or(0) as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Parses a SNAP-style directed edge list.
@@ -631,6 +690,34 @@ fn name_token(line: &[u8], start: usize) -> Result<(&str, usize), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reading_stops_at_the_limit() {
+        let path = std::env::temp_dir().join(format!("fanzha-capped-{}", std::process::id()));
+        std::fs::write(&path, b"1 2\n2 3\n").unwrap();
+        assert_eq!(read_capped(&path, 8).unwrap(), b"1 2\n2 3\n");
+        assert_eq!(read_capped(&path, 100).unwrap().len(), 8);
+        let err = read_capped(&path, 7).unwrap_err();
+        std::fs::remove_file(&path).ok();
+        assert!(
+            matches!(err, DiffusionError::TooLarge { limit: 7, .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("fanzha-capped") && text.contains("7 bytes"),
+            "{text}"
+        );
+        // An endless input is cut at the limit (before: read until memory ran out).
+        #[cfg(unix)]
+        {
+            let err = read_capped(Path::new("/dev/zero"), 1 << 16).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                "/dev/zero: larger than 65536 bytes, the limit for an edge list"
+            );
+        }
+    }
 
     #[test]
     fn comments_blank_lines_tabs_and_crlf() {

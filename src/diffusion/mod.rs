@@ -6,7 +6,8 @@
 //!
 //! - [`SocialGraph`]: compressed (CSR) directed graph, both directions, with a segment per node
 //!   and an activation probability per edge; converts from and to petgraph. Loaded from
-//!   SNAP-style edge lists by [`load_edge_list`] / [`parse_edge_list`], or generated:
+//!   SNAP-style edge lists by [`load_edge_list`] (at most [`MAX_EDGE_LIST_BYTES`]) /
+//!   [`parse_edge_list`], or generated:
 //!   [`chung_lu`] (power-law benchmark graphs), [`city_network`] (residents, grid workers and
 //!   WeChat groups in a scenario's segment proportions).
 //! - [`Model`]: independent cascade and linear threshold; [`monte_carlo`] estimates a seed
@@ -38,6 +39,7 @@ mod cover;
 mod error;
 mod generate;
 mod graph;
+mod isolated;
 mod load;
 mod opim;
 mod placement;
@@ -46,17 +48,18 @@ mod rr;
 
 pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
+pub use cover::{GREEDY_RATIO, KNAPSACK_RATIO};
 pub use error::DiffusionError;
 pub use generate::{
     CITY_MAX_EDGES, CITY_MAX_NODES, CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu,
     city_network,
 };
 pub use graph::{Edge, MAX_SEGMENTS, NodeId, Probability, SocialGraph};
-pub use load::{load_edge_list, parse_edge_list, write_edge_list};
-pub use opim::{
-    Budget, DEFAULT_MAX_RR_SETS, GREEDY_RATIO, KNAPSACK_RATIO, MAX_RR_SETS_LIMIT, Opim,
-    SeedSelection,
+pub use load::{
+    MAX_EDGE_LIST_BYTES, load_edge_list, load_edge_list_with_limit, parse_edge_list,
+    write_edge_list,
 };
+pub use opim::{Budget, DEFAULT_MAX_RR_SETS, MAX_RR_SETS_LIMIT, Opim, SeedSelection};
 pub use placement::{
     ForwardingSpec, audience_per_unit, city_segments, forwarding_placement, segment_weights,
 };

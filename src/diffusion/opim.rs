@@ -3,24 +3,24 @@
 
 use std::collections::BinaryHeap;
 
-use super::cover::{CoverWork, candidate_list, greedy_k, greedy_knapsack};
+use super::cover::{
+    Cover, CoverWork, GREEDY_RATIO, KNAPSACK_RATIO, candidate_list, greedy_k, greedy_knapsack,
+};
+use super::isolated;
 use super::rng::tag;
 use super::rr::{InvertedIndex, RR_CHUNK, Roots, RrCollection};
 use super::{DiffusionError, Model, SocialGraph, cascade::check_weights};
 
-/// `1 - 1/e`, the greedy ratio for a cardinality budget.
-pub const GREEDY_RATIO: f64 = 1.0 - 1.0 / std::f64::consts::E;
-
-/// `(1 - 1/e) / 2`, the ratio guaranteed by the better of cost-benefit greedy and the best
-/// single node under a knapsack budget for a monotone submodular objective (Khuller, Moss, Naor
-/// 1999; Krause and Guestrin 2005; later analyses show about 0.405, this is the safe figure).
-pub const KNAPSACK_RATIO: f64 = GREEDY_RATIO / 2.0;
-
 /// Default cap on the RR sets of each collection of [`Opim`]: `2^26` (about 67 million).
 ///
-/// Two collections at the cap hold at least `2 x 2^26` sets; each set costs at least 29 bytes
-/// (8 for its offset in each collection, 4 per member, 4 per member in the inverted index, 1
-/// coverage flag), so reaching the cap needs about 2 GB even when every RR set is a single node.
+/// # Memory
+/// Sampling holds two collections of equal size `theta` and an inverted index of the first.
+/// Each RR set of `s` nodes costs `17 + 12 s` bytes (in each collection 8 for its offset and 4
+/// per member, 4 per member in the index, 1 coverage flag): 29 bytes for a single node, so
+/// `29 x 2^26`, about 1.95 GB, at the default cap when RR sets are single nodes (isolated
+/// nodes, nodes nobody activates) and 0.8 GB more per extra member per set on average. That is
+/// also the peak: the index and flags are freed before the collections grow, and new sets are
+/// sampled in batches of a few MB. Add about 30 bytes per node and the graph.
 pub const DEFAULT_MAX_RR_SETS: usize = 1 << 26;
 
 /// Largest accepted cap on the RR sets per collection: RR set ids are stored as `u32`, and
@@ -63,7 +63,8 @@ pub struct SeedSelection {
     pub optimum_upper: f64,
     /// `spread_lower / optimum_upper`: with probability at least `1 - delta`, the seeds reach at
     /// least this fraction of the optimum. Exactly 1 when no feasible seed set can reach any
-    /// weight at all (OPT = 0: every set is optimal; see [`Opim::run`]).
+    /// weight at all (OPT = 0: every set is optimal), and exact when nobody can activate
+    /// anybody (see [`Opim::run`]).
     pub certified_ratio: f64,
     /// The ratio sampling aimed for: `1 - 1/e - eps` (cardinality) or `(1 - 1/e)/2 - eps`
     /// (knapsack).
@@ -163,7 +164,9 @@ impl<'a> Opim<'a> {
         }
     }
 
-    /// Additive slack in the target ratio, in `(0, 1)`.
+    /// Additive slack in the target ratio: in `(0, 1 - 1/e)` (about 0.632) under
+    /// [`Budget::Seeds`], `(0, (1 - 1/e)/2)` (about 0.316) under [`Budget::Knapsack`], so that
+    /// the target ratio is positive; checked by [`run`](Self::run).
     pub fn epsilon(mut self, epsilon: f64) -> Self {
         self.epsilon = epsilon;
         self
@@ -200,8 +203,10 @@ impl<'a> Opim<'a> {
         self
     }
 
-    /// Cap on the RR sets per collection (default [`DEFAULT_MAX_RR_SETS`] = `2^26`, about
-    /// 2 GB at the cap); clamped to `256..=`[`MAX_RR_SETS_LIMIT`] (set ids are `u32`).
+    /// Cap on the RR sets per collection (default [`DEFAULT_MAX_RR_SETS`] = `2^26`: about
+    /// 2 GB at the cap if RR sets are single nodes, 29 bytes per set plus 12 per further
+    /// member; see its `# Memory`); clamped to `256..=`[`MAX_RR_SETS_LIMIT`] (set ids are
+    /// `u32`).
     /// Collections grow in chunks of 256 sets, so a cap that is not a multiple of 256 is
     /// rounded up to one. Reaching the cap before the target ratio stops sampling: the
     /// certificate says what was reached and [`SeedSelection::capped`] is `true`.
@@ -229,13 +234,23 @@ impl<'a> Opim<'a> {
     /// first `min(k, candidates)` candidates in the order given (as greedy pads when nothing is
     /// covered) under [`Budget::Seeds`], no seeds under [`Budget::Knapsack`].
     ///
+    /// # Nobody spreads
+    /// If no edge of positive probability joins two distinct nodes (isolated nodes, self-loops,
+    /// edges of probability 0), a seed set reaches exactly its members, so its spread is its
+    /// weight, known exactly. Nothing is sampled (`rr_sets = 0`, `rounds = 0`); the interval
+    /// and bounds are exact: under [`Budget::Seeds`] the `min(k, candidates)` heaviest
+    /// candidates (ties: the first in the order given), optimal, certified ratio 1; under
+    /// [`Budget::Knapsack`] the better of cost-benefit greedy and the best affordable single
+    /// candidate, certified against the fractional knapsack (at least 1/2).
+    ///
     /// # Errors
-    /// [`DiffusionError::InvalidArgument`] for an empty graph, `epsilon` or `delta` outside
-    /// `(0, 1)`, `k = 0` (but not `k` above the number of candidates: see above), costs that
-    /// are not one positive finite number per candidate, a negative or non-finite budget or
-    /// one that affords no candidate, weights that are negative, non-finite, too few or all 0
-    /// on the population, candidates that are empty, out of range or listed twice, or a graph
-    /// that does not suit the model (linear threshold needs in-weights summing to at most 1).
+    /// [`DiffusionError::InvalidArgument`] for an empty graph, `epsilon` that leaves no
+    /// positive target ratio (see [`epsilon`](Self::epsilon)), `delta` outside `(0, 1)`,
+    /// `k = 0` (but not `k` above the number of candidates: see above), costs that are not one
+    /// positive finite number per candidate, a negative or non-finite budget or one that
+    /// affords no candidate, weights that are negative, non-finite, too few or all 0 on the
+    /// population, candidates that are empty, out of range or listed twice, or a graph that
+    /// does not suit the model (linear threshold needs in-weights summing to at most 1).
     ///
     /// # Example
     /// ```
@@ -247,202 +262,328 @@ impl<'a> Opim<'a> {
     /// assert!(Opim::new(0).run(&g).is_err());
     /// ```
     pub fn run(&self, graph: &SocialGraph) -> Result<SeedSelection, DiffusionError> {
+        let delta = self.check_arguments(graph)?;
+        let candidates = candidate_list(graph.node_count(), self.candidates)?;
+        let weights = check_weights(self.weights, graph.segment_count())?;
+        let roots = Roots::new(graph, weights.as_deref())?;
+        let inst = Instance {
+            graph,
+            candidates,
+            weights,
+            roots,
+        };
+        let (k_max, weight_lb, ratio) = self.feasible_size(&inst)?;
+        let Some(opt_lb) = self.opt_lower_bound(&inst, weight_lb) else {
+            return Ok(self.zero_optimum(graph, &inst.candidates, k_max, &inst.roots, ratio));
+        };
+        if !graph.can_spread() {
+            return Ok(self.without_spread(&inst, ratio));
+        }
+        let schedule = self.schedule(&inst, k_max, ratio, delta, opt_lb);
+        Ok(self.sample(&inst, &schedule))
+    }
+}
+
+/// What [`Opim::run`] works on once its arguments are checked.
+struct Instance<'g> {
+    graph: &'g SocialGraph,
+    candidates: Vec<u32>,
+    /// Weight of each segment (`None`: every node weighs 1).
+    weights: Option<Vec<f64>>,
+    roots: Roots,
+}
+
+impl Instance<'_> {
+    fn node_weight(&self, v: u32) -> f64 {
+        match &self.weights {
+            Some(w) => w[self.graph.segment(v) as usize],
+            None => 1.0,
+        }
+    }
+}
+
+/// The sampling schedule (OPIM-C): sizes, rounds and the confidence term of the bounds.
+struct Schedule {
+    /// RR sets per collection in the first round.
+    theta_0: f64,
+    /// IMM's sample size (or the cap): no round goes beyond it.
+    theta_max: f64,
+    rounds_max: usize,
+    /// `ln(3 rounds_max / delta)`: each round's bounds fail with probability `delta / (3 i_max)`.
+    a: f64,
+    /// The ratio sampling aims for.
+    target: f64,
+}
+
+/// One round's result: the seeds greedy picked on `R1` and their certificate.
+struct Round {
+    number: usize,
+    seeds: Vec<u32>,
+    /// Sets of `R2` the seeds cover.
+    cov2: f64,
+    /// Lower bound on the seeds' coverage of `R2` and upper bound on the optimum's of `R1`, in
+    /// sets.
+    lower: f64,
+    upper: f64,
+    /// `lower / upper` (0 if `upper` is 0): the collections are equally large, so this is also
+    /// the ratio of the spread bounds.
+    certified: f64,
+    r1_len: usize,
+    /// `R1` reached the cap.
+    capped: bool,
+}
+
+impl Opim<'_> {
+    /// Checks the graph, model, `epsilon` and `delta`; returns `delta` (its default filled in).
+    fn check_arguments(&self, graph: &SocialGraph) -> Result<f64, DiffusionError> {
         let n = graph.node_count();
         if n == 0 {
             return Err(DiffusionError::invalid("graph", "has no nodes"));
         }
         self.model.check(graph)?;
-        if !(self.epsilon > 0.0 && self.epsilon < 1.0) {
-            return Err(DiffusionError::invalid("epsilon", "must be in (0, 1)"));
+        // The target ratio `ratio - epsilon` must be positive to mean anything.
+        let (ratio, formula) = match self.budget {
+            Budget::Seeds(_) => (GREEDY_RATIO, "1 - 1/e"),
+            Budget::Knapsack { .. } => (KNAPSACK_RATIO, "(1 - 1/e)/2"),
+        };
+        if !(self.epsilon > 0.0 && self.epsilon < ratio) {
+            return Err(DiffusionError::invalid(
+                "epsilon",
+                format!(
+                    "{} is not in (0, {ratio:.4}): the target ratio {formula} - epsilon must be \
+                     positive",
+                    self.epsilon
+                ),
+            ));
         }
         // 1/n, but a failure probability of 1 (one node) would certify nothing.
         let delta = self.delta.unwrap_or((1.0 / n as f64).min(0.5));
         if !(delta > 0.0 && delta < 1.0) {
             return Err(DiffusionError::invalid("delta", "must be in (0, 1)"));
         }
-        let candidates = candidate_list(n, self.candidates)?;
-        let weights = check_weights(self.weights, graph.segment_count())?;
-        let roots = Roots::new(graph, weights.as_deref())?;
-        let node_weight = |v: u32| match &weights {
-            Some(w) => w[graph.segment(v) as usize],
-            None => 1.0,
-        };
+        Ok(delta)
+    }
 
-        // Size of the largest feasible seed set and a lower bound on OPT from the seeds' own
-        // weight (a seed is active, so it counts its full weight).
-        let mut cand_weights: Vec<f64> = candidates.iter().map(|&v| node_weight(v)).collect();
-        cand_weights.sort_unstable_by(|a, b| b.total_cmp(a));
-        let (k_max, weight_lb, ratio) = match self.budget {
+    /// The size of the largest feasible seed set, a lower bound on OPT from the seeds' own
+    /// weight (a seed is active, so it counts its full weight), and the budget's greedy ratio.
+    fn feasible_size(&self, inst: &Instance) -> Result<(usize, f64, f64), DiffusionError> {
+        match self.budget {
             Budget::Seeds(k) => {
                 if k == 0 {
                     return Err(DiffusionError::invalid("k", "must be at least 1"));
                 }
-                let k = k.min(candidates.len());
-                (k, cand_weights[..k].iter().sum::<f64>(), GREEDY_RATIO)
+                let k = k.min(inst.candidates.len());
+                let mut cand_weights: Vec<f64> = inst
+                    .candidates
+                    .iter()
+                    .map(|&v| inst.node_weight(v))
+                    .collect();
+                cand_weights.sort_unstable_by(|a, b| b.total_cmp(a));
+                Ok((k, cand_weights[..k].iter().sum::<f64>(), GREEDY_RATIO))
             }
             Budget::Knapsack { costs, budget } => {
-                if costs.len() != candidates.len() {
-                    return Err(DiffusionError::invalid(
-                        "costs",
-                        format!("{} costs for {} candidates", costs.len(), candidates.len()),
-                    ));
-                }
-                if let Some(bad) = costs.iter().find(|c| !(c.is_finite() && **c > 0.0)) {
-                    return Err(DiffusionError::invalid(
-                        "costs",
-                        format!("{bad} is not positive and finite"),
-                    ));
-                }
-                if !(budget.is_finite() && budget >= 0.0) {
-                    return Err(DiffusionError::invalid("budget", "must be finite and >= 0"));
-                }
-                let mut sorted = costs.to_vec();
-                sorted.sort_unstable_by(f64::total_cmp);
-                let mut left = budget;
-                let k = sorted
-                    .iter()
-                    .take_while(|&&c| {
-                        left -= c;
-                        left >= 0.0
-                    })
-                    .count();
-                if k == 0 {
-                    return Err(DiffusionError::invalid(
-                        "budget",
-                        "no candidate is affordable",
-                    ));
-                }
-                let best = candidates
-                    .iter()
-                    .zip(costs)
-                    .filter(|&(_, &c)| c <= budget)
-                    .map(|(&v, _)| node_weight(v))
-                    .fold(0.0, f64::max);
-                (k, best, KNAPSACK_RATIO)
+                let (k, best) = knapsack_size(inst, costs, budget)?;
+                Ok((k, best, KNAPSACK_RATIO))
             }
-        };
-        drop(cand_weights);
-        let opt_lb = if weight_lb > 0.0 {
-            weight_lb
-        } else {
-            // Every feasible candidate weighs 0: the best single path to value bounds OPT.
-            let feasible: Vec<u32> = match self.budget {
-                Budget::Seeds(_) => candidates.clone(),
-                Budget::Knapsack { costs, budget } => candidates
-                    .iter()
-                    .zip(costs)
-                    .filter(|&(_, &c)| c <= budget)
-                    .map(|(&v, _)| v)
-                    .collect(),
-            };
-            match best_path_value(graph, &node_weight, &feasible) {
-                Some(lb) => lb,
-                None => return Ok(self.zero_optimum(graph, &candidates, k_max, &roots, ratio)),
-            }
-        };
+        }
+    }
 
+    /// A positive lower bound on OPT: `weight_lb` if positive, else (every feasible candidate
+    /// weighs 0) the best single path to value; `None` if no feasible candidate reaches value.
+    fn opt_lower_bound(&self, inst: &Instance, weight_lb: f64) -> Option<f64> {
+        if weight_lb > 0.0 {
+            return Some(weight_lb);
+        }
+        let feasible: Vec<u32> = match self.budget {
+            Budget::Seeds(_) => inst.candidates.clone(),
+            Budget::Knapsack { costs, budget } => inst
+                .candidates
+                .iter()
+                .zip(costs)
+                .filter(|&(_, &c)| c <= budget)
+                .map(|(&v, _)| v)
+                .collect(),
+        };
+        best_path_value(inst.graph, &|v| inst.node_weight(v), &feasible)
+    }
+
+    /// OPIM-C's sample sizes and round count for this instance.
+    fn schedule(
+        &self,
+        inst: &Instance,
+        k_max: usize,
+        ratio: f64,
+        delta: f64,
+        opt_lb: f64,
+    ) -> Schedule {
         let eps = self.epsilon;
         let ln_6_delta = (6.0 / delta).ln();
         let alpha = ln_6_delta.sqrt();
-        let beta = (ratio * (ln_choose(candidates.len(), k_max) + ln_6_delta)).sqrt();
+        let beta = (ratio * (ln_choose(inst.candidates.len(), k_max) + ln_6_delta)).sqrt();
         let theta_0 = 2.0 * (ratio * alpha + beta).powi(2);
         // `opt_lb` may underflow to 0 on very improbable paths: theta_max is then the cap.
-        let theta_max = (theta_0 * roots.total / (eps * eps * opt_lb)).min(self.max_rr_sets as f64);
+        let theta_max =
+            (theta_0 * inst.roots.total / (eps * eps * opt_lb)).min(self.max_rr_sets as f64);
         let theta_0 = theta_0.min(theta_max);
         let rounds_max = (theta_max / theta_0).log2().ceil() as usize + 1;
-        let a = (3.0 * rounds_max as f64 / delta).ln();
-        let target = ratio - eps;
+        Schedule {
+            theta_0,
+            theta_max,
+            rounds_max,
+            a: (3.0 * rounds_max as f64 / delta).ln(),
+            target: ratio - eps,
+        }
+    }
 
+    /// The doubling rounds: sample both collections, pick seeds on `R1`, certify them with
+    /// `R2`, until the target, the last round, `theta_max` or the cap.
+    fn sample(&self, inst: &Instance, schedule: &Schedule) -> SeedSelection {
+        let (graph, n) = (inst.graph, inst.graph.node_count());
         let mut r1 = RrCollection::new(self.seed, tag::RR_SELECT);
         let mut r2 = RrCollection::new(self.seed, tag::RR_VALIDATE);
         let mut in_set = vec![false; n];
         let mut index = InvertedIndex::default();
         let mut work = CoverWork::default();
-        let mut theta = theta_0.ceil() as usize;
-        let mut round = 0;
+        let mut theta = schedule.theta_0.ceil() as usize;
+        let mut number = 0;
         loop {
-            round += 1;
+            number += 1;
             theta = theta.min(self.max_rr_sets);
-            r1.grow(graph, self.model, &roots, theta);
-            r2.grow(graph, self.model, &roots, theta);
+            // Rebuilt below: freed first, so memory peaks at the grown collections' size.
+            index.release();
+            work.release();
+            r1.grow(graph, self.model, &inst.roots, theta);
+            r2.grow(graph, self.model, &inst.roots, theta);
             index.rebuild(n, &r1);
             let cover = match self.budget {
-                Budget::Seeds(k) => {
-                    greedy_k(&index, &r1, &candidates, k.min(candidates.len()), &mut work)
-                }
+                Budget::Seeds(k) => greedy_k(
+                    &index,
+                    &r1,
+                    &inst.candidates,
+                    k.min(inst.candidates.len()),
+                    &mut work,
+                ),
                 Budget::Knapsack { costs, budget } => {
-                    greedy_knapsack(&index, &r1, &candidates, costs, budget, &mut work)
+                    greedy_knapsack(&index, &r1, &inst.candidates, costs, budget, &mut work)
                 }
             };
-            for &s in &cover.seeds {
-                in_set[s as usize] = true;
-            }
+            mark(&mut in_set, &cover.seeds, true);
             let cov2 = r2.coverage(&in_set) as f64;
-            for &s in &cover.seeds {
-                in_set[s as usize] = false;
-            }
-            let scale = roots.total / r2.len() as f64;
-            let lower_sqrt = (cov2 + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt();
-            let lower = if lower_sqrt > 0.0 {
-                (lower_sqrt.powi(2) - a / 18.0).max(0.0)
-            } else {
-                0.0
-            };
-            let upper = ((cover.upper + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
-            let certified = if upper > 0.0 { lower / upper } else { 0.0 };
-            let capped = r1.len() >= self.max_rr_sets;
-            let done = certified >= target
-                || round >= rounds_max
-                || capped
-                || (r1.len() as f64) >= theta_max;
+            mark(&mut in_set, &cover.seeds, false);
+            let round = certify(number, cover, cov2, &r1, self.max_rr_sets, schedule.a);
+            let done = round.certified >= schedule.target
+                || number >= schedule.rounds_max
+                || round.capped
+                || (r1.len() as f64) >= schedule.theta_max;
             if done {
-                for &s in &cover.seeds {
-                    in_set[s as usize] = true;
-                }
-                let by_segment = r2.coverage_by_root_segment(graph, &in_set);
-                let theta2 = r2.len() as f64;
-                let segments = by_segment
-                    .iter()
-                    .enumerate()
-                    .map(|(s, &c)| {
-                        let w = roots.segment_weight.get(s).copied().unwrap_or(1.0);
-                        (w > 0.0).then(|| c as f64 * roots.total / (theta2 * w))
-                    })
-                    .collect();
-                let p = cov2 / theta2;
-                let half = 1.96 * (p * (1.0 - p) / theta2).sqrt() * roots.total;
-                let cost = match self.budget {
-                    Budget::Seeds(_) => cover.seeds.len() as f64,
-                    Budget::Knapsack { costs, .. } => {
-                        let pos: std::collections::HashMap<u32, usize> = candidates
-                            .iter()
-                            .enumerate()
-                            .map(|(i, &v)| (v, i))
-                            .collect();
-                        cover.seeds.iter().map(|v| costs[pos[v]]).sum()
-                    }
-                };
-                return Ok(SeedSelection {
-                    seeds: cover.seeds,
-                    spread: cov2 * scale,
-                    spread_ci: ((cov2 * scale - half).max(0.0), cov2 * scale + half),
-                    segments,
-                    spread_lower: lower * (roots.total / r2.len() as f64),
-                    optimum_upper: upper * (roots.total / r1.len() as f64),
-                    certified_ratio: certified.min(1.0),
-                    target_ratio: target,
-                    rr_sets: r1.len() + r2.len(),
-                    rounds: round,
-                    cost,
-                    capped: capped && certified < target,
-                });
+                mark(&mut in_set, &round.seeds, true);
+                return self.finish(inst, round, &r2, &in_set, schedule.target);
             }
             theta = r1.len() * 2;
         }
     }
-}
 
-impl Opim<'_> {
+    /// The selection from the last round; `in_set` marks its seeds.
+    fn finish(
+        &self,
+        inst: &Instance,
+        round: Round,
+        r2: &RrCollection,
+        in_set: &[bool],
+        target: f64,
+    ) -> SeedSelection {
+        let roots = &inst.roots;
+        let scale = roots.total / r2.len() as f64;
+        let by_segment = r2.coverage_by_root_segment(inst.graph, in_set);
+        let theta2 = r2.len() as f64;
+        let segments = by_segment
+            .iter()
+            .enumerate()
+            .map(|(s, &c)| {
+                let w = roots.segment_weight.get(s).copied().unwrap_or(1.0);
+                (w > 0.0).then(|| c as f64 * roots.total / (theta2 * w))
+            })
+            .collect();
+        let cov2 = round.cov2;
+        let p = cov2 / theta2;
+        let half = 1.96 * (p * (1.0 - p) / theta2).sqrt() * roots.total;
+        SeedSelection {
+            cost: self.cost_of(&inst.candidates, &round.seeds),
+            seeds: round.seeds,
+            spread: cov2 * scale,
+            spread_ci: ((cov2 * scale - half).max(0.0), cov2 * scale + half),
+            segments,
+            spread_lower: round.lower * (roots.total / r2.len() as f64),
+            optimum_upper: round.upper * (roots.total / round.r1_len as f64),
+            certified_ratio: round.certified.min(1.0),
+            target_ratio: target,
+            rr_sets: round.r1_len + r2.len(),
+            rounds: round.number,
+            capped: round.capped && round.certified < target,
+        }
+    }
+
+    /// Total cost of `seeds`: their number under [`Budget::Seeds`].
+    fn cost_of(&self, candidates: &[u32], seeds: &[u32]) -> f64 {
+        match self.budget {
+            Budget::Seeds(_) => seeds.len() as f64,
+            Budget::Knapsack { costs, .. } => {
+                let pos: std::collections::HashMap<u32, usize> = candidates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &v)| (v, i))
+                    .collect();
+                seeds.iter().map(|v| costs[pos[v]]).sum()
+            }
+        }
+    }
+
+    /// The answer when nobody can activate anybody (see [`Opim::run`]): a seed set reaches
+    /// its members, so it is chosen and certified exactly, without sampling.
+    fn without_spread(&self, inst: &Instance, ratio: f64) -> SeedSelection {
+        let weights: Vec<f64> = inst
+            .candidates
+            .iter()
+            .map(|&v| inst.node_weight(v))
+            .collect();
+        let exact = match self.budget {
+            Budget::Seeds(k) => isolated::heaviest(&weights, k),
+            Budget::Knapsack { costs, budget } => isolated::knapsack(&weights, costs, budget),
+        };
+        let seeds: Vec<u32> = exact.chosen.iter().map(|&i| inst.candidates[i]).collect();
+        let mut reached = vec![0usize; inst.graph.segment_count()];
+        for &v in &seeds {
+            reached[inst.graph.segment(v) as usize] += 1;
+        }
+        let segments = reached
+            .iter()
+            .enumerate()
+            .map(|(s, &c)| {
+                let w = inst.roots.segment_weight.get(s).copied().unwrap_or(1.0);
+                (w > 0.0).then_some(c as f64)
+            })
+            .collect();
+        SeedSelection {
+            cost: self.cost_of(&inst.candidates, &seeds),
+            seeds,
+            spread: exact.value,
+            spread_ci: (exact.value, exact.value),
+            segments,
+            spread_lower: exact.value,
+            optimum_upper: exact.upper,
+            // `upper > 0`: OPT = 0 was answered before (zero optimum).
+            certified_ratio: if exact.upper > 0.0 {
+                (exact.value / exact.upper).min(1.0)
+            } else {
+                1.0
+            },
+            target_ratio: ratio - self.epsilon,
+            rr_sets: 0,
+            rounds: 0,
+            capped: false,
+        }
+    }
+
     /// The answer when OPT = 0 (see [`Opim::run`]): nothing to sample, any set is optimal.
     fn zero_optimum(
         &self,
@@ -479,6 +620,91 @@ impl Opim<'_> {
             rounds: 0,
             capped: false,
         }
+    }
+}
+
+/// Checks a knapsack budget: returns the most seeds it affords (cheapest first) and the best
+/// weight of an affordable candidate.
+fn knapsack_size(
+    inst: &Instance,
+    costs: &[f64],
+    budget: f64,
+) -> Result<(usize, f64), DiffusionError> {
+    let candidates = &inst.candidates;
+    if costs.len() != candidates.len() {
+        return Err(DiffusionError::invalid(
+            "costs",
+            format!("{} costs for {} candidates", costs.len(), candidates.len()),
+        ));
+    }
+    if let Some(bad) = costs.iter().find(|c| !(c.is_finite() && **c > 0.0)) {
+        return Err(DiffusionError::invalid(
+            "costs",
+            format!("{bad} is not positive and finite"),
+        ));
+    }
+    if !(budget.is_finite() && budget >= 0.0) {
+        return Err(DiffusionError::invalid("budget", "must be finite and >= 0"));
+    }
+    let mut sorted = costs.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let mut left = budget;
+    let k = sorted
+        .iter()
+        .take_while(|&&c| {
+            left -= c;
+            left >= 0.0
+        })
+        .count();
+    if k == 0 {
+        return Err(DiffusionError::invalid(
+            "budget",
+            "no candidate is affordable",
+        ));
+    }
+    let best = candidates
+        .iter()
+        .zip(costs)
+        .filter(|&(_, &c)| c <= budget)
+        .map(|(&v, _)| inst.node_weight(v))
+        .fold(0.0, f64::max);
+    Ok((k, best))
+}
+
+/// Sets `in_set[s]` to `value` for every seed `s`.
+fn mark(in_set: &mut [bool], seeds: &[u32], value: bool) {
+    for &s in seeds {
+        in_set[s as usize] = value;
+    }
+}
+
+/// OPIM-C's bounds for a round: a lower bound on the seeds' coverage of `R2` (`cov2` sets
+/// covered) and an upper bound on the optimum's coverage of `R1` (from greedy's `cover.upper`),
+/// each failing with probability `e^-a`.
+fn certify(
+    number: usize,
+    cover: Cover,
+    cov2: f64,
+    r1: &RrCollection,
+    max_rr_sets: usize,
+    a: f64,
+) -> Round {
+    let lower_sqrt = (cov2 + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt();
+    let lower = if lower_sqrt > 0.0 {
+        (lower_sqrt.powi(2) - a / 18.0).max(0.0)
+    } else {
+        0.0
+    };
+    let upper = ((cover.upper + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
+    Round {
+        number,
+        seeds: cover.seeds,
+        cov2,
+        lower,
+        upper,
+        certified: if upper > 0.0 { lower / upper } else { 0.0 },
+        r1_len: r1.len(),
+        capped: r1.len() >= max_rr_sets,
     }
 }
 

@@ -20,6 +20,11 @@ use super::{DiffusionError, Model, SocialGraph};
 /// `i`-th set is the same whatever the growth schedule and the thread count.
 pub(crate) const RR_CHUNK: usize = 256;
 
+/// Chunks sampled per parallel batch when a collection grows: each chunk's buffers take about
+/// 9 kB (room for 8 members per set), so the two batches held at once (one sampled, one
+/// appended) take about 4.6 MB.
+const GROW_BATCH: usize = 256;
+
 /// Where RR-set roots come from: uniform over nodes, or in proportion to the node's segment
 /// weight.
 #[derive(Debug, Clone)]
@@ -130,47 +135,45 @@ impl RrCollection {
     }
 
     /// Grows the collection to `target` sets (rounded up to a multiple of [`RR_CHUNK`]).
+    ///
+    /// Chunks are sampled in parallel batches of [`GROW_BATCH`], each appended in order while
+    /// the next is sampled, so the temporary buffers stay a few MB whatever the growth. The offsets are reserved exactly;
+    /// the members at one per set (the root) plus the mean number of further members so far
+    /// and a quarter more (more only if that runs out), so single-node sets cost exactly 12
+    /// bytes here and a collection's buffers do not double when a few sets are larger.
     pub fn grow(&mut self, graph: &SocialGraph, model: Model, roots: &Roots, target: usize) {
         let have = self.len() / RR_CHUNK;
         let want = target.div_ceil(RR_CHUNK);
         if want <= have {
             return;
         }
-        let n = graph.node_count();
+        let new_sets = (want - have) * RR_CHUNK;
+        let further = if self.len() > 0 {
+            (self.nodes.len() - self.len()) as f64 / self.len() as f64
+        } else {
+            0.0
+        };
+        self.offsets.reserve_exact(new_sets);
+        self.nodes
+            .reserve_exact(new_sets + (1.25 * further * new_sets as f64) as usize + 8 * RR_CHUNK);
         let (seed, tag) = (self.seed, self.tag);
-        let chunks: Vec<(Vec<u32>, Vec<u32>)> = (have..want)
-            .into_par_iter()
-            .map(|c| {
-                let mut rng = stream(seed, tag, c as u64);
-                let mut nodes = Vec::with_capacity(RR_CHUNK * 8);
-                let mut lens = Vec::with_capacity(RR_CHUNK);
-                with_scratch(|s| {
-                    for _ in 0..RR_CHUNK {
-                        let root = roots.sample(n, &mut rng);
-                        let before = nodes.len();
-                        match model {
-                            Model::IndependentCascade => {
-                                rr_ic(graph, root, &mut rng, s, &mut nodes)
-                            }
-                            Model::LinearThreshold => rr_lt(graph, root, &mut rng, s, &mut nodes),
-                        }
-                        lens.push((nodes.len() - before) as u32);
-                    }
-                });
-                (nodes, lens)
-            })
-            .collect();
-        let extra: usize = chunks.iter().map(|(nodes, _)| nodes.len()).sum();
-        self.nodes.reserve(extra);
-        self.offsets.reserve((want - have) * RR_CHUNK);
-        for (nodes, lens) in chunks {
-            let mut at = self.nodes.len();
-            self.nodes.extend_from_slice(&nodes);
-            for len in lens {
-                at += len as usize;
-                self.offsets.push(at);
-            }
+        let sample = |start: usize| -> Vec<Chunk> {
+            (start..(start + GROW_BATCH).min(want))
+                .into_par_iter()
+                .map(|c| sample_chunk(graph, model, roots, stream(seed, tag, c as u64)))
+                .collect()
+        };
+        // Each batch is appended while the next one is sampled.
+        let mut pending = Vec::new();
+        for start in (have..want).step_by(GROW_BATCH) {
+            let (nodes, offsets) = (&mut self.nodes, &mut self.offsets);
+            let (sampled, ()) = rayon::join(
+                || sample(start),
+                || append(nodes, offsets, std::mem::take(&mut pending)),
+            );
+            pending = sampled;
         }
+        append(&mut self.nodes, &mut self.offsets, pending);
     }
 
     /// Number of sets that contain a node marked in `in_set`.
@@ -206,6 +209,40 @@ impl RrCollection {
                 },
             )
     }
+}
+
+/// The [`RR_CHUNK`] RR sets of one chunk: their members (each set's root first) and sizes.
+type Chunk = (Vec<u32>, Vec<u32>);
+
+/// Appends sampled chunks, in order, to a collection's members and offsets.
+fn append(nodes: &mut Vec<u32>, offsets: &mut Vec<usize>, chunks: Vec<Chunk>) {
+    for (members, lens) in chunks {
+        let mut at = nodes.len();
+        nodes.extend_from_slice(&members);
+        for len in lens {
+            at += len as usize;
+            offsets.push(at);
+        }
+    }
+}
+
+/// The sets of one chunk, drawn from `rng`.
+fn sample_chunk(graph: &SocialGraph, model: Model, roots: &Roots, mut rng: ChaCha8Rng) -> Chunk {
+    let n = graph.node_count();
+    let mut nodes = Vec::with_capacity(RR_CHUNK * 8);
+    let mut lens = Vec::with_capacity(RR_CHUNK);
+    with_scratch(|s| {
+        for _ in 0..RR_CHUNK {
+            let root = roots.sample(n, &mut rng);
+            let before = nodes.len();
+            match model {
+                Model::IndependentCascade => rr_ic(graph, root, &mut rng, s, &mut nodes),
+                Model::LinearThreshold => rr_lt(graph, root, &mut rng, s, &mut nodes),
+            }
+            lens.push((nodes.len() - before) as u32);
+        }
+    });
+    (nodes, lens)
 }
 
 /// Independent-cascade RR set of `root`, appended to `out`.
@@ -308,8 +345,9 @@ fn rr_lt(
 }
 
 /// Node -> RR-set inverted index, built by counting sort: the sets containing `v` are
-/// `sets[offsets[v]..offsets[v + 1]]`, in increasing order. Rebuilt in place each round so
-/// its buffers (`O(n)` and `O(total RR size)`) are allocated once.
+/// `sets[offsets[v]..offsets[v + 1]]`, in increasing order. Rebuilt each round: the offsets
+/// (`O(n)`) are allocated once, the set lists (`O(total RR size)`) freed before the collection
+/// grows and allocated at their exact size.
 #[derive(Default)]
 pub(crate) struct InvertedIndex {
     pub offsets: Vec<usize>,
@@ -317,6 +355,13 @@ pub(crate) struct InvertedIndex {
 }
 
 impl InvertedIndex {
+    /// Frees the set lists (rebuilt from scratch by [`rebuild`](Self::rebuild)): called before
+    /// the collection grows, so that the old lists, the grown collection and the new lists are
+    /// never held at once.
+    pub fn release(&mut self) {
+        self.sets = Vec::new();
+    }
+
     pub fn rebuild(&mut self, n: usize, rr: &RrCollection) {
         // Count, prefix-sum to end positions, then place sets in reverse so each node's list
         // comes out in increasing order and `offsets[v]` ends up holding v's start.
