@@ -383,7 +383,7 @@ fn run_instance(
     Ok(Instance::score(problem, label, seed, measured))
 }
 
-/// An error writing to stdout, on one line.
+/// An error writing to stdout: a closed pipe ends quietly, others are one line.
 fn emit(result: std::io::Result<()>) -> Result<(), String> {
-    result.map_err(|e| format!("stdout: {e}"))
+    common::written(result)
 }

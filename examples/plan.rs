@@ -165,7 +165,11 @@ fn write_scenario(
     scenario.compile().map_err(|e| format!("{source}: {e}"))?;
     std::fs::write(path, scenario.to_json() + "\n")
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    eprintln!("wrote {} to {}", scenario.name, path.display());
+    common::warn(format_args!(
+        "wrote {} to {}",
+        scenario.name,
+        path.display()
+    ));
     Ok(())
 }
 
@@ -194,12 +198,12 @@ fn evaluate_file(
 ) -> Result<Verdict, String> {
     let file = PlanReport::from_path(path).map_err(|e| e.to_string())?;
     if file.scenario != problem.name() {
-        eprintln!(
+        common::warn(format_args!(
             "warning: {} is a plan for scenario {:?}, scored here against {:?}",
             path.display(),
             file.scenario,
             problem.name()
-        );
+        ));
     }
     let plan = file
         .plan(problem)
@@ -267,17 +271,17 @@ fn write_up(
 /// With `--json`, the constraints a plan breaks go to stderr (the tables list them on stdout).
 fn warn(violations: &[Violation], bound: bool) {
     for v in violations {
-        eprintln!("warning: plan breaks {v}");
+        common::warn(format_args!("warning: plan breaks {v}"));
     }
     if bound && !violations.is_empty() {
-        eprintln!(
+        common::warn(format_args!(
             "warning: the bound holds for plans that meet every constraint; this one does \
              not, so its gap says nothing"
-        );
+        ));
     }
 }
 
-/// An error writing to stdout, on one line.
+/// An error writing to stdout: a closed pipe ends quietly, others are one line.
 fn emit(result: std::io::Result<()>) -> Result<(), String> {
-    result.map_err(|e| format!("stdout: {e}"))
+    common::written(result)
 }

@@ -966,3 +966,50 @@ fn huge_audience_keeps_effective_reach_within_reach() {
     assert_eq!(num(young, "reach"), 1.0, "{young}");
     assert_eq!(num(young, "effective_reach"), 1.0, "{young}");
 }
+
+/// Writing to a closed pipe (`plan | head -1`) used to panic (exit 101): it now ends quietly.
+#[cfg(unix)]
+#[test]
+fn plan_and_compare_exit_quietly_on_a_closed_pipe() {
+    use std::process::{Command, Stdio};
+    for (example, args) in [
+        ("plan", vec!["--json"]),
+        ("compare", vec!["--sizes", "tiny", "--seeds", "1"]),
+    ] {
+        let mut child = Command::new(common::example_exe(example))
+            .args(&args)
+            .env_remove("RUST_BACKTRACE")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the example starts");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("the example ends");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{example}: {err}");
+        assert_eq!(err, "", "{example}: nothing on stderr");
+    }
+}
+
+/// `plan > /dev/full` used to panic (exit 101): a write error is one `error:` line, code 2.
+#[cfg(target_os = "linux")]
+#[test]
+fn plan_and_compare_report_a_full_disk_on_one_line() {
+    use std::process::Command;
+    for (example, args) in [
+        ("plan", vec!["--json"]),
+        ("compare", vec!["--sizes", "tiny", "--seeds", "1"]),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let out = Command::new(common::example_exe(example))
+            .args(&args)
+            .env_remove("RUST_BACKTRACE")
+            .stdout(full)
+            .output()
+            .expect("the example runs");
+        assert_clean_error(&out, &["cannot write the output"]);
+    }
+}

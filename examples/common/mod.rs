@@ -52,13 +52,24 @@ fn fail(message: &str) -> ExitCode {
 /// `> /dev/full`) is returned as a one-line message for [`exit`] (code 2).
 pub fn emit(text: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    let written = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    let result = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     drop(out);
-    match written {
+    written(result)
+}
+
+/// The outcome of writing to stdout, judged as [`emit`] judges it: a closed pipe ends the
+/// program quietly with code 0; any other error becomes a one-line message.
+pub fn written(result: std::io::Result<()>) -> Result<(), String> {
+    match result {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == ErrorKind::BrokenPipe => std::process::exit(0),
         Err(e) => Err(format!("cannot write the output: {e}")),
     }
+}
+
+/// Prints a line on stderr; a closed stderr is ignored (there is nowhere left to say it).
+pub fn warn(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Text for stdout, collected with `write!(out, ...)` / `writeln!(out, ...)` (which cannot
