@@ -36,7 +36,6 @@
 mod cascade;
 mod celf;
 mod cover;
-mod error;
 mod generate;
 mod graph;
 mod isolated;
@@ -46,10 +45,10 @@ mod placement;
 mod rng;
 mod rr;
 
+pub use crate::error::DiffusionError;
 pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
 pub use cover::{GREEDY_RATIO, KNAPSACK_RATIO};
-pub use error::DiffusionError;
 pub use generate::{
     CITY_MAX_EDGES, CITY_MAX_NODES, CityNetwork, CityOptions, CitySegment, WeChatGroup, chung_lu,
     city_network,

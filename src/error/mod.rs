@@ -1,5 +1,9 @@
 //! The crate's one error type.
 
+mod diffusion;
+
+pub use diffusion::DiffusionError;
+
 use std::fmt;
 use std::path::PathBuf;
 
@@ -177,7 +181,7 @@ pub enum Error {
 
     /// An error of the word-of-mouth layer (graph files, seed selection arguments).
     #[error(transparent)]
-    Diffusion(#[from] crate::diffusion::DiffusionError),
+    Diffusion(#[from] DiffusionError),
 
     /// A strategy name that is not known.
     #[error("unknown strategy {name:?}; known: {known}")]
