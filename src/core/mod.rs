@@ -14,6 +14,6 @@ pub use ids::{
     ArmId, CellId, ChannelId, DepartmentId, FloorId, GroupId, MessageId, PlacementId, RegionId,
     ResourceId, SegmentId, ThreatId,
 };
-pub use range::Range;
+pub use range::{Count, Range};
 pub use resources::{Measure, ResourceKind, Resources};
 pub use tolerance::{TOLERANCE, exceeds, floor_met, floor_threshold, gap, slack};

@@ -10,7 +10,8 @@
 //! ```
 
 use super::limits::{
-    MAX_AMOUNT, MAX_LOSS, MAX_PER_UNIT, MAX_POPULATION, MAX_SCALE, MIN_COEFFICIENT, MIN_SCALE,
+    MAX_AMOUNT, MAX_CAPACITY, MAX_LOSS, MAX_PER_UNIT, MAX_POPULATION, MAX_SCALE, MIN_COEFFICIENT,
+    MIN_SCALE,
 };
 
 /// Allowed range of a number, with the bounds of [`limits`](super::limits): what compile checks
@@ -85,6 +86,34 @@ impl Range {
     }
 }
 
+/// A bounded integer count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Count {
+    /// People in a segment, at most `MAX_POPULATION`.
+    Population,
+    /// Units of a placement, at most `MAX_CAPACITY`.
+    Capacity,
+}
+
+impl Count {
+    /// The largest allowed count.
+    pub fn max(self) -> u64 {
+        match self {
+            Count::Population => MAX_POPULATION,
+            Count::Capacity => MAX_CAPACITY,
+        }
+    }
+
+    /// The range in words, for error messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Count::Population => "a number of people at most 1e10",
+            Count::Capacity => "a number of units at most 1e12",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +155,14 @@ mod tests {
             for v in outside.into_iter().chain([f64::NAN, f64::INFINITY]) {
                 assert!(!range.contains(v), "{range:?} should not contain {v:e}");
             }
+        }
+    }
+
+    #[test]
+    fn count_texts_name_the_constants() {
+        let shown = |x: f64| format!("{x:e}");
+        for c in [Count::Population, Count::Capacity] {
+            assert!(c.expected().contains(&shown(c.max() as f64)), "{c:?}");
         }
     }
 }

@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Structure;
-use crate::core::limits::MAX_CAPACITY;
-use crate::core::{Range, ResourceId, Resources};
+use crate::core::{Count, Range, ResourceId, Resources};
 use crate::error::{Error, Item};
 
 /// Risk and response of one segment to one threat. Ranges as [`Range`]: `BelowOne` for the
@@ -193,12 +192,12 @@ impl Parameters {
             check(p.unit_cost, item, "unit_cost", Range::Amount)?;
             check(p.setup_cost, item, "setup_cost", Range::Amount)?;
             check(p.staff_hours, item, "staff_hours", Range::Amount)?;
-            if p.capacity > MAX_CAPACITY {
+            if p.capacity > Count::Capacity.max() {
                 return Err(Error::InvalidValue {
                     item: item(),
                     field: "capacity".into(),
                     value: p.capacity as f64,
-                    expected: "a number of units at most 1e12",
+                    expected: Count::Capacity.expected(),
                 });
             }
             check_len("placement audience", info.audience.len(), p.audience.len())?;
