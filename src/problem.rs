@@ -246,6 +246,35 @@ pub struct Problem {
     pub(crate) structure: Arc<Structure>,
     #[serde(rename = "parameters")]
     pub(crate) params: Parameters,
+    /// Cases and value at risk per cell, derived from the parameters whenever they change
+    /// (every hot loop reads them; deriving them there costs a division per entry).
+    #[serde(skip)]
+    at_risk: AtRisk,
+}
+
+/// `N_s p_sf` and `N_s p_sf L_sf` per cell.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct AtRisk {
+    cases: Vec<f64>,
+    value: Vec<f64>,
+}
+
+impl AtRisk {
+    fn of(structure: &Structure, params: &Parameters) -> AtRisk {
+        let n_f = structure.threats.len();
+        let cases: Vec<f64> = params
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| params.population[c / n_f] * cell.rate)
+            .collect();
+        let value = cases
+            .iter()
+            .zip(&params.cells)
+            .map(|(n, cell)| n * cell.loss)
+            .collect();
+        AtRisk { cases, value }
+    }
 }
 
 /// What a serialised [`Problem`] holds, validated on the way in.
@@ -264,6 +293,7 @@ impl TryFrom<Parts> for Problem {
         parts.structure.check()?;
         parts.params.check(&parts.structure)?;
         Ok(Problem {
+            at_risk: AtRisk::of(&parts.structure, &parts.params),
             structure: parts.structure,
             params: parts.params,
         })
@@ -304,6 +334,7 @@ impl Problem {
     pub fn with_parameters(&self, params: Parameters) -> Result<Problem, Error> {
         params.check(&self.structure)?;
         Ok(Problem {
+            at_risk: AtRisk::of(&self.structure, &params),
             structure: Arc::clone(&self.structure),
             params,
         })
@@ -316,6 +347,7 @@ impl Problem {
     /// As [`Problem::with_parameters`].
     pub fn set_parameters(&mut self, params: Parameters) -> Result<(), Error> {
         params.check(&self.structure)?;
+        self.at_risk = AtRisk::of(&self.structure, &params);
         self.params = params;
         Ok(())
     }
@@ -521,8 +553,7 @@ impl Problem {
     /// If `c` is out of range.
     #[inline]
     pub fn cases_at(&self, c: CellId) -> f64 {
-        let (s, _) = self.structure.segment_and_threat(c);
-        self.params.population[s.index()] * self.params.cells[c.index()].rate
+        self.at_risk.cases[c.index()]
     }
 
     /// Yearly value at risk in cell `c`: `A_sf = N_s p_sf L_sf`.
@@ -532,7 +563,7 @@ impl Problem {
     /// If `c` is out of range.
     #[inline]
     pub fn value_at_risk(&self, c: CellId) -> f64 {
-        self.cases_at(c) * self.params.cells[c.index()].loss
+        self.at_risk.value[c.index()]
     }
 
     /// The money limit, if any.
@@ -584,16 +615,12 @@ impl Problem {
 
     /// Yearly loss with no campaign: `sum A_sf`.
     pub fn loss_at_risk(&self) -> f64 {
-        CellId::range(self.params.cells.len())
-            .map(|c| self.value_at_risk(c))
-            .sum()
+        self.at_risk.value.iter().sum()
     }
 
     /// Yearly cases with no campaign: `sum N_s p_sf`.
     pub fn cases_at_risk(&self) -> f64 {
-        CellId::range(self.params.cells.len())
-            .map(|c| self.cases_at(c))
-            .sum()
+        self.at_risk.cases.iter().sum()
     }
 
     /// The most loss a fully informed segment `s` could shed per person per year:

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::core::{ArmId, CellId, Measure, Resources, TOLERANCE};
+use crate::core::{ArmId, CellId, Measure, ResourceId, Resources, TOLERANCE};
 use crate::plan::Plan;
 use crate::problem::{ArmDraw, Problem};
 
@@ -26,6 +26,8 @@ pub(crate) struct State<'p> {
     stakes: Rc<Vec<f64>>,
     /// Per arm, per absorbed entry: `(cell, coef / kappa, 1 - exp(-coef / kappa))`.
     entries: Rc<Vec<Vec<(usize, f64, f64)>>>,
+    /// Per arm, what it draws on each resource it uses.
+    draws: Rc<Vec<Vec<Draw>>>,
     /// A step's scalar cost is `sum_r weight_r * use_r`: `1 / limit_r` over the counted
     /// limited resources, 0 elsewhere.
     weights: Resources<f64>,
@@ -70,6 +72,61 @@ struct Amount {
     per_unit: f64,
 }
 
+/// What an arm draws on one resource: per unit, and the setup and production costs when
+/// they are still to pay.
+#[derive(Debug, Clone, Copy)]
+struct Draw {
+    resource: ResourceId,
+    per_unit: f64,
+    setup: f64,
+    production: f64,
+}
+
+impl Draw {
+    /// The draws of arm `a` of `problem`, from its [`ArmDraw`]s.
+    fn of(problem: &Problem, a: ArmId) -> Vec<Draw> {
+        let arm = &problem.arms()[a.index()];
+        let pl = problem.placement(arm.placement);
+        let production = problem.production_cost(arm.message);
+        arm.draws
+            .iter()
+            .map(|d: &ArmDraw| {
+                let money = problem.resources()[d.resource.index()].measure() == Measure::Money;
+                Draw {
+                    resource: d.resource,
+                    per_unit: match (d.placement, money) {
+                        (false, _) => 0.0,
+                        (true, true) => pl.unit_cost,
+                        (true, false) => pl.staff_hours,
+                    },
+                    setup: if d.placement && money {
+                        pl.setup_cost
+                    } else {
+                        0.0
+                    },
+                    production: if d.message && money { production } else { 0.0 },
+                }
+            })
+            .collect()
+    }
+
+    /// The amounts, paying the setup and production costs as `(setup, production)` say.
+    #[inline]
+    fn amount(&self, (pay_setup, pay_production): (bool, bool)) -> Amount {
+        let mut fixed = 0.0;
+        if pay_setup {
+            fixed += self.setup;
+        }
+        if pay_production {
+            fixed += self.production;
+        }
+        Amount {
+            fixed,
+            per_unit: self.per_unit,
+        }
+    }
+}
+
 impl<'p> State<'p> {
     pub(crate) fn new(problem: &'p Problem) -> Self {
         let st = problem.structure();
@@ -99,6 +156,11 @@ impl<'p> State<'p> {
                             })
                             .collect()
                     })
+                    .collect(),
+            ),
+            draws: Rc::new(
+                ArmId::range(st.arms.len())
+                    .map(|a| Draw::of(problem, a))
                     .collect(),
             ),
             weights: weights(problem, &Resources::filled(st.resources.len(), true)),
@@ -220,45 +282,15 @@ impl<'p> State<'p> {
         (g, t.clamp(1, tmax.max(1)))
     }
 
-    /// The setup cost (if the placement is not yet used) and production cost (if the message
-    /// is not yet used) that adding to `arm` would pay.
-    fn fixed_money(&self, arm: usize) -> (f64, f64) {
+    /// Whether adding to `arm` would pay its placement's setup cost and its message's
+    /// production cost (not yet paid).
+    #[inline]
+    fn pays(&self, arm: usize) -> (bool, bool) {
         let a = &self.problem.arms()[arm];
-        let (k, m) = (a.placement, a.message);
-        let setup = if self.placement_units[k.index()] == 0 {
-            self.problem.placement(k).setup_cost
-        } else {
-            0.0
-        };
-        let production = if self.message_used[m.index()] {
-            0.0
-        } else {
-            self.problem.production_cost(m)
-        };
-        (setup, production)
-    }
-
-    /// What adding to `arm` draws on resource `d.resource`, given the fixed costs
-    /// `(setup, production)` still to pay.
-    fn amount(&self, arm: usize, d: &ArmDraw, (setup, production): (f64, f64)) -> Amount {
-        let pl = self.problem.placement(self.problem.arms()[arm].placement);
-        let money = self.problem.resources()[d.resource.index()].measure() == Measure::Money;
-        let mut out = Amount {
-            fixed: 0.0,
-            per_unit: 0.0,
-        };
-        if d.placement {
-            if money {
-                out.fixed += setup;
-                out.per_unit = pl.unit_cost;
-            } else {
-                out.per_unit = pl.staff_hours;
-            }
-        }
-        if d.message && money {
-            out.fixed += production;
-        }
-        out
+        (
+            self.placement_units[a.placement.index()] == 0,
+            !self.message_used[a.message.index()],
+        )
     }
 
     /// Whether adding to `arm` pays a fixed cost not yet paid.
@@ -269,15 +301,15 @@ impl<'p> State<'p> {
 
     /// Normalised cost of adding units of `arm`.
     pub(crate) fn step_cost(&self, arm: usize) -> StepCost {
-        let fixed_costs = self.fixed_money(arm);
+        let pays = self.pays(arm);
         let mut cost = StepCost {
             fixed: 0.0,
             per_unit: 0.0,
         };
-        for d in &self.problem.arms()[arm].draws {
+        for d in &self.draws[arm] {
             let w = self.weights[d.resource];
             if w > 0.0 {
-                let amount = self.amount(arm, d, fixed_costs);
+                let amount = d.amount(pays);
                 cost.fixed += w * amount.fixed;
                 cost.per_unit += w * amount.per_unit;
             }
@@ -293,16 +325,16 @@ impl<'p> State<'p> {
         }
         let p = self.problem;
         let a = &p.arms()[arm];
-        let fixed_costs = self.fixed_money(arm);
+        let pays = self.pays(arm);
         let mut t = p
             .placement(a.placement)
             .capacity
             .saturating_sub(self.placement_units[a.placement.index()]);
-        for d in &a.draws {
+        for d in &self.draws[arm] {
             let Some(limit) = p.limits()[d.resource] else {
                 continue;
             };
-            let Amount { fixed, per_unit } = self.amount(arm, d, fixed_costs);
+            let Amount { fixed, per_unit } = d.amount(pays);
             // Units affordable with `left` of the resource after `fixed`, at `per_unit` each.
             let left = limit - self.used[d.resource];
             let slack = TOLERANCE * left.abs().max(1.0);
@@ -325,11 +357,11 @@ impl<'p> State<'p> {
         if t == 0 {
             return;
         }
-        let fixed_costs = self.fixed_money(arm);
+        let pays = self.pays(arm);
         let p = self.problem;
         let a = &p.arms()[arm];
-        for d in &a.draws {
-            let amount = self.amount(arm, d, fixed_costs);
+        for d in &self.draws[arm] {
+            let amount = d.amount(pays);
             self.used[d.resource] += amount.fixed + amount.per_unit * t as f64;
         }
         self.units[arm] += t;
@@ -360,23 +392,16 @@ impl<'p> State<'p> {
         let a = &p.arms()[arm];
         self.units[arm] -= t;
         self.placement_units[a.placement.index()] -= t;
-        let setup = if self.placement_units[a.placement.index()] == 0 {
-            p.placement(a.placement).setup_cost
-        } else {
-            0.0
-        };
-        let production = if self.units[arm] == 0
+        let refund_setup = self.placement_units[a.placement.index()] == 0;
+        let refund_production = self.units[arm] == 0
             && p.arms_of_message(a.message)
                 .iter()
-                .all(|&b| self.units[b.index()] == 0)
-        {
+                .all(|&b| self.units[b.index()] == 0);
+        if refund_production {
             self.message_used[a.message.index()] = false;
-            p.production_cost(a.message)
-        } else {
-            0.0
-        };
-        for d in &a.draws {
-            let amount = self.amount(arm, d, (setup, production));
+        }
+        for d in &self.draws[arm] {
+            let amount = d.amount((refund_setup, refund_production));
             self.used[d.resource] -= amount.fixed + amount.per_unit * t as f64;
         }
         self.shift_exposure(arm, -(t as f64));

@@ -167,6 +167,18 @@ struct Parts {
 /// The last pass: the [`Problem`] from the validated parts, split into what compile fixes
 /// (the [`Structure`]) and the numbers (the [`Parameters`]).
 fn assemble(sc: &Scenario, parts: Parts) -> Result<Problem, Error> {
+    let params = parameters(sc, &parts);
+    let arms = parts
+        .arms
+        .arms
+        .iter()
+        .map(|a| arm_info(a, &parts))
+        .collect();
+    let floors = parts
+        .floors
+        .iter()
+        .map(|f| floor_target(f, sc.threats.len()))
+        .collect();
     let structure = Structure {
         name: sc.name.clone(),
         currency: sc.currency.clone(),
@@ -178,33 +190,23 @@ fn assemble(sc: &Scenario, parts: Parts) -> Result<Problem, Error> {
                 name: t.name.clone(),
             })
             .collect(),
-        regions: parts.regions.clone(),
-        groups: parts.groups.clone(),
-        segments: parts.segments.iter().map(segment_info).collect(),
-        channels: parts.channels.iter().map(channel_info).collect(),
-        placements: parts.placements.iter().map(placement_info).collect(),
-        messages: parts.messages.iter().map(message_info).collect(),
-        arms: parts
-            .arms
-            .arms
-            .iter()
-            .map(|a| arm_info(a, &parts))
-            .collect(),
-        arms_of_placement: ids_of(&parts.arms.of_placement),
-        arms_of_message: ids_of(&parts.arms.of_message),
+        regions: parts.regions,
+        groups: parts.groups,
+        segments: parts.segments.into_iter().map(segment_info).collect(),
+        channels: parts.channels.into_iter().map(channel_info).collect(),
+        placements: parts.placements.into_iter().map(placement_info).collect(),
+        messages: parts.messages.into_iter().map(message_info).collect(),
+        arms,
+        arms_of_placement: ids_of(parts.arms.of_placement),
+        arms_of_message: ids_of(parts.arms.of_message),
+        resources: ResourceKind::layout(parts.departments.len()),
         departments: parts
             .departments
-            .iter()
-            .map(|d| problem::DepartmentInfo { id: d.id.clone() })
+            .into_iter()
+            .map(|d| problem::DepartmentInfo { id: d.id })
             .collect(),
-        resources: ResourceKind::layout(parts.departments.len()),
-        floors: parts
-            .floors
-            .iter()
-            .map(|f| floor_target(f, sc.threats.len()))
-            .collect(),
+        floors,
     };
-    let params = parameters(sc, &parts);
     Problem::from_parts(structure, params)
 }
 
@@ -250,9 +252,9 @@ fn parameters(sc: &Scenario, parts: &Parts) -> Parameters {
     }
 }
 
-fn segment_info(s: &SegmentInfo) -> problem::SegmentInfo {
+fn segment_info(s: SegmentInfo) -> problem::SegmentInfo {
     problem::SegmentInfo {
-        id: s.id.clone(),
+        id: s.id,
         region: RegionId::new(s.region),
         group: GroupId::new(s.group),
         women: s.women,
@@ -260,31 +262,31 @@ fn segment_info(s: &SegmentInfo) -> problem::SegmentInfo {
     }
 }
 
-fn channel_info(c: &ChannelInfo) -> problem::ChannelInfo {
+fn channel_info(c: ChannelInfo) -> problem::ChannelInfo {
     problem::ChannelInfo {
-        id: c.id.clone(),
-        name: c.name.clone(),
+        id: c.id,
+        name: c.name,
         depth: c.depth,
     }
 }
 
-fn placement_info(p: &PlacementInfo) -> problem::PlacementInfo {
+fn placement_info(p: PlacementInfo) -> problem::PlacementInfo {
     problem::PlacementInfo {
-        id: p.id.clone(),
-        unit: p.unit.clone(),
+        draws: draws(p.owner, true),
+        id: p.id,
+        unit: p.unit,
         channel: ChannelId::new(p.channel),
         owner: p.owner.map(DepartmentId::new),
         audience: p.audience.iter().map(|&(s, _)| SegmentId::new(s)).collect(),
-        draws: draws(p.owner, true),
     }
 }
 
-fn message_info(m: &MessageInfo) -> problem::MessageInfo {
+fn message_info(m: MessageInfo) -> problem::MessageInfo {
     problem::MessageInfo {
-        id: m.id.clone(),
-        format: m.format.clone(),
-        owner: m.owner.map(DepartmentId::new),
         draws: draws(m.owner, false),
+        id: m.id,
+        format: m.format,
+        owner: m.owner.map(DepartmentId::new),
     }
 }
 
@@ -324,10 +326,10 @@ fn floor_target(f: &FloorTarget, threats: usize) -> problem::FloorTarget {
     }
 }
 
-fn ids_of(lists: &[Vec<usize>]) -> Vec<Vec<ArmId>> {
+fn ids_of(lists: Vec<Vec<usize>>) -> Vec<Vec<ArmId>> {
     lists
-        .iter()
-        .map(|l| l.iter().copied().map(ArmId::new).collect())
+        .into_iter()
+        .map(|l| l.into_iter().map(ArmId::new).collect())
         .collect()
 }
 
