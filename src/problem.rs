@@ -314,6 +314,21 @@ impl Problem {
         })
     }
 
+    /// A problem from parts that compile has validated (checked again in debug builds).
+    pub(crate) fn assembled(structure: Structure, params: Parameters) -> Problem {
+        debug_assert!(structure.check().is_ok(), "{:?}", structure.check());
+        debug_assert!(
+            params.check(&structure).is_ok(),
+            "{:?}",
+            params.check(&structure)
+        );
+        Problem {
+            at_risk: AtRisk::of(&structure, &params),
+            structure: Arc::new(structure),
+            params,
+        }
+    }
+
     /// What compile fixed.
     pub fn structure(&self) -> &Structure {
         &self.structure

@@ -112,12 +112,8 @@ impl<'p> Cover<'p> {
     ) -> Option<(usize, u64)> {
         let mut best: Option<((bool, f64), usize, u64)> = None;
         for (a, list) in self.helps.iter().enumerate() {
-            let open: Vec<(usize, f64)> = list
-                .iter()
-                .copied()
-                .filter(|(j, _)| unmet.contains(j))
-                .collect();
-            if open.is_empty() {
+            let open = || list.iter().copied().filter(|(j, _)| unmet.contains(j));
+            if open().next().is_none() {
                 continue;
             }
             let tmax = state.max_units(a);
@@ -125,10 +121,9 @@ impl<'p> Cover<'p> {
                 continue;
             }
             let cost = state.step_cost(a);
-            for t in self.sizes(state, &open, tmax) {
-                let progress: f64 = open
-                    .iter()
-                    .map(|&(j, coef)| {
+            for t in self.sizes(state, open(), tmax) {
+                let progress: f64 = open()
+                    .map(|(j, coef)| {
                         (t as f64 * coef).min(self.missing(state, j)) / self.exposure[j]
                     })
                     .sum();
@@ -162,10 +157,14 @@ impl<'p> Cover<'p> {
 
     /// Candidate sizes of a step on an arm helping the unmet floors `open`: the units that
     /// exactly close each, and the most it can afford.
-    fn sizes(&self, state: &State<'_>, open: &[(usize, f64)], tmax: u64) -> Vec<u64> {
+    fn sizes(
+        &self,
+        state: &State<'_>,
+        open: impl Iterator<Item = (usize, f64)>,
+        tmax: u64,
+    ) -> Vec<u64> {
         let mut sizes: Vec<u64> = open
-            .iter()
-            .map(|&(j, coef)| {
+            .map(|(j, coef)| {
                 let missing = self.missing(state, j);
                 // Round up, plus one unit of slack against rounding in the exposure sum.
                 let t = (missing / coef).ceil();

@@ -77,6 +77,8 @@ struct Amount {
 #[derive(Debug, Clone, Copy)]
 struct Draw {
     resource: ResourceId,
+    /// The resource's limit (`None`: unlimited).
+    limit: Option<f64>,
     per_unit: f64,
     setup: f64,
     production: f64,
@@ -94,6 +96,7 @@ impl Draw {
                 let money = problem.resources()[d.resource.index()].measure() == Measure::Money;
                 Draw {
                     resource: d.resource,
+                    limit: problem.limits()[d.resource],
                     per_unit: match (d.placement, money) {
                         (false, _) => 0.0,
                         (true, true) => pl.unit_cost,
@@ -331,7 +334,7 @@ impl<'p> State<'p> {
             .capacity
             .saturating_sub(self.placement_units[a.placement.index()]);
         for d in &self.draws[arm] {
-            let Some(limit) = p.limits()[d.resource] else {
+            let Some(limit) = d.limit else {
                 continue;
             };
             let Amount { fixed, per_unit } = d.amount(pays);

@@ -75,12 +75,12 @@ fn audience_of(
     out: &mut Sparse,
 ) -> Result<(), Error> {
     for (i, a) in p.audience.iter().enumerate() {
-        let field = format!("audience[{i}]");
-        let matched = sel.select(Sel::new(&a.segment, &a.region, &a.group), item, &field)?;
+        let field = || format!("audience[{i}]");
+        let matched = sel.select(Sel::new(&a.segment, &a.region, &a.group), item, field)?;
         check(
             a.per_unit,
             item,
-            format!("{field}.per_unit"),
+            || format!("audience[{i}].per_unit"),
             Range::PerUnit,
         )?;
         for &s in matched {

@@ -5,18 +5,32 @@ use crate::core::limits::MAX_ID_CHARS;
 pub(super) use crate::core::{Count, Range};
 use crate::error::{Error, Item};
 
-pub(super) fn check(
-    value: f64,
-    item: &Item,
-    field: impl Into<String>,
-    range: Range,
-) -> Result<(), Error> {
+/// A field's path for an error message: a string, or a closure that builds it only when an
+/// error names it (compiling a valid scenario formats no paths).
+pub(super) trait Field {
+    /// The path.
+    fn path(self) -> String;
+}
+
+impl Field for &str {
+    fn path(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl<F: FnOnce() -> String> Field for F {
+    fn path(self) -> String {
+        self()
+    }
+}
+
+pub(super) fn check(value: f64, item: &Item, field: impl Field, range: Range) -> Result<(), Error> {
     if range.contains(value) {
         Ok(())
     } else {
         Err(Error::InvalidValue {
             item: item.clone(),
-            field: field.into(),
+            field: field.path(),
             value,
             expected: range.expected(),
         })
@@ -26,7 +40,7 @@ pub(super) fn check(
 pub(super) fn check_opt(
     value: Option<f64>,
     item: &Item,
-    field: impl Into<String>,
+    field: impl Field,
     range: Range,
 ) -> Result<(), Error> {
     value.map_or(Ok(()), |v| check(v, item, field, range))
@@ -72,12 +86,12 @@ pub(super) fn id_problem(id: &str) -> Option<String> {
 }
 
 /// Checks the form of an id or name at `field` of `item`.
-pub(super) fn check_id(id: &str, item: &Item, field: impl Into<String>) -> Result<(), Error> {
+pub(super) fn check_id(id: &str, item: &Item, field: impl Field) -> Result<(), Error> {
     match id_problem(id) {
         None => Ok(()),
         Some(problem) => Err(Error::Invalid {
             item: item.clone(),
-            field: field.into(),
+            field: field.path(),
             problem,
         }),
     }

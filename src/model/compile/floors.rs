@@ -74,7 +74,11 @@ fn wanted(
     let mut wanted = BTreeMap::new();
     for (i, fl) in sc.floors.iter().enumerate() {
         let item = Item::at("floor", i);
-        let matched = sel.select(Sel::new(&fl.segment, &fl.region, &fl.group), &item, "")?;
+        let matched = sel.select(
+            Sel::new(&fl.segment, &fl.region, &fl.group),
+            &item,
+            String::new,
+        )?;
         check(fl.min_reduction, &item, "min_reduction", Range::Floor)?;
         let threat = lookup_opt(&ids.threats, &fl.threat, &item, "threat", "threat")?;
         for &s in matched {

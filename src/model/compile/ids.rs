@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::checks::{check_id, id_problem};
+use super::checks::{Field, check_id, id_problem};
 use crate::error::{Error, Item};
 use crate::model::Scenario;
 
@@ -73,7 +73,7 @@ fn placements(sc: &Scenario) -> Result<(), Error> {
     for ch in &sc.channels {
         let item = Item::new("channel", &ch.id);
         for (i, p) in ch.placements.iter().enumerate() {
-            check_id(&p.id, &item, format!("placements[{i}].id"))?;
+            check_id(&p.id, &item, || format!("placements[{i}].id"))?;
         }
     }
     let all = sc.channels.iter().flat_map(|c| &c.placements);
@@ -83,7 +83,7 @@ fn placements(sc: &Scenario) -> Result<(), Error> {
     for p in sc.channels.iter().flat_map(|c| &c.placements) {
         let item = Item::new("placement", &p.id);
         for (j, f) in p.formats.iter().enumerate() {
-            check_id(f, &item, format!("formats[{j}]"))?;
+            check_id(f, &item, || format!("formats[{j}]"))?;
         }
     }
     Ok(())
@@ -129,18 +129,18 @@ pub(super) fn lookup<'m>(
     map: &'m HashMap<&str, usize>,
     id: &str,
     item: &Item,
-    field: impl Into<String>,
+    field: impl Field,
     kind: &'static str,
 ) -> Result<&'m usize, Error> {
     map.get(id).ok_or_else(|| match id_problem(id) {
         Some(problem) => Error::Invalid {
             item: item.clone(),
-            field: field.into(),
+            field: field.path(),
             problem,
         },
         None => Error::UnknownId {
             item: item.clone(),
-            field: field.into(),
+            field: field.path(),
             kind,
             id: id.to_string(),
         },

@@ -70,19 +70,19 @@ fn carriers<'a>(ch: &Channels<'a>) -> HashMap<&'a str, Vec<usize>> {
 fn relevance(msg: &Message, item: &Item, ids: &Ids<'_>) -> Result<Vec<(usize, f64)>, Error> {
     let mut relevance = vec![None; ids.threats.len()];
     for (i, r) in msg.threats.iter().enumerate() {
-        let field = format!("threats[{i}].threat");
-        let f = *lookup(&ids.threats, &r.threat, item, &*field, "threat")?;
+        let field = || format!("threats[{i}].threat");
+        let f = *lookup(&ids.threats, &r.threat, item, field, "threat")?;
         if relevance[f].is_some() {
             return Err(Error::Invalid {
                 item: item.clone(),
-                field,
+                field: field(),
                 problem: format!("lists threat {:?} a second time", r.threat),
             });
         }
         check(
             r.relevance,
             item,
-            format!("threats[{i}].relevance"),
+            || format!("threats[{i}].relevance"),
             Range::Coefficient,
         )?;
         relevance[f] = Some(r.relevance);
@@ -102,9 +102,14 @@ fn appeal_of(
     out: &mut Sparse,
 ) -> Result<(), Error> {
     for (i, a) in msg.appeal.iter().enumerate() {
-        let field = format!("appeal[{i}]");
-        let matched = sel.select(Sel::new(&a.segment, &a.region, &a.group), item, &field)?;
-        check(a.value, item, format!("{field}.value"), Range::Coefficient)?;
+        let field = || format!("appeal[{i}]");
+        let matched = sel.select(Sel::new(&a.segment, &a.region, &a.group), item, field)?;
+        check(
+            a.value,
+            item,
+            || format!("appeal[{i}].value"),
+            Range::Coefficient,
+        )?;
         for &s in matched {
             out.set(s, a.value);
         }

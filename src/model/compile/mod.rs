@@ -83,7 +83,7 @@ impl Scenario {
                 arms_of_placement: &arms.of_placement,
             },
         )?;
-        assemble(
+        Ok(assemble(
             self,
             Parts {
                 regions: sel.region_names,
@@ -97,7 +97,7 @@ impl Scenario {
                 departments,
                 floors,
             },
-        )
+        ))
     }
 }
 
@@ -166,7 +166,7 @@ struct Parts {
 
 /// The last pass: the [`Problem`] from the validated parts, split into what compile fixes
 /// (the [`Structure`]) and the numbers (the [`Parameters`]).
-fn assemble(sc: &Scenario, parts: Parts) -> Result<Problem, Error> {
+fn assemble(sc: &Scenario, parts: Parts) -> Problem {
     let params = parameters(sc, &parts);
     let arms = parts
         .arms
@@ -207,7 +207,7 @@ fn assemble(sc: &Scenario, parts: Parts) -> Result<Problem, Error> {
             .collect(),
         floors,
     };
-    Problem::from_parts(structure, params)
+    Problem::assembled(structure, params)
 }
 
 /// The numbers of the validated parts.

@@ -58,17 +58,17 @@ fn profile(seg: &Segment, item: &Item) -> Result<(Option<f64>, Option<f64>), Err
 fn risk(seg: &Segment, item: &Item, ids: &Ids<'_>, cells: &mut [Cell]) -> Result<(), Error> {
     let mut seen = vec![false; cells.len()];
     for (i, r) in seg.risk.iter().enumerate() {
-        let field = format!("risk[{i}].threat");
-        let f = *lookup(&ids.threats, &r.threat, item, &*field, "threat")?;
+        let field = || format!("risk[{i}].threat");
+        let f = *lookup(&ids.threats, &r.threat, item, field, "threat")?;
         if std::mem::replace(&mut seen[f], true) {
             return Err(Error::Invalid {
                 item: item.clone(),
-                field,
+                field: field(),
                 problem: format!("lists threat {:?} a second time", r.threat),
             });
         }
-        check(r.rate, item, format!("risk[{i}].rate"), Range::BelowOne)?;
-        check(r.loss, item, format!("risk[{i}].loss"), Range::Loss)?;
+        check(r.rate, item, || format!("risk[{i}].rate"), Range::BelowOne)?;
+        check(r.loss, item, || format!("risk[{i}].loss"), Range::Loss)?;
         cells[f].rate = r.rate;
         cells[f].loss = r.loss;
     }
@@ -88,7 +88,11 @@ pub(super) fn response(
     check(sc.response.scale, &item, "scale", Range::Scale)?;
     for (i, o) in sc.response.overrides.iter().enumerate() {
         let item = Item::at("response override", i);
-        let matched = sel.select(Sel::new(&o.segment, &o.region, &o.group), &item, "")?;
+        let matched = sel.select(
+            Sel::new(&o.segment, &o.region, &o.group),
+            &item,
+            String::new,
+        )?;
         if o.ceiling.is_none() && o.scale.is_none() {
             return Err(Error::Invalid {
                 item,

@@ -88,12 +88,20 @@ impl<'a> Selectors<'a> {
     ///
     /// A name of the selector is unknown (or malformed), or no segment has them all.
     /// `field` is the selector's path in `item` (empty at the item's top level).
-    pub(super) fn select(&self, sel: Sel<'_>, item: &Item, field: &str) -> Result<&[usize], Error> {
-        let at = |sub: &str| {
-            if field.is_empty() {
-                sub.to_string()
-            } else {
-                format!("{field}.{sub}")
+    pub(super) fn select(
+        &self,
+        sel: Sel<'_>,
+        item: &Item,
+        field: impl Fn() -> String + Copy,
+    ) -> Result<&[usize], Error> {
+        let at = |sub: &'static str| {
+            move || {
+                let field = field();
+                if field.is_empty() {
+                    sub.to_string()
+                } else {
+                    format!("{field}.{sub}")
+                }
             }
         };
         let known = |map: &HashMap<&str, usize>, name: Option<&str>, kind| {
@@ -124,7 +132,7 @@ impl<'a> Selectors<'a> {
             // Each name exists, but no segment has them all (e.g. a segment of another region).
             return Err(Error::Invalid {
                 item: item.clone(),
-                field: at("segment/region/group"),
+                field: at("segment/region/group")(),
                 problem: "selects no segment: no segment has all of the given segment, region \
                           and group"
                     .to_string(),
@@ -184,7 +192,7 @@ mod tests {
                     let scan: Vec<usize> = (0..segments.len())
                         .filter(|&i| selects(&s, &r, &g, &segments[i]))
                         .collect();
-                    match sel.select(Sel::new(&s, &r, &g), &item, "") {
+                    match sel.select(Sel::new(&s, &r, &g), &item, String::new) {
                         Ok(found) => assert_eq!(found, scan, "{s:?} {r:?} {g:?}"),
                         Err(e) => {
                             assert!(scan.is_empty(), "{s:?} {r:?} {g:?}: {e}");
