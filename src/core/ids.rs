@@ -88,10 +88,6 @@ typed_id!(
     DepartmentId
 );
 typed_id!(
-    /// A fairness floor on one cell.
-    FloorId
-);
-typed_id!(
     /// A limited resource: money, staff hours, a department's money or hours
     /// (see [`ResourceKind`](super::ResourceKind)).
     ResourceId

@@ -11,8 +11,8 @@ mod tolerance;
 pub(crate) mod total;
 
 pub use ids::{
-    ArmId, CellId, ChannelId, DepartmentId, FloorId, GroupId, MessageId, PlacementId, RegionId,
-    ResourceId, SegmentId, ThreatId,
+    ArmId, CellId, ChannelId, DepartmentId, GroupId, MessageId, PlacementId, RegionId, ResourceId,
+    SegmentId, ThreatId,
 };
 pub use range::{Count, Range};
 pub use resources::{Measure, ResourceKind, Resources};

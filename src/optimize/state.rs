@@ -211,6 +211,7 @@ impl<'p> State<'p> {
 
     /// Value gained by adding `t` units of `arm`:
     /// `sum A rho exp(-E / kappa) (1 - exp(-t coef / kappa))`.
+    #[inline]
     pub(crate) fn gain(&self, arm: usize, t: u64) -> f64 {
         let t = t as f64;
         self.entries[arm]
@@ -222,6 +223,7 @@ impl<'p> State<'p> {
     /// [`State::gain`] of `t` units of `arm` and its derivative in `t`:
     /// `(sum A rho e (1 - exp(-t r)), sum A rho e r exp(-t r))` with `e = exp(-E / kappa)` and
     /// `r = coef / kappa`, from one `expm1` per entry.
+    #[inline]
     pub(crate) fn gain_and_slope(&self, arm: usize, t: u64) -> (f64, f64) {
         let t = t as f64;
         let (mut gain, mut slope) = (0.0, 0.0);
@@ -265,6 +267,7 @@ impl<'p> State<'p> {
     /// `r_i = coef_i / kappa_i`. By Jensen's inequality this is at least
     /// `G exp(-(j - 1) r_bar)` with `G = sum g_i` and `r_bar` the `g`-weighted mean rate, so
     /// every `j <= 1 + ln(1 / (1 - tolerance)) / r_bar` keeps the promise; no search needed.
+    #[inline]
     pub(crate) fn first_gain_and_batch(&self, arm: usize, tolerance: f64, tmax: u64) -> (f64, u64) {
         let mut g = 0.0;
         let mut weighted_rate = 0.0;
@@ -303,6 +306,7 @@ impl<'p> State<'p> {
     }
 
     /// Normalised cost of adding units of `arm`.
+    #[inline]
     pub(crate) fn step_cost(&self, arm: usize) -> StepCost {
         let pays = self.pays(arm);
         let mut cost = StepCost {
@@ -322,6 +326,7 @@ impl<'p> State<'p> {
 
     /// The most units of `arm` that can be added now within every limit (0 if even the
     /// fixed costs do not fit).
+    #[inline]
     pub(crate) fn max_units(&self, arm: usize) -> u64 {
         if self.blocked[arm] {
             return 0;
