@@ -3,7 +3,7 @@
 use super::checks::{Count, Range, check, check_count};
 use super::draft::{ChannelInfo, PlacementInfo};
 use super::ids::{Ids, lookup_opt};
-use super::selectors::{Sel, Selectors};
+use super::selectors::{Sel, Selectors, apply_rules};
 use super::sparse::Sparse;
 use crate::error::{Error, Item};
 use crate::model::Scenario;
@@ -40,7 +40,18 @@ pub(super) fn channels<'a>(
         for p in &ch.placements {
             let item = Item::new("placement", &p.id);
             costs(p, &item)?;
-            audience_of(p, &item, sel, &mut audience)?;
+            let rules = p
+                .audience
+                .iter()
+                .map(|a| (Sel::new(&a.segment, &a.region, &a.group), a.per_unit));
+            apply_rules(
+                rules,
+                ("audience", "per_unit"),
+                Range::PerUnit,
+                &item,
+                sel,
+                &mut audience,
+            )?;
             out.placements.push(PlacementInfo {
                 id: p.id.clone(),
                 unit: p.unit.clone(),
@@ -65,27 +76,4 @@ fn costs(p: &Placement, item: &Item) -> Result<(), Error> {
     check(p.setup_cost, item, "setup_cost", Range::Amount)?;
     check(p.staff_hours, item, "staff_hours", Range::Amount)?;
     check_count(p.capacity, Count::Capacity, item, "capacity")
-}
-
-/// Applies the audience rules in order (later entries win) into `out`.
-fn audience_of(
-    p: &Placement,
-    item: &Item,
-    sel: &Selectors<'_>,
-    out: &mut Sparse,
-) -> Result<(), Error> {
-    for (i, a) in p.audience.iter().enumerate() {
-        let field = || format!("audience[{i}]");
-        let matched = sel.select(Sel::new(&a.segment, &a.region, &a.group), item, field)?;
-        check(
-            a.per_unit,
-            item,
-            || format!("audience[{i}].per_unit"),
-            Range::PerUnit,
-        )?;
-        for &s in matched {
-            out.set(s, a.per_unit);
-        }
-    }
-    Ok(())
 }

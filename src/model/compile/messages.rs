@@ -7,7 +7,7 @@ use super::channels::Channels;
 use super::checks::{Range, check};
 use super::draft::{Arm, MessageInfo};
 use super::ids::{Ids, lookup, lookup_opt};
-use super::selectors::{Sel, Selectors};
+use super::selectors::{Sel, Selectors, apply_rules};
 use super::sparse::Sparse;
 use crate::error::{Error, Item};
 use crate::model::Scenario;
@@ -29,7 +29,18 @@ pub(super) fn messages(
         check(msg.production_cost, &item, "production_cost", Range::Amount)?;
         let owner = lookup_opt(&ids.departments, &msg.owner, &item, "owner", "department")?;
         let relevance = relevance(msg, &item, ids)?;
-        appeal_of(msg, &item, sel, &mut appeal)?;
+        let rules = msg
+            .appeal
+            .iter()
+            .map(|a| (Sel::new(&a.segment, &a.region, &a.group), a.value));
+        apply_rules(
+            rules,
+            ("appeal", "value"),
+            Range::Coefficient,
+            &item,
+            sel,
+            &mut appeal,
+        )?;
         let Some(ks) = carriers.get(msg.format.as_str()) else {
             return Err(Error::Invalid {
                 item,
@@ -92,29 +103,6 @@ fn relevance(msg: &Message, item: &Item, ids: &Ids<'_>) -> Result<Vec<(usize, f6
         .enumerate()
         .filter_map(|(f, w)| w.filter(|&w| w > 0.0).map(|w| (f, w)))
         .collect())
-}
-
-/// Applies the appeal rules in order (later entries win) into `out`.
-fn appeal_of(
-    msg: &Message,
-    item: &Item,
-    sel: &Selectors<'_>,
-    out: &mut Sparse,
-) -> Result<(), Error> {
-    for (i, a) in msg.appeal.iter().enumerate() {
-        let field = || format!("appeal[{i}]");
-        let matched = sel.select(Sel::new(&a.segment, &a.region, &a.group), item, field)?;
-        check(
-            a.value,
-            item,
-            || format!("appeal[{i}].value"),
-            Range::Coefficient,
-        )?;
-        for &s in matched {
-            out.set(s, a.value);
-        }
-    }
-    Ok(())
 }
 
 /// The arm of message `m` on placement `k`: absorbed exposures per unit `g d a w` of each

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
+use super::checks::{Range, check};
 use super::ids::lookup;
+use super::sparse::Sparse;
 use crate::error::{Error, Item};
 use crate::model::scenario::Segment;
 
@@ -27,6 +29,27 @@ impl<'s> Sel<'s> {
             group: group.as_deref(),
         }
     }
+}
+
+/// Applies selector rules in order (later entries win) into `out`: the `i`-th rule, at
+/// `{list}[i]` of `item`, checks its value (field `{list}[i].{value}`) against `range` and sets
+/// it on every segment it matches.
+pub(super) fn apply_rules<'r>(
+    rules: impl Iterator<Item = (Sel<'r>, f64)>,
+    (list, value): (&str, &str),
+    range: Range,
+    item: &Item,
+    sel: &Selectors<'_>,
+    out: &mut Sparse,
+) -> Result<(), Error> {
+    for (i, (rule, v)) in rules.enumerate() {
+        let matched = sel.select(rule, item, || format!("{list}[{i}]"))?;
+        check(v, item, || format!("{list}[{i}].{value}"), range)?;
+        for &s in matched {
+            out.set(s, v);
+        }
+    }
+    Ok(())
 }
 
 /// The segments by id, region, group and (region, group), and the region and group names in
