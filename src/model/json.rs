@@ -61,30 +61,8 @@ pub(crate) fn bytes(n: u64) -> String {
 pub(crate) fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
     // Editors on Windows may start UTF-8 files with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some((i, c)) = text
-        .char_indices()
-        .find(|(_, c)| !c.is_whitespace())
-        .filter(|(_, c)| *c != '{')
-    {
-        let line = text[..i].matches('\n').count() + 1;
-        let column = i - text[..i].rfind('\n').map_or(0, |n| n + 1) + 1;
-        return Err(Error::Json {
-            path: String::new(),
-            message: format!(
-                "invalid type: {}, expected struct {} (a JSON object `{{...}}`)",
-                match c {
-                    '[' => "an array".to_string(),
-                    '"' => "a string".to_string(),
-                    c => format!("{c:?}"),
-                },
-                std::any::type_name::<T>()
-                    .rsplit("::")
-                    .next()
-                    .unwrap_or("object")
-            ),
-            line,
-            column,
-        });
+    if let Some(err) = not_an_object::<T>(text) {
+        return Err(err);
     }
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = match serde_path_to_error::deserialize(&mut de) {
@@ -96,6 +74,38 @@ pub(crate) fn from_json_str<T: DeserializeOwned>(text: &str) -> Result<T, Error>
     };
     de.end().map_err(|e| json_error(String::new(), e))?;
     Ok(value)
+}
+
+/// The error for a document that is not a JSON object (after leading whitespace), if it is
+/// not one; an empty document is left to serde's own message.
+fn not_an_object<T>(text: &str) -> Option<Error> {
+    let body = text.trim_start();
+    let c = body.chars().next()?;
+    if body.starts_with("{") {
+        return None;
+    }
+    let i = text.len() - body.len();
+    let line = text[..i].matches('\n').count() + 1;
+    let column = i - text[..i].rfind('\n').map_or(0, |n| n + 1) + 1;
+    let found = if body.starts_with("[") {
+        "an array".to_string()
+    } else if body.starts_with("\"") {
+        "a string".to_string()
+    } else {
+        format!("{c:?}")
+    };
+    let expected = std::any::type_name::<T>()
+        .rsplit("::")
+        .next()
+        .unwrap_or("object");
+    Some(Error::Json {
+        path: String::new(),
+        message: format!(
+            "invalid type: {found}, expected struct {expected} (a JSON object `{{...}}`)"
+        ),
+        line,
+        column,
+    })
 }
 
 fn json_error(path: String, err: serde_json::Error) -> Error {
