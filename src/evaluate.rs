@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::{ArmId, CellId, PlacementId};
+use crate::core::{ArmId, CellId, PlacementId, SegmentId, ThreatId};
 use crate::error::Error;
 use crate::plan::{Plan, Usage};
 use crate::problem::Problem;
@@ -75,11 +75,7 @@ impl Outcome {
     #[must_use]
     pub fn with_bound(mut self, bound: f64) -> Outcome {
         self.upper_bound = Some(bound);
-        self.gap = Some(if bound > 0.0 {
-            1.0 - self.prevented_loss / bound
-        } else {
-            0.0
-        });
+        self.gap = Some(crate::core::gap(self.prevented_loss, bound));
         self
     }
 }
@@ -387,7 +383,7 @@ fn group_outcomes(
                 .iter()
                 .enumerate()
                 .map(|(f, t)| {
-                    let cell = |s: usize| CellId::new(s * n_f + f);
+                    let cell = |s: usize| CellId::of(SegmentId::new(s), ThreatId::new(f), n_f);
                     let cases: f64 = members.iter().map(|&s| problem.cases_at(cell(s))).sum();
                     let value = if cases > 0.0 {
                         members

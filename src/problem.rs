@@ -266,7 +266,10 @@ impl AtRisk {
             .cells
             .iter()
             .enumerate()
-            .map(|(c, cell)| params.population[c / n_f] * cell.rate)
+            .map(|(c, cell)| {
+                let (s, _) = CellId::new(c).split(n_f);
+                params.population[s.index()] * cell.rate
+            })
             .collect();
         let value = cases
             .iter()

@@ -73,7 +73,7 @@ impl Strategy for PopulationProportional {
         // Arms that act on each segment.
         let mut acting: Vec<Vec<usize>> = vec![Vec::new(); n_s];
         for (a, arm) in problem.arms().iter().enumerate() {
-            let mut segs: Vec<usize> = arm.cells.iter().map(|c| c.index() / n_f).collect();
+            let mut segs: Vec<usize> = arm.cells.iter().map(|c| c.split(n_f).0.index()).collect();
             segs.dedup();
             for s in segs {
                 acting[s].push(a);

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Structure;
-use crate::core::{Count, Range, ResourceId, Resources};
+use crate::core::{CellId, Count, Range, ResourceId, Resources};
 use crate::error::{Error, Item};
 
 /// Risk and response of one segment to one threat. Ranges as [`Range`]: `BelowOne` for the
@@ -156,17 +156,14 @@ impl Parameters {
                 Range::Population,
             )?;
         }
-        let n_f = structure.threats.len();
         for (c, cell) in self.cells.iter().enumerate() {
             let item = || {
-                Item::new(
-                    "cell",
-                    format!(
-                        "{}/{}",
-                        structure.segments[c / n_f].id,
-                        structure.threats[c % n_f].id
-                    ),
-                )
+                let (seg, f) = structure.segment_and_threat(CellId::new(c));
+                let (seg, f) = (
+                    &structure.segments[seg.index()],
+                    &structure.threats[f.index()],
+                );
+                Item::new("cell", format!("{}/{}", seg.id, f.id))
             };
             check(cell.rate, item, "rate", Range::BelowOne)?;
             check(cell.loss, item, "loss", Range::Loss)?;

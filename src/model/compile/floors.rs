@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::cell;
 use super::checks::{Range, check};
 use super::draft::{Arm, Cell, FloorTarget, PlacementInfo, SegmentInfo};
 use super::ids::{Ids, lookup_opt};
@@ -36,7 +37,7 @@ pub(super) fn floors(
     let n_f = sc.threats.len();
     let mut floors = Vec::with_capacity(wanted.len());
     for ((s, f), (i, phi)) in wanted {
-        let c = s * n_f + f;
+        let c = cell(s, f, n_f);
         let cell = &b.cells[c];
         match response::exposure_for(cell.ceiling, cell.scale, phi) {
             Some(e) if e <= max_exposure[c] => floors.push(FloorTarget {
@@ -86,7 +87,7 @@ fn wanted(
                 // Without a threat, the floor covers the threats the segment is at risk of.
                 let applies = match threat {
                     Some(t) => t == f,
-                    None => cells[s * n_f + f].rate > 0.0,
+                    None => cells[cell(s, f, n_f)].rate > 0.0,
                 };
                 if applies {
                     wanted.insert((s, f), (i, fl.min_reduction));

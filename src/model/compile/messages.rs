@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::cell;
 use super::channels::Channels;
 use super::checks::{Range, check};
 use super::draft::{Arm, MessageInfo};
@@ -126,7 +127,7 @@ fn arm(
         for &(f, w) in relevance {
             let coef = g * depth * a * w;
             if coef > 0.0 {
-                absorbed.push((s * n_f + f, coef));
+                absorbed.push((cell(s, f, n_f), coef));
             }
         }
     }

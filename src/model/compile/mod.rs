@@ -326,6 +326,11 @@ fn floor_target(f: &FloorTarget, threats: usize) -> problem::FloorTarget {
     }
 }
 
+/// The draft index of segment `s` and threat `f`: the layout of [`CellId::of`].
+fn cell(s: usize, f: usize, threats: usize) -> usize {
+    CellId::of(SegmentId::new(s), ThreatId::new(f), threats).index()
+}
+
 fn ids_of(lists: Vec<Vec<usize>>) -> Vec<Vec<ArmId>> {
     lists
         .into_iter()

@@ -107,7 +107,9 @@ pub(super) fn response(
             None => 0..n_f,
         };
         for &s in matched {
-            for cell in &mut cells[s * n_f + threats.start..s * n_f + threats.end] {
+            for cell in
+                &mut cells[super::cell(s, threats.start, n_f)..super::cell(s, threats.end, n_f)]
+            {
                 if let Some(c) = o.ceiling {
                     cell.ceiling = c;
                 }
