@@ -33,7 +33,7 @@ use std::time::Instant;
 use clap::Parser;
 use fanzha::diffusion::{
     self, Budget, CityNetwork, CityOptions, ForwardingSpec, Model, MonteCarlo, NodeId, Opim,
-    Probability, SeedSelection, SocialGraph, Spread,
+    Probability, SeedSelection, SocialGraph, Spread, SpreadEstimator,
 };
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -96,6 +96,19 @@ struct Args {
     /// synthetic; 0 with --graph: use the validation RR sets).
     #[arg(long, allow_negative_numbers = true, value_parser = whole::<usize>)]
     samples: Option<usize>,
+    /// With --graph: relative error of the final spread estimate from RR sets independent of
+    /// the selection (0 to skip it and report the validation collection's estimate).
+    #[arg(long, value_name = "EPS", default_value_t = 0.01, allow_negative_numbers = true,
+          value_parser = at_least_zero)]
+    estimate_epsilon: f64,
+    /// With --graph: failure probability of the final spread estimate.
+    #[arg(
+        long,
+        value_name = "DELTA",
+        default_value_t = 0.001,
+        allow_negative_numbers = true
+    )]
+    estimate_delta: f64,
     /// Residents per node of the synthetic network.
     #[arg(long, default_value_t = 20.0, allow_negative_numbers = true, value_parser = above_zero)]
     people_per_node: f64,
@@ -270,7 +283,8 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
         None,
     )?;
     let samples = args.samples.unwrap_or(0);
-    let (spread, ci, segments) = if samples > 0 {
+    let start = Instant::now();
+    let (spread, ci, segments, method) = if samples > 0 {
         let mc = MonteCarlo {
             seed: args.seed,
             weights: weights.as_deref(),
@@ -281,10 +295,29 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
             s.value.mean,
             (s.value.lo, s.value.hi),
             s.segments.iter().map(|e| Some(e.mean)).collect(),
+            "monte-carlo",
         )
+    } else if args.estimate_epsilon > 0.0 && sel.rr_sets > 0 {
+        let mut estimator = SpreadEstimator::new(model)
+            .epsilon(args.estimate_epsilon)
+            .delta(args.estimate_delta)
+            .seed(args.seed);
+        if let Some(w) = weights.as_deref() {
+            estimator = estimator.weights(w);
+        }
+        let e = estimator
+            .run(&graph, &sel.seeds)
+            .map_err(|e| e.to_string())?;
+        (e.spread, e.interval, e.segments, "rr-stopping-rule")
     } else {
-        (sel.spread, sel.spread_ci, sel.segments.clone())
+        (
+            sel.spread,
+            sel.spread_ci,
+            sel.segments.clone(),
+            "validation-rr",
+        )
     };
+    let estimate_seconds = start.elapsed().as_secs_f64();
     // Ids as written in the file: JSON numbers for integer ids, strings for textual ones.
     let ids: Vec<serde_json::Value> = sel
         .seeds
@@ -300,6 +333,8 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
             "seeds": ids,
             "spread": spread,
             "spread_ci": [ci.0, ci.1],
+            "spread_method": method,
+            "estimate_seconds": estimate_seconds,
             "segments": segments.iter().enumerate()
                 .map(|(s, r)| json!({"segment": s.to_string(), "reached": r}))
                 .collect::<Vec<_>>(),
@@ -341,9 +376,13 @@ fn run_graph(args: &Args, path: &std::path::Path, model: Model) -> Result<(), St
                 args.max_rr_sets
             );
         }
+        let level = match method {
+            "rr-stopping-rule" => format!("{:.1}%", 100.0 * (1.0 - args.estimate_delta)),
+            _ => "95%".to_string(),
+        };
         writeln!(
             out,
-            "spread {spread:.1} (95% CI {:.1} .. {:.1})",
+            "spread {spread:.1} ({level} interval {:.1} .. {:.1}; {method}, {estimate_seconds:.3} s)",
             ci.0, ci.1
         );
         // As in JSON: `[1, 2]` for integer ids, `["alice", "bob"]` for textual ones.

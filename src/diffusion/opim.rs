@@ -6,6 +6,7 @@ use std::collections::BinaryHeap;
 use super::cover::{
     Cover, CoverWork, GREEDY_RATIO, KNAPSACK_RATIO, candidate_list, greedy_k, greedy_knapsack,
 };
+use super::estimate::{SpreadEstimate, SpreadEstimator};
 use super::isolated;
 use super::rng::tag;
 use super::rr::{InvertedIndex, RR_CHUNK, Roots, RrCollection};
@@ -49,14 +50,21 @@ pub struct SeedSelection {
     /// the input): under [`Budget::Seeds`]`(k)`, `min(k, number of candidates)` of them (see
     /// [`Opim::run`]).
     pub seeds: Vec<u32>,
-    /// Unbiased estimate of the seeds' (weighted) spread from the validation collection.
+    /// Estimate of the seeds' (weighted) spread: from the [final estimate](Opim::final_estimate)
+    /// when one was asked for (then equal to `estimate.spread`), otherwise the unbiased
+    /// estimate from the validation collection `R2` (whose size the selection chose: its
+    /// interval can be several percent wide).
     pub spread: f64,
-    /// 95% normal-approximation interval of `spread` (binomial coverage of the validation
-    /// collection).
+    /// Interval of `spread`: the final estimate's (probability `1 - delta` of it), otherwise
+    /// the 95% normal-approximation interval of `R2`'s binomial coverage.
     pub spread_ci: (f64, f64),
-    /// Expected people reached in each segment (index = segment), estimated from the validation
-    /// collection; `None` for segments of weight 0 (no RR set is rooted there).
+    /// Expected people reached in each segment (index = segment), from the final estimate's RR
+    /// sets if there is one, otherwise from `R2`; `None` for segments of weight 0 (no RR set is
+    /// rooted there).
     pub segments: Vec<Option<f64>>,
+    /// The final estimate from RR sets independent of the selection, if
+    /// [`Opim::final_estimate`] asked for one (and sampling was needed at all).
+    pub estimate: Option<SpreadEstimate>,
     /// Lower confidence bound on the seeds' (weighted) spread.
     pub spread_lower: f64,
     /// Upper confidence bound on the best feasible seed set's (weighted) spread.
@@ -136,6 +144,7 @@ pub struct Opim<'a> {
     weights: Option<&'a [f64]>,
     candidates: Option<&'a [u32]>,
     max_rr_sets: usize,
+    final_estimate: Option<(f64, f64)>,
 }
 
 impl<'a> Opim<'a> {
@@ -161,6 +170,7 @@ impl<'a> Opim<'a> {
             weights: None,
             candidates: None,
             max_rr_sets: DEFAULT_MAX_RR_SETS,
+            final_estimate: None,
         }
     }
 
@@ -212,6 +222,28 @@ impl<'a> Opim<'a> {
     /// certificate says what was reached and [`SeedSelection::capped`] is `true`.
     pub fn max_rr_sets(mut self, cap: usize) -> Self {
         self.max_rr_sets = cap.clamp(RR_CHUNK, MAX_RR_SETS_LIMIT);
+        self
+    }
+
+    /// After selecting, estimate the seeds' spread to a factor `1 +- epsilon` with probability
+    /// at least `1 - delta` from RR sets independent of the selection's (see
+    /// [`SpreadEstimator`]; OPIM-C validates with 0.01 and 0.001): the result's `spread`,
+    /// `spread_ci` and `segments` then come from it, and `estimate` holds it. Both must be in
+    /// `(0, 1)` (checked by [`run`](Self::run)). Costs about
+    /// `4 (e - 2) ln(2 / delta) / epsilon^2` covered RR sets (220,000 for the defaults),
+    /// `W / spread` sets sampled per covered one. Default: none.
+    ///
+    /// # Example
+    /// ```
+    /// use fanzha::diffusion::{chung_lu, Opim, Probability};
+    /// let g = chung_lu(1_000, 5_000, 2.5, Probability::WeightedCascade, 3).unwrap();
+    /// let sel = Opim::new(5).final_estimate(0.05, 0.01).run(&g).unwrap();
+    /// let est = sel.estimate.as_ref().unwrap();
+    /// assert_eq!(sel.spread, est.spread);
+    /// assert_eq!(sel.spread_ci, est.interval);
+    /// ```
+    pub fn final_estimate(mut self, epsilon: f64, delta: f64) -> Self {
+        self.final_estimate = Some((epsilon, delta));
         self
     }
 
@@ -280,7 +312,32 @@ impl<'a> Opim<'a> {
             return Ok(self.without_spread(&inst, ratio));
         }
         let schedule = self.schedule(&inst, k_max, ratio, delta, opt_lb);
-        Ok(self.sample(&inst, &schedule))
+        let selection = self.sample(&inst, &schedule);
+        self.estimate(graph, selection)
+    }
+
+    /// Replaces the selection's spread by the final estimate, if one was asked for.
+    fn estimate(
+        &self,
+        graph: &SocialGraph,
+        mut selection: SeedSelection,
+    ) -> Result<SeedSelection, DiffusionError> {
+        let Some((epsilon, delta)) = self.final_estimate else {
+            return Ok(selection);
+        };
+        let mut estimator = SpreadEstimator::new(self.model)
+            .epsilon(epsilon)
+            .delta(delta)
+            .seed(self.seed);
+        if let Some(w) = self.weights {
+            estimator = estimator.weights(w);
+        }
+        let est = estimator.run(graph, &selection.seeds)?;
+        selection.spread = est.spread;
+        selection.spread_ci = est.interval;
+        selection.segments = est.segments.clone();
+        selection.estimate = Some(est);
+        Ok(selection)
     }
 }
 
@@ -360,6 +417,14 @@ impl Opim<'_> {
         let delta = self.delta.unwrap_or((1.0 / n as f64).min(0.5));
         if !(delta > 0.0 && delta < 1.0) {
             return Err(DiffusionError::invalid("delta", "must be in (0, 1)"));
+        }
+        if let Some((e, d)) = self.final_estimate {
+            if !(e > 0.0 && e < 1.0 && d > 0.0 && d < 1.0) {
+                return Err(DiffusionError::invalid(
+                    "final_estimate",
+                    format!("epsilon {e} and delta {d} must both be in (0, 1)"),
+                ));
+            }
         }
         Ok(delta)
     }
@@ -513,6 +578,7 @@ impl Opim<'_> {
             spread: cov2 * scale,
             spread_ci: ((cov2 * scale - half).max(0.0), cov2 * scale + half),
             segments,
+            estimate: None,
             spread_lower: round.lower * (roots.total / r2.len() as f64),
             optimum_upper: round.upper * (roots.total / round.r1_len as f64),
             certified_ratio: round.certified.min(1.0),
@@ -569,6 +635,7 @@ impl Opim<'_> {
             spread: exact.value,
             spread_ci: (exact.value, exact.value),
             segments,
+            estimate: None,
             spread_lower: exact.value,
             optimum_upper: exact.upper,
             // `upper > 0`: OPT = 0 was answered before (zero optimum).
@@ -612,6 +679,7 @@ impl Opim<'_> {
             spread: 0.0,
             spread_ci: (0.0, 0.0),
             segments,
+            estimate: None,
             spread_lower: 0.0,
             optimum_upper: 0.0,
             certified_ratio: 1.0,

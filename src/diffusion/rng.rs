@@ -33,6 +33,7 @@ pub(crate) mod tag {
     pub const RR_VALIDATE: u64 = 3;
     pub const CHUNG_LU: u64 = 4;
     pub const CITY: u64 = 5;
+    pub const RR_ESTIMATE: u64 = 6;
 }
 
 /// Per-thread scratch: generation-stamped visit marks (a node is marked iff `mark[v] == stamp`),

@@ -88,7 +88,7 @@ impl Roots {
     }
 
     #[inline]
-    fn sample(&self, n: usize, rng: &mut ChaCha8Rng) -> u32 {
+    pub fn sample(&self, n: usize, rng: &mut ChaCha8Rng) -> u32 {
         if self.cumulative.is_empty() {
             return rng.random_range(0..n as u32);
         }
@@ -236,29 +236,38 @@ fn sample_chunk(graph: &SocialGraph, model: Model, roots: &Roots, mut rng: ChaCh
             let root = roots.sample(n, &mut rng);
             let before = nodes.len();
             match model {
-                Model::IndependentCascade => rr_ic(graph, root, &mut rng, s, &mut nodes),
-                Model::LinearThreshold => rr_lt(graph, root, &mut rng, s, &mut nodes),
-            }
+                Model::IndependentCascade => rr_ic(graph, root, &mut rng, s, &mut nodes, never),
+                Model::LinearThreshold => rr_lt(graph, root, &mut rng, s, &mut nodes, never),
+            };
             lens.push((nodes.len() - before) as u32);
         }
     });
     (nodes, lens)
 }
 
-/// Independent-cascade RR set of `root`, appended to `out`.
+/// The stopping test of RR sets sampled in full.
+#[inline(always)]
+pub(crate) fn never(_: u32) -> bool {
+    false
+}
+
+/// Independent-cascade RR set of `root`, appended to `out`; stops early, returning `true`, at
+/// the first node found (the root excluded) for which `stop` holds (then `out` holds the nodes
+/// found so far).
 ///
 /// Where all in-edges of a node share one probability `p` (weighted cascade, constant
 /// probability), live edges are found by geometric skipping: one logarithm per live edge instead
 /// of one coin per edge. Visited nodes are kept in a bitset (`n / 8` bytes, cache-resident),
 /// cleared from `out` at the end.
 #[inline]
-fn rr_ic(
+pub(crate) fn rr_ic(
     graph: &SocialGraph,
     root: u32,
     rng: &mut ChaCha8Rng,
     s: &mut Scratch,
     out: &mut Vec<u32>,
-) {
+    stop: impl Fn(u32) -> bool,
+) -> bool {
     s.need_bits(graph.node_count());
     let start = out.len();
     s.set_bit(root);
@@ -284,6 +293,10 @@ fn rr_ic(
                 for &u in &sources[head.start..end] {
                     if s.set_bit(u) {
                         out.push(u);
+                        if stop(u) {
+                            s.clear_bits(&out[start..]);
+                            return true;
+                        }
                     }
                 }
                 continue;
@@ -301,6 +314,10 @@ fn rr_ic(
                 let u = sources[j];
                 if s.set_bit(u) {
                     out.push(u);
+                    if stop(u) {
+                        s.clear_bits(&out[start..]);
+                        return true;
+                    }
                 }
                 j += 1;
             }
@@ -310,24 +327,31 @@ fn rr_ic(
                     let u = sources[j];
                     if s.set_bit(u) {
                         out.push(u);
+                        if stop(u) {
+                            s.clear_bits(&out[start..]);
+                            return true;
+                        }
                     }
                 }
             }
         }
     }
     s.clear_bits(&out[start..]);
+    false
 }
 
 /// Linear-threshold RR set of `root`: a reverse random walk that stops at a node listening to
-/// no one or at a node already on the walk.
+/// no one or at a node already on the walk; or early, returning `true`, at a node (the root
+/// excluded) for which `stop` holds.
 #[inline]
-fn rr_lt(
+pub(crate) fn rr_lt(
     graph: &SocialGraph,
     root: u32,
     rng: &mut ChaCha8Rng,
     s: &mut Scratch,
     out: &mut Vec<u32>,
-) {
+    stop: impl Fn(u32) -> bool,
+) -> bool {
     s.need_bits(graph.node_count());
     let start = out.len();
     s.set_bit(root);
@@ -339,9 +363,14 @@ fn rr_lt(
             break;
         }
         out.push(u);
+        if stop(u) {
+            s.clear_bits(&out[start..]);
+            return true;
+        }
         v = u;
     }
     s.clear_bits(&out[start..]);
+    false
 }
 
 /// Node -> RR-set inverted index, built by counting sort: the sets containing `v` are
