@@ -285,7 +285,6 @@ pub(crate) fn simulate(
         }
     }
     let targets = graph.out_targets();
-    let probs = graph.out_probs();
     let mut i = 0;
     while i < s.queue.len() {
         let u = s.queue[i];
@@ -296,7 +295,7 @@ pub(crate) fn simulate(
                 continue;
             }
             let fires = match model {
-                Model::IndependentCascade => rng.random::<f32>() < probs[j],
+                Model::IndependentCascade => rng.random::<f32>() < graph.out_prob(j, v),
                 Model::LinearThreshold => lt_choice(graph, v, rng, s) == u,
             };
             if fires {

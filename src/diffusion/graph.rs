@@ -16,6 +16,20 @@ pub(crate) struct InHead {
     pub inv_log_q: f32,
 }
 
+/// A graph's arrays as stored (see [`SocialGraph::from_stored`]); `in_heads` have their
+/// `inv_log_q` recomputed.
+pub(crate) struct Stored {
+    pub segments: Vec<u32>,
+    pub labels: Vec<u64>,
+    pub names: Option<Vec<String>>,
+    pub out_offsets: Vec<usize>,
+    pub out_targets: Vec<u32>,
+    pub out_probs: Vec<f32>,
+    pub in_heads: Vec<InHead>,
+    pub in_sources: Vec<u32>,
+    pub in_probs: Vec<f32>,
+}
+
 /// Segment ids must be below this (`2^16 = 65,536`): see [`SocialGraph::with_segments`].
 pub const MAX_SEGMENTS: usize = 1 << 16;
 
@@ -109,7 +123,8 @@ pub struct Edge {
 /// or the weight of `u` in `v`'s threshold sum (linear threshold).
 ///
 /// Out-edges serve forward simulation, in-edges reverse-reachable sampling. Memory is about
-/// `16 bytes x edges + 40 bytes x nodes`. Convert from and to petgraph with
+/// `8 bytes x edges + 40 bytes x nodes` when every node's in-edges share one probability
+/// (weighted cascade, a constant), `16 bytes x edges + 40 bytes x nodes` otherwise. Convert from and to petgraph with
 /// [`SocialGraph::from_petgraph`] and [`SocialGraph::to_petgraph`].
 #[derive(Debug, Clone)]
 pub struct SocialGraph {
@@ -180,16 +195,26 @@ impl SocialGraph {
     ) -> Result<Self, DiffusionError> {
         check_endpoints(node_count, sources, targets)?;
         let n = node_count;
-        let edge_probs = edge_probabilities(n, sources, targets, probs, probability)?;
+        // Weighted cascade and constant probabilities give every node's in-edges one common
+        // probability: kept once per node (in its in-edge record), not per edge.
+        let edge_probs = match probability {
+            Probability::Given => Some(edge_probabilities(sources, probs)?),
+            Probability::Constant(p) => {
+                check_probability(p)?;
+                None
+            }
+            Probability::WeightedCascade => None,
+        };
+        let ep = edge_probs.as_deref();
         let ((out_offsets, out_targets, out_probs), (in_offsets, in_sources, in_probs)) =
             rayon::join(
-                || counting_sort(n, sources, targets, &edge_probs),
-                || counting_sort(n, targets, sources, &edge_probs),
+                || counting_sort(n, sources, targets, ep),
+                || counting_sort(n, targets, sources, ep),
             );
         drop(edge_probs);
-        let (in_heads, max_in_weight) = in_heads(&in_offsets, &in_probs);
+        let (in_heads, max_in_weight) = in_heads(&in_offsets, &in_probs, probability);
         drop(in_offsets);
-        Ok(SocialGraph {
+        let mut g = SocialGraph {
             segments: vec![0; n],
             segment_count: 1,
             labels: (0..n as u64).collect(),
@@ -201,7 +226,120 @@ impl SocialGraph {
             in_sources,
             in_probs,
             max_in_weight,
-        })
+        };
+        g.drop_uniform_probabilities();
+        Ok(g)
+    }
+
+    /// Frees the per-edge probabilities when every node's in-edges share one (kept in
+    /// `in_heads`): 8 bytes per edge.
+    fn drop_uniform_probabilities(&mut self) {
+        if self.in_heads.iter().all(|h| h.uniform >= 0.0) {
+            self.out_probs = Vec::new();
+            self.in_probs = Vec::new();
+        }
+    }
+
+    /// `true` if edge probabilities are kept per node (every node's in-edges share one).
+    #[inline]
+    pub(crate) fn uniform_in(&self) -> bool {
+        self.in_probs.is_empty()
+    }
+
+    /// A graph from stored arrays, checked so that no query can go out of range: offsets
+    /// start at 0, never fall and end at the edge count; endpoints are nodes; each node's
+    /// in-degree matches the out-edges pointing at it; probabilities are in `[0, 1]` (per
+    /// edge, or per node with -1 for "they differ" only where per-edge ones are kept).
+    pub(crate) fn from_stored(s: Stored) -> Result<Self, DiffusionError> {
+        let bad = |what: &str| DiffusionError::invalid("cache", what.to_string());
+        let n = s.segments.len();
+        let m = s.out_targets.len();
+        let offsets_ok = |starts: &mut dyn Iterator<Item = usize>| {
+            let mut last = 0;
+            let mut count = 0;
+            for x in starts {
+                if x < last || x > m || (count == 0 && x != 0) {
+                    return false;
+                }
+                last = x;
+                count += 1;
+            }
+            count == n + 1 && last == m
+        };
+        if s.labels.len() != n || s.in_sources.len() != m || n > u32::MAX as usize {
+            return Err(bad("array lengths disagree"));
+        }
+        if !offsets_ok(&mut s.out_offsets.iter().copied())
+            || !offsets_ok(&mut s.in_heads.iter().map(|h| h.start))
+        {
+            return Err(bad("edge offsets are not a valid index"));
+        }
+        if s.out_targets
+            .iter()
+            .chain(&s.in_sources)
+            .any(|&v| v as usize >= n)
+        {
+            return Err(bad("an edge endpoint is not a node"));
+        }
+        let mut degree = vec![0u32; n];
+        for &v in &s.out_targets {
+            degree[v as usize] += 1;
+        }
+        if (0..n).any(|v| s.in_heads[v + 1].start - s.in_heads[v].start != degree[v] as usize) {
+            return Err(bad("in-edges do not match out-edges"));
+        }
+        drop(degree);
+        let per_edge = !s.in_probs.is_empty();
+        let prob_ok = |p: f32| (0.0..=1.0).contains(&p);
+        if per_edge
+            && (s.in_probs.len() != m
+                || s.out_probs.len() != m
+                || !s.in_probs.iter().chain(&s.out_probs).all(|&p| prob_ok(p)))
+        {
+            return Err(bad("edge probabilities are not in [0, 1]"));
+        }
+        if !per_edge && !s.out_probs.is_empty() {
+            return Err(bad("array lengths disagree"));
+        }
+        if !s
+            .in_heads
+            .iter()
+            .all(|h| prob_ok(h.uniform) || (per_edge && h.uniform == -1.0))
+        {
+            return Err(bad("a node's common in-edge probability is not in [0, 1]"));
+        }
+        let in_heads: Vec<InHead> = s
+            .in_heads
+            .iter()
+            .map(|h| head(h.start, h.uniform))
+            .collect();
+        let max_in_weight = (0..n)
+            .map(|v| {
+                let (a, b) = (in_heads[v].start, in_heads[v + 1].start);
+                match per_edge {
+                    true => s.in_probs[a..b].iter().map(|&p| p as f64).sum(),
+                    false => in_heads[v].uniform as f64 * (b - a) as f64,
+                }
+            })
+            .fold(0.0, f64::max);
+        let g = SocialGraph {
+            segments: vec![0; n],
+            segment_count: 1,
+            labels: Vec::new(),
+            names: None,
+            out_offsets: s.out_offsets,
+            out_targets: s.out_targets,
+            out_probs: s.out_probs,
+            in_heads,
+            in_sources: s.in_sources,
+            in_probs: s.in_probs,
+            max_in_weight,
+        };
+        let g = g.with_segments(s.segments)?.with_labels(s.labels)?;
+        match s.names {
+            Some(names) => g.with_names(names),
+            None => Ok(g),
+        }
     }
 
     /// Sets each node's segment index (one entry per node).
@@ -316,11 +454,14 @@ impl SocialGraph {
         for u in 0..self.node_count() {
             sources.extend(std::iter::repeat_n(u as u32, self.out_degree(u as u32)));
         }
+        let probs: Vec<f32> = (0..self.node_count() as u32)
+            .flat_map(|u| self.out_edges(u).map(|(_, p)| p))
+            .collect();
         let g = Self::from_parts(
             self.node_count(),
             &sources,
             &self.out_targets,
-            Some(&self.out_probs),
+            Some(&probs),
             probability,
         )?;
         let mut g = g
@@ -422,20 +563,23 @@ impl SocialGraph {
 
     /// Out-edges of `u` as `(target, probability)`, in input order.
     pub fn out_edges(&self, u: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let r = self.out_range(u);
-        self.out_targets[r.clone()]
-            .iter()
-            .copied()
-            .zip(self.out_probs[r].iter().copied())
+        self.out_range(u).map(|j| {
+            let v = self.out_targets[j];
+            (v, self.out_prob(j, v))
+        })
     }
 
     /// In-edges of `v` as `(source, probability)`, in input order.
     pub fn in_edges(&self, v: u32) -> impl Iterator<Item = (u32, f32)> + '_ {
-        let r = self.in_range(v);
-        self.in_sources[r.clone()]
-            .iter()
-            .copied()
-            .zip(self.in_probs[r].iter().copied())
+        let uniform = self.in_uniform(v);
+        self.in_range(v).map(move |j| {
+            let p = if self.uniform_in() {
+                uniform
+            } else {
+                self.in_probs[j]
+            };
+            (self.in_sources[j], p)
+        })
     }
 
     /// The largest sum of a node's in-edge probabilities; the linear threshold model needs it
@@ -511,18 +655,34 @@ impl SocialGraph {
         self.in_heads[v].start..self.in_heads[v + 1].start
     }
 
+    pub(crate) fn out_offsets(&self) -> &[usize] {
+        &self.out_offsets
+    }
+
+    /// Per-edge out-probabilities: empty when [`uniform_in`](Self::uniform_in).
+    pub(crate) fn out_probs(&self) -> &[f32] {
+        &self.out_probs
+    }
+
     pub(crate) fn out_targets(&self) -> &[u32] {
         &self.out_targets
     }
 
-    pub(crate) fn out_probs(&self) -> &[f32] {
-        &self.out_probs
+    /// Probability of out-edge `j` (whose target is `v`).
+    #[inline]
+    pub(crate) fn out_prob(&self, j: usize, v: u32) -> f32 {
+        if self.uniform_in() {
+            self.in_heads[v as usize].uniform
+        } else {
+            self.out_probs[j]
+        }
     }
 
     pub(crate) fn in_sources(&self) -> &[u32] {
         &self.in_sources
     }
 
+    /// Per-edge in-probabilities: empty when [`uniform_in`](Self::uniform_in).
     pub(crate) fn in_probs(&self) -> &[f32] {
         &self.in_probs
     }
@@ -566,91 +726,81 @@ fn check_endpoints(
     Ok(())
 }
 
-/// Each edge's activation probability under `probability`, checked to be in `[0, 1]`.
-fn edge_probabilities(
-    n: usize,
-    sources: &[u32],
-    targets: &[u32],
-    probs: Option<&[f32]>,
-    probability: Probability,
-) -> Result<Vec<f32>, DiffusionError> {
-    let m = sources.len();
-    let mut in_degree = vec![0u32; n];
-    for &v in targets {
-        in_degree[v as usize] += 1;
+/// Each edge's given activation probability, checked to be in `[0, 1]`.
+fn edge_probabilities(sources: &[u32], probs: Option<&[f32]>) -> Result<Vec<f32>, DiffusionError> {
+    let probs = probs
+        .ok_or_else(|| DiffusionError::invalid("probability", "no probabilities were given"))?;
+    if probs.len() != sources.len() {
+        return Err(DiffusionError::invalid(
+            "edges",
+            "probabilities and edges differ in length",
+        ));
     }
-    let prob_of = |i: usize| -> Result<f32, DiffusionError> {
-        match probability {
-            Probability::Given => {
-                let p = probs.ok_or_else(|| {
-                    DiffusionError::invalid("probability", "no probabilities were given")
-                })?[i];
-                check_probability(p as f64)?;
-                Ok(p)
-            }
-            Probability::Constant(p) => Ok(p as f32),
-            Probability::WeightedCascade => Ok(1.0 / in_degree[targets[i] as usize] as f32),
-        }
-    };
-    if let Probability::Constant(p) = probability {
-        check_probability(p)?;
+    for &p in probs {
+        check_probability(p as f64)?;
     }
-    if let Some(p) = probs {
-        if p.len() != m {
-            return Err(DiffusionError::invalid(
-                "edges",
-                "probabilities and edges differ in length",
-            ));
-        }
-    }
-    let mut edge_probs = Vec::with_capacity(m);
-    for i in 0..m {
-        edge_probs.push(prob_of(i)?);
-    }
-    Ok(edge_probs)
+    Ok(probs.to_vec())
 }
 
 /// Per-node in-edge records (with a sentinel) from the in-edge CSR, and the largest sum of a
-/// node's in-edge probabilities.
-fn in_heads(in_offsets: &[usize], in_probs: &[f32]) -> (Vec<InHead>, f64) {
+/// node's in-edge probabilities. `in_probs` is empty unless probabilities are given.
+fn in_heads(
+    in_offsets: &[usize],
+    in_probs: &[f32],
+    probability: Probability,
+) -> (Vec<InHead>, f64) {
     let n = in_offsets.len() - 1;
     let mut in_heads = Vec::with_capacity(n + 1);
     let mut max_in_weight = 0.0f64;
     for v in 0..n {
-        let ps = &in_probs[in_offsets[v]..in_offsets[v + 1]];
-        let first = ps.first().copied().unwrap_or(0.0);
-        let uniform = if ps.iter().all(|&p| p == first) {
-            first
-        } else {
-            -1.0
+        let degree = in_offsets[v + 1] - in_offsets[v];
+        let (uniform, sum) = match probability {
+            Probability::WeightedCascade if degree > 0 => {
+                let p = 1.0 / degree as f32;
+                (p, p as f64 * degree as f64)
+            }
+            Probability::Constant(p) if degree > 0 => (p as f32, p as f32 as f64 * degree as f64),
+            Probability::WeightedCascade | Probability::Constant(_) => (0.0, 0.0),
+            Probability::Given => {
+                let ps = &in_probs[in_offsets[v]..in_offsets[v + 1]];
+                let first = ps.first().copied().unwrap_or(0.0);
+                let uniform = if ps.iter().all(|&p| p == first) {
+                    first
+                } else {
+                    -1.0
+                };
+                (uniform, ps.iter().map(|&p| p as f64).sum())
+            }
         };
-        let inv_log_q = if uniform > 0.0 && uniform < 1.0 {
-            (1.0 / (-(uniform as f64)).ln_1p()) as f32
-        } else {
-            0.0
-        };
-        in_heads.push(InHead {
-            start: in_offsets[v],
-            uniform,
-            inv_log_q,
-        });
-        let sum: f64 = ps.iter().map(|&p| p as f64).sum();
+        in_heads.push(head(in_offsets[v], uniform));
         max_in_weight = max_in_weight.max(sum);
     }
-    in_heads.push(InHead {
-        start: in_offsets[n],
-        uniform: 0.0,
-        inv_log_q: 0.0,
-    });
+    in_heads.push(head(in_offsets[n], 0.0));
     (in_heads, max_in_weight)
 }
 
-/// Groups edges by `key` (stable), returning offsets, the other endpoints and probabilities.
+/// The in-edge record of a node whose in-edges start at `start` with common probability
+/// `uniform` (-1: they differ).
+pub(crate) fn head(start: usize, uniform: f32) -> InHead {
+    let inv_log_q = if uniform > 0.0 && uniform < 1.0 {
+        (1.0 / (-(uniform as f64)).ln_1p()) as f32
+    } else {
+        0.0
+    };
+    InHead {
+        start,
+        uniform,
+        inv_log_q,
+    }
+}
+
+/// Groups edges by `key` (stable), returning offsets, the other endpoints and probabilities
+/// (empty without `probs`).
 fn counting_sort(
     n: usize,
     key: &[u32],
     other: &[u32],
-    probs: &[f32],
+    probs: Option<&[f32]>,
 ) -> (Vec<usize>, Vec<u32>, Vec<f32>) {
     let mut offsets = vec![0usize; n + 1];
     for &k in key {
@@ -661,11 +811,13 @@ fn counting_sort(
     }
     let mut next = offsets.clone();
     let mut ends = vec![0u32; key.len()];
-    let mut ps = vec![0f32; key.len()];
+    let mut ps = vec![0f32; probs.map_or(0, |_| key.len())];
     for i in 0..key.len() {
         let slot = &mut next[key[i] as usize];
         ends[*slot] = other[i];
-        ps[*slot] = probs[i];
+        if let Some(p) = probs {
+            ps[*slot] = p[i];
+        }
         *slot += 1;
     }
     (offsets, ends, ps)

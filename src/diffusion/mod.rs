@@ -7,7 +7,8 @@
 //! - [`SocialGraph`]: compressed (CSR) directed graph, both directions, with a segment per node
 //!   and an activation probability per edge; converts from and to petgraph. Loaded from
 //!   SNAP-style edge lists by [`load_edge_list`] (at most [`MAX_EDGE_LIST_BYTES`]) /
-//!   [`parse_edge_list`], or generated:
+//!   [`parse_edge_list`], kept in a compact binary cache ([`save_graph_cache`] /
+//!   [`load_graph_cache`]: one sequential read instead of parsing text), or generated:
 //!   [`chung_lu`] (power-law benchmark graphs), [`city_network`] (residents, grid workers and
 //!   WeChat groups in a scenario's segment proportions).
 //! - [`Model`]: independent cascade and linear threshold; [`monte_carlo`] estimates a seed
@@ -35,6 +36,7 @@
 //! println!("certified ratio {:.3}", sel.certified_ratio);
 //! ```
 
+mod cache;
 mod cascade;
 mod celf;
 mod cover;
@@ -49,6 +51,7 @@ mod rng;
 mod rr;
 
 pub use crate::error::DiffusionError;
+pub use cache::{load_graph_cache, read_graph_cache, save_graph_cache, write_graph_cache};
 pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
 pub use cover::{GREEDY_RATIO, KNAPSACK_RATIO};
