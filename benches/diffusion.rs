@@ -1,6 +1,7 @@
 //! Word-of-mouth benchmarks (issue 3): Monte Carlo spread, CELF on a 5k-node graph, RR-set
 //! selection on generated power-law graphs (100k / 1M edges and 1M / 10M edges; k = 50, IC,
-//! weighted cascade, eps = 0.5, 0.1, 0.05), and loading the 10M-edge list from text.
+//! weighted cascade, eps = 0.5, 0.1, 0.05), the final +-1% / 99.9% spread estimate on the 1M
+//! graph, and loading the 10M-edge graph from text and from the binary cache.
 //!
 //! `cargo bench --bench diffusion`; set `FANZHA_BENCH_SKIP_1M=1` to skip the 1M-node graph
 //! (its generation takes a few seconds and its list about 130 MB in /tmp). Before timing each
@@ -13,8 +14,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fanzha::diffusion::{
-    Celf, Model, MonteCarlo, Opim, Probability, SocialGraph, celf, chung_lu, load_edge_list,
-    monte_carlo, write_edge_list,
+    Celf, Model, MonteCarlo, Opim, Probability, SocialGraph, SpreadEstimator, celf, chung_lu,
+    load_edge_list, load_graph_cache, monte_carlo, save_graph_cache, write_edge_list,
 };
 
 fn top_out_degree(g: &SocialGraph, k: usize) -> Vec<u32> {
@@ -93,6 +94,7 @@ fn rr_selection(c: &mut Criterion) {
     )
     .unwrap();
     selection(c, "1M_10M", &g);
+    final_estimate(c, &g);
     let path = PathBuf::from("/tmp/fanzha-chung-lu-1000000-10000000.txt");
     if !path.exists() {
         let file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
@@ -109,6 +111,33 @@ fn rr_selection(c: &mut Criterion) {
                 load_edge_list(&path, Probability::WeightedCascade)
                     .unwrap()
                     .edge_count(),
+            )
+        })
+    });
+    let cache = PathBuf::from("/tmp/fanzha-chung-lu-1000000-10000000.bin");
+    let g = load_edge_list(&path, Probability::WeightedCascade).unwrap();
+    save_graph_cache(&g, &cache).unwrap();
+    drop(g);
+    group.bench_function("cache_1M_nodes_10M_edges_wc", |b| {
+        b.iter(|| black_box(load_graph_cache(&cache).unwrap().edge_count()))
+    });
+    group.finish();
+}
+
+/// The +-1% / 99.9% final estimate of the seeds selected at eps 0.1 (seed 0).
+fn final_estimate(c: &mut Criterion, g: &SocialGraph) {
+    let seeds = Opim::new(50).epsilon(0.1).run(g).unwrap().seeds;
+    let mut group = c.benchmark_group("final_estimate_1M_10M");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(100));
+    group.bench_function("k50_ic_wc_eps0.01_delta0.001", |b| {
+        b.iter(|| {
+            black_box(
+                SpreadEstimator::new(Model::IndependentCascade)
+                    .run(g, &seeds)
+                    .unwrap()
+                    .spread,
             )
         })
     });

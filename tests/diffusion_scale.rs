@@ -10,7 +10,8 @@ mod diffusion_scale {
     use std::time::Instant;
 
     use fanzha::diffusion::{
-        Model, Opim, Probability, SocialGraph, chung_lu, load_edge_list, write_edge_list,
+        Model, MonteCarlo, Opim, Probability, SocialGraph, chung_lu, load_edge_list, monte_carlo,
+        write_edge_list,
     };
 
     /// The scale runs time themselves: one at a time, so that they do not share the cores.
@@ -125,5 +126,63 @@ mod diffusion_scale {
             e
         };
         assert_eq!(edges(ints), edges(names));
+    }
+
+    /// The side-by-side spread check: one independent Monte Carlo estimate per seed set.
+    /// Seed sets: fanzha's own (k 50, eps 0.1, for each seed in `FANZHA_OWN_SEEDS`,
+    /// comma-separated, default 0) and every file in `FANZHA_SEED_FILES`
+    /// (comma-separated; one node index per line, in the numbering the loader gives the edge
+    /// list, i.e. ids in increasing order, as OPIM-C's and SUBSIM's `seed_*` outputs are for
+    /// the relabelled list `n m` / `u v` written from it). `FANZHA_MC_SAMPLES` cascades each
+    /// (default 1,000), each set with its own Monte Carlo seed.
+    #[test]
+    #[ignore = "scale run: minutes; use --release"]
+    fn seed_sets_by_independent_monte_carlo() {
+        let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        let (n, m) = size();
+        let path = format!("/tmp/fanzha-chung-lu-{n}-{m}.txt");
+        let g = load_edge_list(&path, Probability::WeightedCascade).unwrap();
+        let samples = std::env::var("FANZHA_MC_SAMPLES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1_000);
+        let mut sets = Vec::new();
+        let own = std::env::var("FANZHA_OWN_SEEDS").unwrap_or_else(|_| "0".into());
+        for seed in own.split(',').filter(|s| !s.is_empty()) {
+            let seed: u64 = seed.parse().unwrap();
+            let sel = Opim::new(50).epsilon(0.1).seed(seed).run(&g).unwrap();
+            sets.push((format!("fanzha seed {seed}"), sel.seeds));
+        }
+        for file in std::env::var("FANZHA_SEED_FILES")
+            .unwrap_or_default()
+            .split(',')
+        {
+            if file.is_empty() {
+                continue;
+            }
+            let seeds: Vec<u32> = std::fs::read_to_string(file)
+                .unwrap()
+                .split_whitespace()
+                .map(|x| x.parse().unwrap())
+                .collect();
+            assert!(seeds.iter().all(|&v| (v as usize) < g.node_count()));
+            sets.push((file.to_string(), seeds));
+        }
+        for (i, (name, seeds)) in sets.iter().enumerate() {
+            let t = Instant::now();
+            let mc = MonteCarlo {
+                seed: 7_000 + i as u64,
+                ..MonteCarlo::new(Model::IndependentCascade, samples)
+            };
+            let s = monte_carlo(&g, seeds, &mc).unwrap().total;
+            eprintln!(
+                "{name}: {} seeds, Monte Carlo {samples} cascades: {:.1} [{:.1}, {:.1}] ({:.1} s)",
+                seeds.len(),
+                s.mean,
+                s.lo,
+                s.hi,
+                t.elapsed().as_secs_f64()
+            );
+        }
     }
 }
