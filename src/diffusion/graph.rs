@@ -308,11 +308,10 @@ impl SocialGraph {
         {
             return Err(bad("a node's common in-edge probability is not in [0, 1]"));
         }
-        let in_heads: Vec<InHead> = s
-            .in_heads
-            .iter()
-            .map(|h| head(h.start, h.uniform))
-            .collect();
+        let mut in_heads = s.in_heads;
+        for h in &mut in_heads {
+            *h = head(h.start, h.uniform);
+        }
         let max_in_weight = (0..n)
             .map(|v| {
                 let (a, b) = (in_heads[v].start, in_heads[v + 1].start);
