@@ -223,8 +223,26 @@ fn parse_pieces(text: &[u8], want_prob: bool) -> Result<Vec<Piece>, Failure> {
 /// Numbers the node ids in increasing order and builds the graph, freeing each parsed piece as
 /// soon as it is mapped.
 fn build(parsed: Vec<Piece>, probability: Probability) -> Result<SocialGraph, DiffusionError> {
+    let edges: usize = parsed.iter().map(Piece::len).sum();
+    if parsed.iter().any(|p| p.wide.is_some()) {
+        number(
+            parsed.into_iter().map(Piece::into_wide).collect(),
+            edges,
+            probability,
+        )
+    } else {
+        let narrow = parsed.into_iter().map(|p| (p.sources, p.targets, p.probs));
+        number(narrow.collect(), edges, probability)
+    }
+}
+
+/// [`build`] for ids of type `T` (`u32` or `u64`).
+fn number<T: Copy + Ord + Into<u64> + Send>(
+    parsed: Vec<Edges<T>>,
+    edges: usize,
+    probability: Probability,
+) -> Result<SocialGraph, DiffusionError> {
     let want_prob = matches!(probability, Probability::Given);
-    let edges: usize = parsed.iter().map(|p| p.sources.len()).sum();
     if edges > u32::MAX as usize {
         return Err(DiffusionError::invalid(
             "text",
@@ -233,8 +251,8 @@ fn build(parsed: Vec<Piece>, probability: Probability) -> Result<SocialGraph, Di
     }
     let max_id = parsed
         .iter()
-        .flat_map(|p| p.sources.iter().chain(&p.targets))
-        .copied()
+        .flat_map(|p| p.0.iter().chain(&p.1))
+        .map(|&id| id.into())
         .max()
         .unwrap_or(0);
     let dense = max_id < u32::MAX as u64 && (max_id as usize) <= 4 * edges + 1024;
@@ -245,8 +263,8 @@ fn build(parsed: Vec<Piece>, probability: Probability) -> Result<SocialGraph, Di
         // Direct map: mark the ids present, number them in increasing order.
         let mut index = vec![0u32; max_id as usize + 1];
         for p in &parsed {
-            for &id in p.sources.iter().chain(&p.targets) {
-                index[id as usize] = 1;
+            for &id in p.0.iter().chain(&p.1) {
+                index[id.into() as usize] = 1;
             }
         }
         let mut labels = Vec::new();
@@ -257,16 +275,16 @@ fn build(parsed: Vec<Piece>, probability: Probability) -> Result<SocialGraph, Di
             }
         }
         for p in parsed {
-            sources.extend(p.sources.iter().map(|&id| index[id as usize]));
-            targets.extend(p.targets.iter().map(|&id| index[id as usize]));
-            probs.extend_from_slice(&p.probs);
+            sources.extend(p.0.iter().map(|&id| index[id.into() as usize]));
+            targets.extend(p.1.iter().map(|&id| index[id.into() as usize]));
+            probs.extend_from_slice(&p.2);
         }
         labels
     } else {
         let mut labels: Vec<u64> = parsed
             .iter()
-            .flat_map(|p| p.sources.iter().chain(&p.targets))
-            .copied()
+            .flat_map(|p| p.0.iter().chain(&p.1))
+            .map(|&id| id.into())
             .collect();
         labels.par_sort_unstable();
         labels.dedup();
@@ -276,15 +294,15 @@ fn build(parsed: Vec<Piece>, probability: Probability) -> Result<SocialGraph, Di
                 "more than u32::MAX distinct node ids",
             ));
         }
-        let rank = |id: &u64| -> u32 {
+        let rank = |id: &T| -> u32 {
             labels
-                .binary_search(id)
+                .binary_search(&(*id).into())
                 .expect("every id was collected into labels") as u32
         };
         for p in parsed {
-            sources.extend(p.sources.iter().map(rank));
-            targets.extend(p.targets.iter().map(rank));
-            probs.extend_from_slice(&p.probs);
+            sources.extend(p.0.iter().map(rank));
+            targets.extend(p.1.iter().map(rank));
+            probs.extend_from_slice(&p.2);
         }
         labels
     };
@@ -358,10 +376,13 @@ fn split_lines(text: &[u8], pieces: usize) -> Vec<&[u8]> {
     out
 }
 
+/// One piece's parsed edges. Ids are kept as `u32` (half the memory of the 10M-edge list's
+/// ids) until the piece meets one above `u32::MAX`; from there on, as `u64` in `wide`.
 #[derive(Default)]
 struct Piece {
-    sources: Vec<u64>,
-    targets: Vec<u64>,
+    sources: Vec<u32>,
+    targets: Vec<u32>,
+    wide: Option<(Vec<u64>, Vec<u64>)>,
     probs: Vec<f32>,
     /// Lines in this piece.
     lines: usize,
@@ -386,6 +407,50 @@ fn lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
         .flatten()
 }
 
+impl Piece {
+    fn push(&mut self, u: u64, v: u64) {
+        let narrow = u32::try_from(u).and_then(|u| Ok((u, u32::try_from(v)?)));
+        match (&mut self.wide, narrow) {
+            (None, Ok((u, v))) => {
+                self.sources.push(u);
+                self.targets.push(v);
+            }
+            (None, Err(_)) => {
+                let widen = |ids: &mut Vec<u32>| std::mem::take(ids).into_iter().map(u64::from);
+                let mut wide = (
+                    widen(&mut self.sources).collect::<Vec<_>>(),
+                    widen(&mut self.targets).collect::<Vec<_>>(),
+                );
+                wide.0.push(u);
+                wide.1.push(v);
+                self.wide = Some(wide);
+            }
+            (Some((s, t)), _) => {
+                s.push(u);
+                t.push(v);
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.wide.as_ref().map_or(self.sources.len(), |w| w.0.len())
+    }
+
+    /// Sources, targets and probabilities with `u64` ids.
+    fn into_wide(self) -> Edges<u64> {
+        let (s, t) = self.wide.unwrap_or_else(|| {
+            (
+                self.sources.into_iter().map(u64::from).collect(),
+                self.targets.into_iter().map(u64::from).collect(),
+            )
+        });
+        (s, t, self.probs)
+    }
+}
+
+/// A piece's sources, targets and probabilities.
+type Edges<T> = (Vec<T>, Vec<T>, Vec<f32>);
+
 fn parse_piece(text: &[u8], want_prob: bool) -> Piece {
     let mut piece = Piece::default();
     let guess = text.len() / 12;
@@ -396,8 +461,7 @@ fn parse_piece(text: &[u8], want_prob: bool) -> Piece {
         match parse_line(line, want_prob) {
             Ok(None) => {}
             Ok(Some((u, v, p))) => {
-                piece.sources.push(u);
-                piece.targets.push(v);
+                piece.push(u, v);
                 if want_prob {
                     piece.probs.push(p);
                 }
@@ -733,6 +797,33 @@ mod tests {
         let g = parse_edge_list(b"18446744073709551615 3\n", Probability::WeightedCascade).unwrap();
         assert_eq!(g.labels(), &[3, u64::MAX]);
         assert_eq!(g.out_edges(1).collect::<Vec<_>>(), vec![(0, 1.0)]);
+    }
+
+    /// Ids are kept as `u32` until one does not fit: a piece widens where it meets one (here
+    /// in the middle of a piece, with other pieces narrow), and the graph is the same.
+    #[test]
+    fn ids_above_u32_widen_where_they_appear() {
+        let mut text = String::new();
+        for i in 0..2_000u64 {
+            text.push_str(&format!("{} {}\n", i, (i * 7 + 1) % 2_000));
+        }
+        let narrow = parse_edge_list(text.as_bytes(), Probability::WeightedCascade).unwrap();
+        let big = u32::MAX as u64 + 10;
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        lines.insert(1_000, format!("{big} 5"));
+        let wide_text = lines.join("\n") + "\n";
+        let pieces = parse_pieces(wide_text.as_bytes(), false).ok().unwrap();
+        assert!(pieces.len() > 2 && pieces.iter().filter(|p| p.wide.is_some()).count() == 1);
+        let wide = parse_edge_list(wide_text.as_bytes(), Probability::WeightedCascade).unwrap();
+        assert_eq!(wide.node_count(), narrow.node_count() + 1);
+        assert_eq!(wide.labels()[..2_000], narrow.labels()[..]);
+        assert_eq!(*wide.labels().last().unwrap(), big);
+        let last = wide.node_count() as u32 - 1;
+        assert_eq!(wide.out_edges(last).collect::<Vec<_>>(), vec![(5, 0.5)]);
+        for v in 0..2_000u32 {
+            let targets = |g: &SocialGraph| g.out_edges(v).map(|(t, _)| t).collect::<Vec<_>>();
+            assert_eq!(targets(&wide), targets(&narrow));
+        }
     }
 
     #[test]
