@@ -224,6 +224,12 @@ fn run(args: &Args) -> Result<(), String> {
     if args.samples.is_some_and(|s| s > MAX_SAMPLES) {
         return Err(format!("--samples must be at most {MAX_SAMPLES}"));
     }
+    if args.estimate_epsilon >= 1.0 {
+        return Err("--estimate-epsilon must be below 1 (0 skips the final estimate)".into());
+    }
+    if !(args.estimate_delta > 0.0 && args.estimate_delta < 1.0) {
+        return Err("--estimate-delta must be in (0, 1)".into());
+    }
     let model = Model::parse(&args.model).map_err(|e| e.to_string())?;
     match (&args.graph, &args.cache) {
         (Some(path), _) => run_graph(args, path, model),

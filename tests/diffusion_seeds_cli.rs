@@ -166,22 +166,23 @@ mod diffusion_seeds_cli {
             }
             a.into_iter().map(String::from).collect::<Vec<_>>()
         };
-        let strs = |a: &[String]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let first = json(
-            &strs(&args(true))
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>(),
-        );
+        let call = |with_graph: bool| {
+            let a = args(with_graph);
+            run(&a.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        let parse = |out: Output| -> Value {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).expect("--json prints JSON")
+        };
+        let first = parse(call(true));
         assert!(cache.exists(), "the first run writes the cache");
         // The edge list is no longer needed: the cache alone gives the same answer.
         std::fs::remove_file(&graph).unwrap();
-        let second = json(
-            &strs(&args(false))
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>(),
-        );
+        let second = parse(call(false));
         for key in [
             "seeds",
             "spread",
@@ -193,25 +194,25 @@ mod diffusion_seeds_cli {
             assert_eq!(first[key], second[key], "{key}");
         }
         assert_eq!(first["spread_method"], "rr-stopping-rule");
-        assert_eq!(
-            first["seeds"][0].as_str().unwrap().chars().next(),
-            Some('u')
-        );
+        assert!(first["seeds"][0].as_str().unwrap().starts_with('u'));
         // A damaged cache is one error line with code 2.
         std::fs::write(&cache, b"FANZHAG\0 not really").unwrap();
-        let out = run(&strs(&args(false))
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>());
+        let out = call(false);
         assert_eq!(out.status.code(), Some(2));
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.starts_with("error:") && err.contains("cache"), "{err}");
         std::fs::remove_file(&cache).unwrap();
-        let out = run(&strs(&args(false))
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>());
-        assert_eq!(out.status.code(), Some(2), "no cache and no --graph");
+        assert_eq!(
+            call(false).status.code(),
+            Some(2),
+            "no cache and no --graph"
+        );
+        for bad in [["--estimate-epsilon", "1"], ["--estimate-delta", "0"]] {
+            let out = run(&["--graph", "whatever.txt", bad[0], bad[1]]);
+            assert_eq!(out.status.code(), Some(2));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains(bad[0]), "{err}");
+        }
     }
 
     /// The case (validation collection: 36.1 [33.7, 38.4]; Monte Carlo: 37.9).
