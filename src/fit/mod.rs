@@ -8,4 +8,8 @@
 //! writes a fitted scenario and an `uncertainty` section.
 
 pub mod calibrate;
+pub mod estimate;
+pub mod history;
 mod linalg;
+pub mod model;
+pub mod synthetic;
