@@ -7,9 +7,11 @@
 //! refits simulated histories; [`synthetic`] makes histories from known parameters; [`output`]
 //! writes a fitted scenario and an `uncertainty` section.
 
+pub mod bootstrap;
 pub mod calibrate;
 pub mod estimate;
 pub mod history;
 mod linalg;
 pub mod model;
+pub mod output;
 pub mod synthetic;
