@@ -101,22 +101,66 @@ pub struct Fit {
     pub sd: Vec<f64>,
 }
 
-struct Objective<'a>(&'a Model);
+/// The posterior in preconditioned coordinates: `theta = origin + z / sqrt(d)`, with `d` the
+/// Hessian's diagonal at the origin, so L-BFGS sees a problem of unit scale whatever the
+/// counts' size.
+struct Objective<'a> {
+    model: &'a Model,
+    origin: Vec<f64>,
+    inv_root: Vec<f64>,
+}
+
+impl Objective<'_> {
+    fn theta(&self, z: &[f64]) -> Vec<f64> {
+        self.origin
+            .iter()
+            .zip(z)
+            .zip(&self.inv_root)
+            .map(|((o, z), r)| o + z * r)
+            .collect()
+    }
+}
 
 impl CostFunction for Objective<'_> {
     type Param = Vec<f64>;
     type Output = f64;
-    fn cost(&self, p: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        Ok(self.0.value_and_gradient(p).0)
+    fn cost(&self, z: &Vec<f64>) -> Result<f64, argmin::core::Error> {
+        let v = self.model.value_and_gradient(&self.theta(z)).0;
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(argmin::core::Error::msg(
+                "the posterior is not finite at a trial point",
+            ))
+        }
     }
 }
 
 impl Gradient for Objective<'_> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
-    fn gradient(&self, p: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
-        Ok(self.0.value_and_gradient(p).1)
+    fn gradient(&self, z: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
+        let g = self.model.value_and_gradient(&self.theta(z)).1;
+        Ok(g.iter().zip(&self.inv_root).map(|(g, r)| g * r).collect())
     }
+}
+
+/// The Hessian's diagonal at `theta` by central differences (at least the prior's
+/// precision, which keeps it positive).
+fn diagonal(model: &Model, theta: &[f64]) -> Vec<f64> {
+    let mut x = theta.to_vec();
+    (0..theta.len())
+        .map(|j| {
+            let step = 1e-5 * theta[j].abs().max(1.0);
+            x[j] = theta[j] + step;
+            let up = model.value_and_gradient(&x).1[j];
+            x[j] = theta[j] - step;
+            let down = model.value_and_gradient(&x).1[j];
+            x[j] = theta[j];
+            let prior = 1.0 / (model.prior[j].1 * model.prior[j].1);
+            ((up - down) / (2.0 * step)).max(prior)
+        })
+        .collect()
 }
 
 fn failed(what: String) -> Error {
@@ -127,25 +171,52 @@ fn failed(what: String) -> Error {
     }
 }
 
-/// The MAP of `model` from `start` by L-BFGS (memory 10, More-Thuente line search).
+/// The MAP of `model` from `start` by L-BFGS (memory 10, More-Thuente line search) in
+/// diagonally preconditioned coordinates, restarted (with a fresh preconditioner) until the
+/// gradient is small, at most 5 times.
 pub(crate) fn map(model: &Model, start: Vec<f64>, max_iterations: u64) -> Result<Vec<f64>, Error> {
-    let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
-        .with_tolerance_grad(1e-7)
-        .and_then(|s| s.with_tolerance_cost(1e-13))
-        .map_err(|e| failed(format!("optimiser setup: {e}")))?;
-    let result = Executor::new(Objective(model), solver)
-        .configure(|s| s.param(start).max_iters(max_iterations))
-        .run()
-        .map_err(|e| failed(format!("the optimiser stopped: {e}")))?;
-    let best = result
-        .state()
-        .get_best_param()
-        .cloned()
-        .ok_or_else(|| failed("the optimiser found no point".into()))?;
-    if best.iter().any(|v| !v.is_finite()) {
-        return Err(failed("the optimiser diverged".into()));
+    let mut theta = start;
+    for _ in 0..5 {
+        let d = diagonal(model, &theta);
+        let objective = Objective {
+            model,
+            origin: theta.clone(),
+            inv_root: d.iter().map(|d| 1.0 / d.sqrt()).collect(),
+        };
+        let solver = LBFGS::new(MoreThuenteLineSearch::new(), 10)
+            .with_tolerance_grad(1e-8)
+            .and_then(|s| s.with_tolerance_cost(1e-14))
+            .map_err(|e| failed(format!("optimiser setup: {e}")))?;
+        let result = Executor::new(objective, solver)
+            .configure(|s| s.param(vec![0.0; theta.len()]).max_iters(max_iterations))
+            .run()
+            .map_err(|e| failed(format!("the optimiser stopped: {e}")))?;
+        let z = result
+            .state()
+            .get_best_param()
+            .cloned()
+            .ok_or_else(|| failed("the optimiser found no point".into()))?;
+        let next: Vec<f64> = theta
+            .iter()
+            .zip(&z)
+            .zip(&d)
+            .map(|((t, z), d)| t + z / d.sqrt())
+            .collect();
+        if next.iter().any(|v| !v.is_finite()) {
+            return Err(failed("the optimiser diverged".into()));
+        }
+        theta = next;
+        let g = model.value_and_gradient(&theta).1;
+        let scaled = g
+            .iter()
+            .zip(&d)
+            .map(|(g, d)| (g / d.sqrt()).abs())
+            .fold(0.0, f64::max);
+        if scaled < 1e-6 {
+            break;
+        }
     }
-    Ok(best)
+    Ok(theta)
 }
 
 /// Hessian of the negative log posterior by central differences of the analytic gradient,

@@ -197,15 +197,22 @@ impl Model {
     pub(crate) fn mean(&self, theta: &[f64], i: usize) -> (f64, [f64; 4]) {
         let t = &self.terms[i];
         let rho = logistic(theta[2 * t.threat]);
-        let kappa = theta[2 * t.threat + 1].exp();
+        let kappa = theta[2 * t.threat + 1].clamp(-700.0, 700.0).exp();
         let j = 2 * self.threats + 2 * t.baseline;
-        let b = (theta[j] + theta[j + 1] * t.tau).exp();
+        // Clamped so every point L-BFGS tries has a finite value (a line search fed NaN
+        // never ends).
+        let b = (theta[j] + theta[j + 1] * t.tau).clamp(-700.0, 700.0).exp();
         let (mut total, mut reached, mut slope) = (0.0, 0.0, 0.0);
         for &(base, s) in &t.parts {
-            let decay = (-s / kappa).exp();
             total += base;
-            reached += base * (1.0 - decay);
-            slope += base * decay * s / kappa;
+            let x = s / kappa;
+            if s > 0.0 && x.is_finite() && x < 700.0 {
+                let decay = (-x).exp();
+                reached += base * (1.0 - decay);
+                slope += base * decay * x;
+            } else if s > 0.0 {
+                reached += base;
+            }
         }
         let mu = b * (total - rho * reached);
         (
@@ -221,7 +228,8 @@ impl Model {
 
     /// The dispersion `phi` (negative binomial only).
     pub(crate) fn phi(&self, theta: &[f64]) -> Option<f64> {
-        self.negative_binomial.then(|| theta[theta.len() - 1].exp())
+        self.negative_binomial
+            .then(|| theta[theta.len() - 1].clamp(-30.0, 30.0).exp())
     }
 
     /// Negative log posterior (up to a constant) and its gradient.
