@@ -49,6 +49,9 @@ fn small_history() -> History {
     .unwrap()
 }
 
+/// A change to the base history.
+type Edit = Box<dyn FnOnce(&mut History)>;
+
 fn error_of(edit: impl FnOnce(&mut History)) -> String {
     let mut h = small_history();
     edit(&mut h);
@@ -61,7 +64,7 @@ fn bad_rows_are_named() {
     small_history()
         .check(&p)
         .expect("the base history is valid");
-    let cases: [(&str, Box<dyn FnOnce(&mut History)>, &[&str]); 9] = [
+    let cases: [(&str, Edit, &[&str]); 9] = [
         (
             "region",
             Box::new(|h| h.cases[1].region = "atlantis".into()),

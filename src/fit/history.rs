@@ -213,9 +213,7 @@ impl History {
 
     fn observations(&self, problem: &Problem) -> Result<Vec<Observation>, Error> {
         let mut out = Vec::with_capacity(self.cases.len());
-        // (period, region, threat) -> (whole-region row, group rows)
-        let mut seen: BTreeMap<(usize, usize, usize), (Option<usize>, Vec<usize>)> =
-            BTreeMap::new();
+        let mut seen: BTreeMap<(usize, usize, usize), Seen> = BTreeMap::new();
         for (i, row) in self.cases.iter().enumerate() {
             let item = Item::at("case row", i);
             let period = self.period(row.period, &item)?;
@@ -309,6 +307,10 @@ impl History {
         Ok(out)
     }
 }
+
+/// The rows already counting one (period, region, threat): the whole-region row, the group
+/// rows.
+type Seen = (Option<usize>, Vec<usize>);
 
 fn unknown(item: &Item, field: &str, kind: &'static str, id: &str) -> Error {
     Error::UnknownId {
