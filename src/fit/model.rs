@@ -354,6 +354,9 @@ mod tests {
         let (big, _, _) = nb_terms(y, mu, 1e9);
         let poisson = y as f64 * mu.ln() - mu;
         assert!((big - poisson).abs() < 1e-4, "{big} vs {poisson}");
-        assert!(ll < poisson, "the over-dispersed fit of one count is worse: {ll}");
+        assert!(
+            ll < poisson,
+            "the over-dispersed fit of one count is worse: {ll}"
+        );
     }
 }
