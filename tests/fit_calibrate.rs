@@ -242,16 +242,18 @@ fn the_jurong_table_rederived_matches_the_seed_shares_within_a_tenth_of_a_point(
     let loss = 77.987e6 * 365.0 / 206.0;
     assert!((p.cases_at_risk() / cases - 1.0).abs() < 1e-6);
     assert!((p.loss_at_risk() / loss - 1.0).abs() < 1e-6);
-    // The built-in table was hand-fitted to the same targets within 2%: the raked table stays
-    // close to it (no rate moves by more than a few percent).
+    // The built-in table is the re-derived one (its rates rounded to 4 significant digits):
+    // raking it again moves no rate by more than the rounding.
     let built_in = scenarios::jurong_2023();
     for (a, b) in built_in.segments.iter().zip(&table.segments) {
         for (ra, rb) in a.risk.iter().zip(&b.risk) {
             assert!(
-                (rb.rate / ra.rate - 1.0).abs() < 0.1,
-                "{} {}",
+                (rb.rate / ra.rate - 1.0).abs() < 1e-3,
+                "{} {}: built-in {} re-derived {}",
                 a.id,
-                ra.threat
+                ra.threat,
+                ra.rate,
+                rb.rate
             );
         }
     }
