@@ -52,6 +52,7 @@ pub mod core;
 pub mod diffusion;
 pub mod error;
 pub mod evaluate;
+pub mod fit;
 pub mod generate;
 pub mod model;
 pub mod optimize;

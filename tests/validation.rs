@@ -684,11 +684,7 @@ fn bad_numbers() -> Vec<Row> {
 
 /// Numbers outside the ranges the model needs.
 fn ranges() -> Vec<Row> {
-    let profile = |women| Profile {
-        women: Some(women),
-        under_35: None,
-        source: None,
-    };
+    let profile = |women| Profile::default().with("women", women);
     vec![
         row(
             "rate above one",

@@ -119,19 +119,47 @@ pub struct Segment {
     pub risk: Vec<Risk>,
 }
 
-/// Descriptive shares of a segment (each in `[0, 1]`).
+/// Descriptive shares of a segment: named attributes, each the share of the segment's people
+/// who have it, in `[0, 1]` (e.g. `{"women": 0.52, "under_35": 0.3}`), plus an optional
+/// `source`.
+///
+/// Any key other than `source` is an attribute; names follow the id rules. `women` and
+/// `under_35` are the ones reports and the built-in scenario use; calibration
+/// ([`fit::calibrate`](crate::fit::calibrate)) can use any of them for victim shares.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::model::Profile;
+///
+/// let p: Profile = serde_json::from_str(r#"{"women": 0.52, "rural": 0.7, "source": "census"}"#)?;
+/// assert_eq!(p.get("women"), Some(0.52));
+/// assert_eq!(p.get("rural"), Some(0.7));
+/// assert_eq!(p.get("under_35"), None);
+/// assert_eq!(Profile::default().with("women", 0.5).get("women"), Some(0.5));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Profile {
-    /// Share of women.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub women: Option<f64>,
-    /// Share aged under 35.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub under_35: Option<f64>,
     /// Where the shares come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Attribute name to share of the segment, each in `[0, 1]`.
+    #[serde(flatten)]
+    pub attributes: std::collections::BTreeMap<String, f64>,
+}
+
+impl Profile {
+    /// The share of attribute `name`, if given.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.attributes.get(name).copied()
+    }
+
+    /// The profile with attribute `name` set to `share` (builder style).
+    pub fn with(mut self, name: &str, share: f64) -> Profile {
+        self.attributes.insert(name.to_string(), share);
+        self
+    }
 }
 
 /// A segment's exposure to one threat.

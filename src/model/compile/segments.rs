@@ -1,7 +1,7 @@
 //! Passes over segments and cells: segments and their risks, the response and its overrides,
 //! and the value at risk of each cell.
 
-use super::checks::{Count, Range, check, check_count, check_opt};
+use super::checks::{Count, Range, check, check_count, check_id, check_opt};
 use super::draft::{Cell, SegmentInfo};
 use super::ids::{Ids, lookup, lookup_opt};
 use super::selectors::{Sel, Selectors};
@@ -49,9 +49,11 @@ fn profile(seg: &Segment, item: &Item) -> Result<(Option<f64>, Option<f64>), Err
     let Some(p) = &seg.profile else {
         return Ok((None, None));
     };
-    check_opt(p.women, item, "profile.women", Range::Share)?;
-    check_opt(p.under_35, item, "profile.under_35", Range::Share)?;
-    Ok((p.women, p.under_35))
+    for (name, &share) in &p.attributes {
+        check_id(name, item, || format!("profile.{name}"))?;
+        check(share, item, || format!("profile.{name}"), Range::Share)?;
+    }
+    Ok((p.get("women"), p.get("under_35")))
 }
 
 /// Checks a segment's risk entries and writes them into its cells (one per threat).
