@@ -13,11 +13,16 @@
 //! - [`monte_carlo`] gives a plan's mean, standard deviation and 5/50/95% quantiles of
 //!   prevented loss and cases, spend and staff hours, per threat and group; [`versus`] the
 //!   probability that one plan beats another.
+//! - [`sensitivity`] gives the one-way tornado (each entry at its 5% and 95% points, the
+//!   others at their medians; whether the best plan changes) and each entry's expected value
+//!   of partial perfect information: which assumption is worth measuring first.
 
 mod draws;
 mod monte_carlo;
+mod sensitivity;
 mod spec;
 
 pub use draws::{Draw, Sampler, stream};
 pub use monte_carlo::{MonteCarlo, Named, Summary, Versus, monte_carlo, values_over_draws, versus};
+pub use sensitivity::{EvppiRow, Sensitivity, TornadoRow, sensitivity};
 pub use spec::{CellField, Entry, Law, Point, Targets, Uncertainty, Z95};

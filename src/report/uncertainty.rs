@@ -1,0 +1,361 @@
+//! Uncertainty reports: intervals of a plan's KPIs, the plan against a baseline over draws,
+//! the tornado and the EVPPI, as tables and as the plan file's `outcome.uncertainty`.
+
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use super::plan_file::PlanReport;
+use super::table::{Column, Table, Value};
+use crate::uncertainty::{
+    EvppiRow, MonteCarlo, Sensitivity, Summary, TornadoRow, Uncertainty, Versus,
+};
+
+/// The plan against a baseline over the same draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct VersusBaseline {
+    /// The baseline's strategy.
+    pub baseline: String,
+    /// Share of draws in which the plan prevents more loss than the baseline.
+    pub probability: f64,
+    /// The plan's prevented loss minus the baseline's.
+    pub difference: Summary,
+}
+
+/// A clamp count of one entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Clamped {
+    /// What the entry draws.
+    pub entry: String,
+    /// Draws in which some value it set left its valid range and was clamped.
+    pub draws: usize,
+}
+
+/// What `plan --uncertainty N` adds to the plan file as `outcome.uncertainty`:
+/// `prevented_loss` and `prevented_cases` as `{"mean", "sd", "p5", "p50", "p95"}`, `spend`,
+/// per threat and group, the clamp counts, the baseline comparison, the tornado and EVPPI
+/// rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UncertaintyReport {
+    /// Draws made.
+    pub draws: usize,
+    /// Their seed.
+    pub seed: u64,
+    /// Yearly loss prevented.
+    pub prevented_loss: Summary,
+    /// Yearly cases prevented.
+    pub prevented_cases: Summary,
+    /// Money spent.
+    pub spend: Summary,
+    /// Yearly loss prevented per threat: `{"name", "prevented_loss"}`.
+    pub threats: Vec<crate::uncertainty::Named>,
+    /// Yearly loss prevented per group.
+    pub groups: Vec<crate::uncertainty::Named>,
+    /// Entries whose draws were clamped (only those with at least one).
+    pub clamped: Vec<Clamped>,
+    /// The plan against the baseline, where compared.
+    pub versus: Option<VersusBaseline>,
+    /// The plan's prevented loss with every entry at its median, where the sensitivity was
+    /// computed.
+    pub median_loss: Option<f64>,
+    /// Tornado rows, longest bar first (empty when not computed).
+    pub tornado: Vec<TornadoRow>,
+    /// EVPPI rows, largest first (empty when not computed).
+    pub evppi: Vec<EvppiRow>,
+    /// EVPI over the sensitivity's candidate plans, where computed.
+    pub evpi: Option<f64>,
+}
+
+impl UncertaintyReport {
+    /// The report of a Monte Carlo run, with the baseline comparison and the sensitivity
+    /// where given.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use fanzha::report::UncertaintyReport;
+    /// use fanzha::uncertainty::monte_carlo;
+    /// use fanzha::{scenarios, Greedy, Strategy};
+    ///
+    /// let (problem, u) = scenarios::jurong_2023().compile_uncertain()?;
+    /// let u = u.with_draws(50, 1);
+    /// let mc = monte_carlo(&problem, &u, &Greedy::default().plan(&problem)?)?;
+    /// let report = UncertaintyReport::new(&u, &mc, None, None);
+    /// let json = serde_json::to_value(&report).unwrap();
+    /// assert!(json["prevented_loss"]["p95"].as_f64().unwrap() > 0.0);
+    /// # Ok::<(), fanzha::Error>(())
+    /// ```
+    pub fn new(
+        uncertainty: &Uncertainty,
+        mc: &MonteCarlo,
+        versus: Option<(&str, &Versus)>,
+        sensitivity: Option<&Sensitivity>,
+    ) -> UncertaintyReport {
+        UncertaintyReport {
+            draws: mc.draws,
+            seed: mc.seed,
+            prevented_loss: mc.prevented_loss,
+            prevented_cases: mc.prevented_cases,
+            spend: mc.spend,
+            threats: mc.threats.clone(),
+            groups: mc.groups.clone(),
+            clamped: uncertainty
+                .entries
+                .iter()
+                .zip(&mc.clamped)
+                .filter(|(_, n)| **n > 0)
+                .map(|(e, &n)| Clamped {
+                    entry: e.label.clone(),
+                    draws: n,
+                })
+                .collect(),
+            versus: versus.map(|(name, v)| VersusBaseline {
+                baseline: name.to_string(),
+                probability: v.probability,
+                difference: v.difference,
+            }),
+            median_loss: sensitivity.map(|s| s.median_loss),
+            tornado: sensitivity.map_or(Vec::new(), |s| s.tornado.clone()),
+            evppi: sensitivity.map_or(Vec::new(), |s| s.evppi.clone()),
+            evpi: sensitivity.map(|s| s.evpi),
+        }
+    }
+
+    /// The assumptions that matter most: the `n` entries with the longest tornado bars.
+    pub fn matter_most(&self, n: usize) -> Vec<&str> {
+        self.tornado
+            .iter()
+            .take(n)
+            .map(|r| r.label.as_str())
+            .collect()
+    }
+}
+
+fn summary_row(name: &str, s: &Summary, money: bool) -> Vec<Value> {
+    let v = |x: f64| {
+        if money {
+            Value::Money(x)
+        } else {
+            Value::number(x, 1)
+        }
+    };
+    vec![
+        Value::text(name),
+        v(s.mean),
+        v(s.sd),
+        v(s.p5),
+        v(s.p50),
+        v(s.p95),
+    ]
+}
+
+fn summary_columns(first: &str, unit: &str) -> Vec<Column> {
+    let mut cols = vec![Column::left(first)];
+    for name in ["mean", "sd", "5%", "median", "95%"] {
+        cols.push(Column::right(name).with_unit(unit));
+    }
+    cols
+}
+
+/// The tables of an [`UncertaintyReport`], in reading order: the intervals of the headline
+/// KPIs (with the baseline comparison and clamp counts as notes), prevented loss by threat,
+/// the tornado (with the assumptions that matter most) and the EVPPI.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::report::{uncertainty_tables, write_text, UncertaintyReport};
+/// use fanzha::uncertainty::monte_carlo;
+/// use fanzha::{scenarios, Greedy, Strategy};
+///
+/// let (problem, u) = scenarios::jurong_2023().compile_uncertain()?;
+/// let u = u.with_draws(50, 1);
+/// let mc = monte_carlo(&problem, &u, &Greedy::default().plan(&problem)?)?;
+/// let tables = uncertainty_tables(&UncertaintyReport::new(&u, &mc, None, None), "CNY");
+/// let mut out = Vec::new();
+/// write_text(&mut out, &tables).unwrap();
+/// assert!(String::from_utf8(out).unwrap().contains("prevented loss"));
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn uncertainty_tables(report: &UncertaintyReport, currency: &str) -> Vec<Table> {
+    let mut kpis = Table::new(
+        format!(
+            "Uncertainty: {} draws of the assumptions (seed {})",
+            report.draws, report.seed
+        ),
+        summary_columns("", ""),
+    );
+    kpis.push(summary_row(
+        &format!("prevented loss ({currency})"),
+        &report.prevented_loss,
+        true,
+    ));
+    kpis.push(summary_row(
+        "prevented cases",
+        &report.prevented_cases,
+        false,
+    ));
+    kpis.push(summary_row(
+        &format!("spend ({currency})"),
+        &report.spend,
+        true,
+    ));
+    if let Some(v) = &report.versus {
+        kpis.note(format!(
+            "beats `{}` in {:.1}% of draws; difference mean {}, 5% {}, 95% {}",
+            v.baseline,
+            100.0 * v.probability,
+            Value::Money(v.difference.mean).to_text(),
+            Value::Money(v.difference.p5).to_text(),
+            Value::Money(v.difference.p95).to_text()
+        ));
+    }
+    for c in &report.clamped {
+        kpis.note(format!(
+            "{}: clamped into its valid range in {} of {} draws",
+            c.entry, c.draws, report.draws
+        ));
+    }
+    let mut threats = Table::new(
+        "Prevented loss by threat over the draws",
+        summary_columns("threat", currency),
+    );
+    for t in &report.threats {
+        threats.push(summary_row(&t.name, &t.prevented_loss, true));
+    }
+    let mut tables = vec![kpis, threats];
+    if !report.tornado.is_empty() {
+        tables.push(tornado_table(report, currency));
+    }
+    if !report.evppi.is_empty() {
+        tables.push(evppi_table(report, currency));
+    }
+    tables
+}
+
+fn tornado_table(report: &UncertaintyReport, currency: &str) -> Table {
+    let mut t = Table::new(
+        "Tornado: each assumption at its 5% and 95% points, the others at their medians",
+        vec![
+            Column::left("assumption"),
+            Column::right("5%"),
+            Column::right("95%"),
+            Column::right("loss at 5%").with_unit(currency),
+            Column::right("loss at 95%").with_unit(currency),
+            Column::right("swing").with_unit(currency),
+            Column::left("best plan changes"),
+            Column::right("re-planning gains").with_unit(currency),
+        ],
+    );
+    let yes = |c: Option<bool>| match c {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "?",
+    };
+    for r in &report.tornado {
+        t.push(vec![
+            Value::text(&r.label),
+            Value::number(r.low, 3),
+            Value::number(r.high, 3),
+            Value::Money(r.loss_low),
+            Value::Money(r.loss_high),
+            Value::Money(r.swing),
+            Value::text(format!("{} / {}", yes(r.replan_low), yes(r.replan_high))),
+            Value::Money(r.gain_low.max(r.gain_high)),
+        ]);
+    }
+    if let Some(m) = report.median_loss {
+        t.intro.push(format!(
+            "the plan prevents {} {currency} a year with every assumption at its median",
+            Value::Money(m).to_text()
+        ));
+    }
+    t.note(format!(
+        "assumptions that matter most: {}",
+        report.matter_most(3).join("; ")
+    ));
+    t
+}
+
+fn evppi_table(report: &UncertaintyReport, currency: &str) -> Table {
+    let mut t = Table::new(
+        "Worth measuring first: expected value of partial perfect information",
+        vec![
+            Column::left("assumption"),
+            Column::right("EVPPI").with_unit(currency),
+            Column::right("of EVPI"),
+        ],
+    );
+    let evpi = report.evpi.unwrap_or(0.0);
+    for r in &report.evppi {
+        t.push(vec![
+            Value::text(&r.label),
+            Value::Money(r.evppi),
+            if evpi > 0.0 {
+                Value::share(r.evppi / evpi, 0)
+            } else {
+                Value::Missing
+            },
+        ]);
+    }
+    t.note(format!(
+        "EVPI (knowing every assumption) {} {currency} a year; prevented loss a planner could \
+         gain, in expectation, by learning the value before choosing among the candidate plans",
+        Value::Money(evpi).to_text()
+    ));
+    t
+}
+
+/// The plan file of `report` with `outcome.uncertainty` set to `uncertainty`, as JSON.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::report::{plan_json_with_uncertainty, UncertaintyReport};
+/// use fanzha::uncertainty::monte_carlo;
+/// use fanzha::{scenarios, Greedy, PlanReport, Strategy};
+///
+/// let (problem, u) = scenarios::jurong_2023().compile_uncertain()?;
+/// let plan = Greedy::default().plan(&problem)?;
+/// let u = u.with_draws(20, 1);
+/// let mc = monte_carlo(&problem, &u, &plan)?;
+/// let json = plan_json_with_uncertainty(
+///     &PlanReport::new(&problem, "greedy", &plan)?,
+///     &UncertaintyReport::new(&u, &mc, None, None),
+/// );
+/// assert!(json["outcome"]["uncertainty"]["prevented_cases"]["sd"].is_number());
+/// // Plan readers ignore the addition.
+/// let back = PlanReport::from_json(&json.to_string())?;
+/// assert_eq!(back.allocations.len(), plan.allocations(&problem)?.len());
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn plan_json_with_uncertainty(
+    report: &PlanReport,
+    uncertainty: &UncertaintyReport,
+) -> serde_json::Value {
+    let mut json = serde_json::to_value(report).expect("a plan report has string keys");
+    let u = serde_json::to_value(uncertainty).expect("an uncertainty report has string keys");
+    if let Some(outcome) = json.get_mut("outcome").and_then(|o| o.as_object_mut()) {
+        outcome.insert("uncertainty".into(), u);
+    } else if let Some(top) = json.as_object_mut() {
+        top.insert("outcome".into(), serde_json::json!({ "uncertainty": u }));
+    }
+    json
+}
+
+/// Writes [`plan_json_with_uncertainty`] pretty-printed, then a newline.
+///
+/// # Errors
+///
+/// The writer's.
+pub fn write_plan_json_with_uncertainty(
+    w: &mut impl Write,
+    report: &PlanReport,
+    uncertainty: &UncertaintyReport,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &plan_json_with_uncertainty(report, uncertainty))?;
+    writeln!(w)
+}
