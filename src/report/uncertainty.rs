@@ -336,14 +336,38 @@ pub fn plan_json_with_uncertainty(
     report: &PlanReport,
     uncertainty: &UncertaintyReport,
 ) -> serde_json::Value {
-    let mut json = serde_json::to_value(report).expect("a plan report has string keys");
-    let u = serde_json::to_value(uncertainty).expect("an uncertainty report has string keys");
-    if let Some(outcome) = json.get_mut("outcome").and_then(|o| o.as_object_mut()) {
-        outcome.insert("uncertainty".into(), u);
-    } else if let Some(top) = json.as_object_mut() {
-        top.insert("outcome".into(), serde_json::json!({ "uncertainty": u }));
+    serde_json::to_value(WithUncertainty::new(report, uncertainty))
+        .expect("a plan report has string keys")
+}
+
+/// The plan file with `outcome.uncertainty`, in the plan file's field order.
+#[derive(Serialize)]
+struct WithUncertainty<'a> {
+    scenario: &'a str,
+    strategy: &'a str,
+    allocations: &'a [crate::plan::Allocation],
+    outcome: OutcomeWith<'a>,
+}
+
+#[derive(Serialize)]
+struct OutcomeWith<'a> {
+    #[serde(flatten)]
+    outcome: Option<&'a crate::evaluate::Outcome>,
+    uncertainty: &'a UncertaintyReport,
+}
+
+impl<'a> WithUncertainty<'a> {
+    fn new(report: &'a PlanReport, uncertainty: &'a UncertaintyReport) -> Self {
+        WithUncertainty {
+            scenario: &report.scenario,
+            strategy: &report.strategy,
+            allocations: &report.allocations,
+            outcome: OutcomeWith {
+                outcome: report.outcome.as_ref(),
+                uncertainty,
+            },
+        }
     }
-    json
 }
 
 /// Writes [`plan_json_with_uncertainty`] pretty-printed, then a newline.
@@ -356,6 +380,6 @@ pub fn write_plan_json_with_uncertainty(
     report: &PlanReport,
     uncertainty: &UncertaintyReport,
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &plan_json_with_uncertainty(report, uncertainty))?;
+    serde_json::to_writer_pretty(&mut *w, &WithUncertainty::new(report, uncertainty))?;
     writeln!(w)
 }

@@ -16,13 +16,18 @@
 //! - [`sensitivity`] gives the one-way tornado (each entry at its 5% and 95% points, the
 //!   others at their medians; whether the best plan changes) and each entry's expected value
 //!   of partial perfect information: which assumption is worth measuring first.
+//! - [`Robust`] plans for `(1 - beta) mean + beta CVaR_alpha` of prevented loss over sample
+//!   draws, with a certified bound on the sample problem and the plan's value on fresh draws;
+//!   [`RobustStrategy`] is the same as a [`Strategy`](crate::Strategy).
 
 mod draws;
 mod monte_carlo;
+mod robust;
 mod sensitivity;
 mod spec;
 
 pub use draws::{Draw, Sampler, stream};
 pub use monte_carlo::{MonteCarlo, Named, Summary, Versus, monte_carlo, values_over_draws, versus};
+pub use robust::{RiskValue, Robust, RobustSolution, RobustStrategy};
 pub use sensitivity::{EvppiRow, Sensitivity, TornadoRow, sensitivity};
 pub use spec::{CellField, Entry, Law, Point, Targets, Uncertainty, Z95};
