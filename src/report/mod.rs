@@ -53,7 +53,7 @@ pub use render_json::{write_json, write_plan_json};
 pub use render_text::write_text;
 pub use table::{Align, Column, Table, Value};
 pub use uncertainty::{
-    Clamped, UncertaintyReport, VersusBaseline, plan_json_with_uncertainty, uncertainty_tables,
-    write_plan_json_with_uncertainty,
+    Clamped, RobustReport, UncertaintyReport, VersusBaseline, plan_json_with_uncertainty,
+    robust_table, uncertainty_tables, write_plan_json_with_uncertainty,
 };
 pub use width::display_width;

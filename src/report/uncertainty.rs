@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::plan_file::PlanReport;
 use super::table::{Column, Table, Value};
 use crate::uncertainty::{
-    EvppiRow, MonteCarlo, Sensitivity, Summary, TornadoRow, Uncertainty, Versus,
+    EvppiRow, MonteCarlo, RiskValue, Robust, RobustSolution, Sensitivity, Summary, TornadoRow,
+    Uncertainty, Versus,
 };
 
 /// The plan against a baseline over the same draws.
@@ -67,6 +68,9 @@ pub struct UncertaintyReport {
     pub evppi: Vec<EvppiRow>,
     /// EVPI over the sensitivity's candidate plans, where computed.
     pub evpi: Option<f64>,
+    /// The robust plan's numbers, where the plan is robust.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robust: Option<RobustReport>,
 }
 
 impl UncertaintyReport {
@@ -121,6 +125,7 @@ impl UncertaintyReport {
             tornado: sensitivity.map_or(Vec::new(), |s| s.tornado.clone()),
             evppi: sensitivity.map_or(Vec::new(), |s| s.evppi.clone()),
             evpi: sensitivity.map(|s| s.evpi),
+            robust: None,
         }
     }
 
@@ -232,6 +237,9 @@ pub fn uncertainty_tables(report: &UncertaintyReport, currency: &str) -> Vec<Tab
     }
     if !report.evppi.is_empty() {
         tables.push(evppi_table(report, currency));
+    }
+    if let Some(r) = &report.robust {
+        tables.push(robust_table(r, currency));
     }
     tables
 }
@@ -382,4 +390,109 @@ pub fn write_plan_json_with_uncertainty(
 ) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, &WithUncertainty::new(report, uncertainty))?;
     writeln!(w)
+}
+
+/// A robust plan's numbers: its objective on the sample with the certified bound, and on
+/// fresh draws beside the mean-optimal plan's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RobustReport {
+    /// Weight of the CVaR.
+    pub beta: f64,
+    /// Tail share of the CVaR.
+    pub alpha: f64,
+    /// Sample draws.
+    pub draws: usize,
+    /// Fresh draws.
+    pub fresh: usize,
+    /// The robust plan on the sample.
+    pub in_sample: RiskValue,
+    /// Certified bound on the sample objective of every feasible plan.
+    pub bound: f64,
+    /// `1 - in_sample.objective / bound`.
+    pub gap: f64,
+    /// The robust plan on fresh draws.
+    pub out_of_sample: RiskValue,
+    /// The mean-optimal plan on the sample.
+    pub mean_plan_in_sample: RiskValue,
+    /// The mean-optimal plan on the fresh draws.
+    pub mean_plan_out_of_sample: RiskValue,
+    /// Whether the robust plan differs from the mean-optimal plan.
+    pub differs: bool,
+}
+
+impl RobustReport {
+    /// The report of `solution`, made with `robust`.
+    pub fn new(robust: &Robust, solution: &RobustSolution) -> RobustReport {
+        RobustReport {
+            beta: robust.beta,
+            alpha: robust.alpha,
+            draws: robust.draws,
+            fresh: robust.fresh,
+            in_sample: solution.in_sample,
+            bound: solution.bound,
+            gap: solution.gap,
+            out_of_sample: solution.out_of_sample,
+            mean_plan_in_sample: solution.mean_plan_in_sample,
+            mean_plan_out_of_sample: solution.mean_plan_out_of_sample,
+            differs: solution.plan != solution.mean_plan,
+        }
+    }
+}
+
+/// The table of a [`RobustReport`]: objective, mean and CVaR of the robust and the
+/// mean-optimal plans on the sample and on fresh draws, with the certified bound.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::report::{robust_table, RobustReport};
+/// use fanzha::uncertainty::Robust;
+/// use fanzha::{scenarios, Greedy};
+///
+/// let (problem, u) = scenarios::jurong_2023().compile_uncertain()?;
+/// let r = Robust { draws: 6, fresh: 20, validation: 20, rounds: 1, bound_rounds: 1, ..Robust::default() };
+/// let s = r.solve(&problem, &u, &Greedy::default())?;
+/// let t = robust_table(&RobustReport::new(&r, &s), "CNY");
+/// assert!(t.row("robust plan, sample").is_some());
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn robust_table(r: &RobustReport, currency: &str) -> Table {
+    let mut t = Table::new(
+        format!(
+            "Robust plan: (1 - {b}) mean + {b} CVaR of the worst {a:.0}% of draws",
+            b = r.beta,
+            a = 100.0 * r.alpha
+        ),
+        vec![
+            Column::left(""),
+            Column::right("objective").with_unit(currency),
+            Column::right("mean").with_unit(currency),
+            Column::right("CVaR").with_unit(currency),
+        ],
+    );
+    for (name, v) in [
+        ("robust plan, sample", &r.in_sample),
+        ("mean-optimal plan, sample", &r.mean_plan_in_sample),
+        ("robust plan, fresh draws", &r.out_of_sample),
+        ("mean-optimal plan, fresh draws", &r.mean_plan_out_of_sample),
+    ] {
+        t.push(vec![
+            Value::text(name),
+            Value::Money(v.objective),
+            Value::Money(v.mean),
+            Value::Money(v.cvar),
+        ]);
+    }
+    t.note(format!(
+        "certified bound on the sample objective ({} draws): {} (gap {:.2}%); fresh draws: {}",
+        r.draws,
+        Value::Money(r.bound).to_text(),
+        100.0 * r.gap,
+        r.fresh
+    ));
+    if !r.differs {
+        t.note("the robust plan is the mean-optimal plan: no plan found does better on the tail");
+    }
+    t
 }
