@@ -81,7 +81,8 @@ struct Args {
     /// Plan robustly: maximise (1 - BETA) mean + BETA CVaR of the worst ALPHA share (default
     /// 0.1) of 200 sample draws of the uncertainty section; prints the certified bound on the
     /// sample objective and the plan's value on 1,000 fresh draws (implies `--uncertainty`
-    /// with the scenario's draws unless given).
+    /// with the scenario's draws unless given). `--strategy` plans the sample problem, which
+    /// is D times the size: `--strategy greedy` is far faster than the default greedy+ls.
     #[arg(long, value_name = "BETA[,ALPHA]", value_parser = parse_robust)]
     robust: Option<(f64, f64)>,
     /// Sample draws of `--robust` (fresh draws: five times as many, validation draws:

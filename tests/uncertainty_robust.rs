@@ -15,6 +15,7 @@ fn robust(beta: f64, alpha: f64, draws: usize) -> Robust {
         validation: 300,
         rounds: 2,
         bound_rounds: 1,
+        bound_group: 25,
     }
 }
 

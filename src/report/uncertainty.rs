@@ -451,7 +451,7 @@ impl RobustReport {
 /// use fanzha::{scenarios, Greedy};
 ///
 /// let (problem, u) = scenarios::jurong_2023().compile_uncertain()?;
-/// let r = Robust { draws: 6, fresh: 20, validation: 20, rounds: 1, bound_rounds: 1, ..Robust::default() };
+/// let r = Robust { draws: 6, fresh: 20, validation: 20, rounds: 1, ..Robust::default() };
 /// let s = r.solve(&problem, &u, &Greedy::default())?;
 /// let t = robust_table(&RobustReport::new(&r, &s), "CNY");
 /// assert!(t.row("robust plan, sample").is_some());
