@@ -72,6 +72,9 @@ pub struct Sampler<'a> {
     /// Per arm, per entry of its cells: the position of the cell's segment in its placement's
     /// audience (`usize::MAX` when absent: a coefficient of 0).
     arm_audience: Vec<Vec<usize>>,
+    /// The arms on a channel or placement whose depth or audience an entry draws: the only
+    /// ones whose coefficients a draw rescales.
+    touched_arms: Vec<usize>,
 }
 
 impl<'a> Sampler<'a> {
@@ -84,7 +87,7 @@ impl<'a> Sampler<'a> {
     pub fn new(problem: &'a Problem, uncertainty: &'a Uncertainty) -> Result<Sampler<'a>, Error> {
         check_fits(problem, uncertainty)?;
         let st = problem.structure();
-        let arm_channel = st
+        let arm_channel: Vec<usize> = st
             .arms
             .iter()
             .map(|a| st.placements[a.placement.index()].channel.index())
@@ -106,11 +109,13 @@ impl<'a> Sampler<'a> {
                     .collect()
             })
             .collect();
+        let touched_arms = touched_arms(problem, uncertainty, &arm_channel);
         Ok(Sampler {
             problem,
             uncertainty,
             arm_channel,
             arm_audience,
+            touched_arms,
         })
     }
 
@@ -224,15 +229,8 @@ impl<'a> Sampler<'a> {
     /// and audience ratio (`g_ks d_c a_ms w_mf` with new `g` and `d`).
     fn rescale_absorbed(&self, base: &Parameters, params: &mut Parameters, depth: &[f64]) {
         let st = self.problem.structure();
-        let touched = self
-            .uncertainty
-            .entries
-            .iter()
-            .any(|e| matches!(e.targets, Targets::Depth(_) | Targets::PerUnit(_)));
-        if !touched {
-            return;
-        }
-        for (a, arm) in st.arms.iter().enumerate() {
+        for &a in &self.touched_arms {
+            let arm = &st.arms[a];
             let ch = self.arm_channel[a];
             let d = depth[ch] / st.channels[ch].depth;
             let k = arm.placement.index();
@@ -254,6 +252,24 @@ impl<'a> Sampler<'a> {
             }
         }
     }
+}
+
+/// The arms of the channels and placements whose depth or audience some entry draws,
+/// ascending.
+fn touched_arms(problem: &Problem, uncertainty: &Uncertainty, arm_channel: &[usize]) -> Vec<usize> {
+    let st = problem.structure();
+    let mut channels = vec![false; st.channels.len()];
+    let mut placements = vec![false; st.placements.len()];
+    for e in &uncertainty.entries {
+        match &e.targets {
+            Targets::Depth(c) => c.iter().for_each(|c| channels[c.index()] = true),
+            Targets::PerUnit(p) => p.iter().for_each(|(k, _)| placements[k.index()] = true),
+            _ => {}
+        }
+    }
+    (0..st.arms.len())
+        .filter(|&a| channels[arm_channel[a]] || placements[st.arms[a].placement.index()])
+        .collect()
 }
 
 /// Applies one entry's value; whether some value was clamped.

@@ -181,7 +181,7 @@ impl Robust {
     /// (populations times `q_i`, the draw's risks, responses and coefficients) and the
     /// problem's costs, limits and floors. Its relaxation bound (exponential cones per draw and
     /// cell; certificate by linearisation at the solver's point and weak duality,
-    /// [`bound`](crate::optimize::bound)) is therefore a certified bound on the sample
+    /// [`bound()`](crate::optimize::bound())) is therefore a certified bound on the sample
     /// problem; the sum over groups of [`Robust::bound_group`] draws of each group's bound is
     /// one too. `w` starts at the best plan's worst draws and is re-set
     /// [`Robust::bound_rounds`] times at the relaxations' mean point (the minimax weights make

@@ -153,41 +153,7 @@ fn value_range(kind: ParameterKind) -> Range {
 /// The entry's law, and whether it multiplies (a factor) or replaces.
 fn law(p: &UncertainParameter, item: &Item) -> Result<(Law, bool), Error> {
     if let Some(f) = p.factor {
-        if !matches!(p.distribution, None | Some(DistributionKind::Factor)) {
-            return Err(invalid(
-                item,
-                "factor",
-                "is given with another distribution",
-            ));
-        }
-        for (field, v) in [("low", p.low), ("mode", p.mode), ("high", p.high)] {
-            if v.is_some() {
-                return Err(invalid(item, field, "cannot be given with `factor`"));
-            }
-        }
-        if !(f.is_finite() && f > 0.0) {
-            return Err(Error::InvalidValue {
-                item: item.clone(),
-                field: "factor".into(),
-                value: f,
-                expected: "a positive finite number, at least 1 (5-95% range [1/factor, factor])",
-            });
-        }
-        if f < 1.0 {
-            return Err(Error::InvalidValue {
-                item: item.clone(),
-                field: "factor".into(),
-                value: f,
-                expected: "at least 1 (5-95% range [1/factor, factor]; write 1/factor instead)",
-            });
-        }
-        return Ok((
-            Law::Lognormal {
-                low: 1.0 / f,
-                high: f,
-            },
-            true,
-        ));
+        return factor_law(p, item, f);
     }
     if matches!(
         p.parameter,
@@ -259,6 +225,45 @@ fn law(p: &UncertainParameter, item: &Item) -> Result<(Law, bool), Error> {
         DistributionKind::Factor => unreachable!("handled above: factor without `factor`"),
     };
     Ok((law, false))
+}
+
+/// The law of `factor: f`: a lognormal multiplier with 5-95% range `[1/f, f]`.
+fn factor_law(p: &UncertainParameter, item: &Item, f: f64) -> Result<(Law, bool), Error> {
+    if !matches!(p.distribution, None | Some(DistributionKind::Factor)) {
+        return Err(invalid(
+            item,
+            "factor",
+            "is given with another distribution",
+        ));
+    }
+    for (field, v) in [("low", p.low), ("mode", p.mode), ("high", p.high)] {
+        if v.is_some() {
+            return Err(invalid(item, field, "cannot be given with `factor`"));
+        }
+    }
+    if !(f.is_finite() && f > 0.0) {
+        return Err(Error::InvalidValue {
+            item: item.clone(),
+            field: "factor".into(),
+            value: f,
+            expected: "a positive finite number, at least 1 (5-95% range [1/factor, factor])",
+        });
+    }
+    if f < 1.0 {
+        return Err(Error::InvalidValue {
+            item: item.clone(),
+            field: "factor".into(),
+            value: f,
+            expected: "at least 1 (5-95% range [1/factor, factor]; write 1/factor instead)",
+        });
+    }
+    Ok((
+        Law::Lognormal {
+            low: 1.0 / f,
+            high: f,
+        },
+        true,
+    ))
 }
 
 /// Refuses the selector fields an entry of this kind does not take.
