@@ -267,6 +267,7 @@ pub fn scenario(config: &Config, seed: u64) -> Scenario {
         },
         departments: departments(shape.departments, money, hours),
         floors: Vec::new(),
+        uncertainty: None,
     };
     if config.floors {
         scenario.floors = affordable_floor(&scenario, &mut rng).into_iter().collect();

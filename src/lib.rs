@@ -61,6 +61,7 @@ pub mod problem;
 pub mod report;
 pub mod response;
 pub mod scenarios;
+pub mod uncertainty;
 // Kept at its old path for the modules that still name it there.
 pub(crate) use crate::core::total;
 

@@ -81,6 +81,9 @@ pub struct Scenario {
     /// Fairness floors: the least risk reduction some segments must get.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub floors: Vec<Floor>,
+    /// Ranges on the assumptions (absent: point estimates); see [`UncertaintySection`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<UncertaintySection>,
 }
 
 /// A fraud type.
@@ -411,6 +414,130 @@ pub struct Floor {
     /// Least risk reduction, in `(0, 1)` and at least 1e-9, below the response ceiling.
     pub min_reduction: f64,
     /// Why this floor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+fn default_draws() -> usize {
+    1000
+}
+
+/// The `uncertainty` section: ranges on the scenario's assumptions, compiled by
+/// [`Scenario::compile_uncertain`](crate::Scenario::compile_uncertain) into an
+/// [`Uncertainty`](crate::uncertainty::Uncertainty).
+///
+/// Each entry is **one** random quantity shared by every value it selects; entries are
+/// independent and apply in order (a drawn value replaces the current value, a factor
+/// multiplies it).
+///
+/// # Example
+///
+/// ```
+/// use fanzha::model::UncertaintySection;
+///
+/// let json = r#"{"draws": 500, "seed": 7, "parameters": [
+///   {"parameter": "ceiling", "group": "elderly", "distribution": "triangular",
+///    "low": 0.25, "mode": 0.4, "high": 0.6, "source": "assumption: AARP 2003 range"},
+///   {"parameter": "per_unit", "channel": "douyin", "factor": 1.5}]}"#;
+/// let section: UncertaintySection = serde_json::from_str(json).unwrap();
+/// assert_eq!(section.parameters.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertaintySection {
+    /// Monte Carlo draws (default 1,000), in `[1, 10_000_000]`.
+    #[serde(default = "default_draws")]
+    pub draws: usize,
+    /// Seed of the draws (default 0).
+    #[serde(default)]
+    pub seed: u64,
+    /// The uncertain quantities.
+    #[serde(default)]
+    pub parameters: Vec<UncertainParameter>,
+}
+
+/// Which number an [`UncertainParameter`] entry draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParameterKind {
+    /// Response ceiling `rho` of the selected cells, in `[0, 1)`.
+    Ceiling,
+    /// Response scale `kappa` of the selected cells, `> 0`.
+    Scale,
+    /// Yearly victimisation rate of the selected cells at risk, in `[0, 1)`.
+    Rate,
+    /// Mean loss per case of the selected cells at risk.
+    Loss,
+    /// Exposures per person per unit of the selected placements' audiences (`factor` only).
+    PerUnit,
+    /// Depth of the selected channel, in `(0, 1]`.
+    Depth,
+    /// Unit cost of the selected placements (`factor` only).
+    UnitCost,
+}
+
+/// How an [`UncertainParameter`]'s value is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DistributionKind {
+    /// Lognormal with `low` and `high` its 5% and 95% quantiles (the default with
+    /// `low`/`high`).
+    Lognormal,
+    /// Triangular on `[low, high]` with mode `mode`.
+    Triangular,
+    /// Uniform on `[low, high]`.
+    Uniform,
+    /// A lognormal multiplier of the base value with 5-95% range `[1/factor, factor]` (the
+    /// default with `factor`).
+    Factor,
+}
+
+/// One uncertain quantity: a parameter, a selector, a distribution and its reason.
+///
+/// Selectors: `segment`, `region`, `group` (segments, as elsewhere) and `threat` for
+/// `ceiling`, `scale`, `rate`, `loss` and `per_unit`; `channel` and `placement` for
+/// `per_unit`, `depth` (channel only) and `unit_cost`. Left out: all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertainParameter {
+    /// The parameter drawn.
+    pub parameter: ParameterKind,
+    /// Match one segment by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Match segments of a region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Match segments of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Threat id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    /// Channel id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// Placement id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<String>,
+    /// The distribution (default: `lognormal` with `low`/`high`, `factor` with `factor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distribution: Option<DistributionKind>,
+    /// Lower end: the 5% quantile (lognormal) or the support's minimum, within the
+    /// parameter's range.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// Mode of a triangular distribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<f64>,
+    /// Upper end: the 95% quantile (lognormal) or the support's maximum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+    /// Multiplier range: the base value times a lognormal factor with 5-95% range
+    /// `[1/factor, factor]`, `factor >= 1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// Why this range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }

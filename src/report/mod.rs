@@ -42,6 +42,7 @@ mod render_csv;
 mod render_json;
 mod render_text;
 mod table;
+mod uncertainty;
 mod width;
 
 pub use compare::comparison;
@@ -51,4 +52,8 @@ pub use render_csv::{CsvWriter, write_csv};
 pub use render_json::{write_json, write_plan_json};
 pub use render_text::write_text;
 pub use table::{Align, Column, Table, Value};
+pub use uncertainty::{
+    Clamped, RobustReport, UncertaintyReport, VersusBaseline, plan_json_with_uncertainty,
+    robust_table, uncertainty_tables, write_plan_json_with_uncertainty,
+};
 pub use width::display_width;

@@ -8,7 +8,8 @@
 //! 4. [`channels`]: depths, owners, costs, capacities and audiences;
 //! 5. [`messages`]: costs, owners, relevance, appeal, formats, and the arms;
 //! 6. [`floors`]: the covered pairs and their reachability;
-//! 7. [`assemble`]: the [`Problem`].
+//! 7. [`assemble`]: the [`Problem`];
+//! 8. [`uncertainty`]: the `uncertainty` section, checked against the problem.
 //!
 //! Selectors resolve through maps ([`selectors`]), and per-item scratch vectors clear only what
 //! they wrote ([`sparse`]), so compiling costs about the size of the scenario plus the size of
@@ -23,6 +24,7 @@ mod messages;
 mod segments;
 mod selectors;
 mod sparse;
+mod uncertainty;
 
 use super::scenario::Scenario;
 use crate::core::{
@@ -83,7 +85,7 @@ impl Scenario {
                 arms_of_placement: &arms.of_placement,
             },
         )?;
-        Ok(assemble(
+        let problem = assemble(
             self,
             Parts {
                 regions: sel.region_names,
@@ -97,7 +99,11 @@ impl Scenario {
                 departments,
                 floors,
             },
-        ))
+        );
+        if self.uncertainty.is_some() {
+            uncertainty::uncertainty(self, &problem)?;
+        }
+        Ok(problem)
     }
 }
 
