@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::{
-    ArmId, DepartmentId, Measure, PlacementId, ResourceKind, Resources, exceeds, floor_met,
-};
+use crate::core::{ArmId, DepartmentId, PlacementId, ResourceKind, Resources, exceeds, floor_met};
 use crate::error::{Error, Item};
 use crate::problem::{Problem, Structure};
 use crate::response;
@@ -224,11 +222,17 @@ impl Plan {
             }
             let pl = problem.placement(k);
             for &r in &st.placements[k.index()].draws {
-                used[r] += match st.resources[r.index()].measure() {
-                    Measure::Money => pl.setup_cost + pl.unit_cost * units as f64,
-                    Measure::Hours => pl.staff_hours * units as f64,
+                let kind = st.resources[r.index()];
+                let setup = if kind.pays_fixed_costs() {
+                    pl.setup_cost
+                } else {
+                    0.0
                 };
+                used[r] += setup + kind.per_unit(pl.unit_cost, pl.staff_hours) * units as f64;
             }
+        }
+        if st.weeks.is_some() {
+            weekly_usage(problem, &self.units, &mut used);
         }
         for (m, info) in st.messages.iter().enumerate() {
             if message_used[m] {
@@ -336,6 +340,23 @@ impl Plan {
     }
 }
 
+/// Adds the per-week limits' use (drawn per arm, not per placement) to `used`.
+fn weekly_usage(problem: &Problem, units: &[u64], used: &mut Resources<f64>) {
+    let st = problem.structure();
+    for (arm, &u) in st.arms.iter().zip(units) {
+        if u == 0 {
+            continue;
+        }
+        let pl = problem.placement(arm.placement);
+        for d in &arm.draws {
+            let kind = st.resources[d.resource.index()];
+            if kind.week().is_some() {
+                used[d.resource] += kind.per_unit(pl.unit_cost, pl.staff_hours) * u as f64;
+            }
+        }
+    }
+}
+
 /// Position of each item by its id.
 fn by_id<T>(items: &[T], id: impl Fn(&T) -> &String) -> HashMap<&str, usize> {
     items
@@ -358,6 +379,14 @@ fn resource_violation(st: &Structure, kind: ResourceKind, used: f64, limit: f64)
         },
         ResourceKind::DepartmentHours(d) => Violation::DepartmentHours {
             department: department(d),
+            used,
+            limit,
+        },
+        _ => Violation::Weekly {
+            resource: st.resource_name(
+                st.resource_id(kind)
+                    .expect("the violated resource is one of the problem's"),
+            ),
             used,
             limit,
         },

@@ -38,8 +38,15 @@ pub(crate) type Mask = Resources<bool>;
 
 /// `1 / limit` of each counted, positively limited resource; value per yuan when none counts.
 fn weights(problem: &Problem, mask: &Mask) -> Resources<f64> {
+    // A per-week capacity is a capacity, not a cost: it bounds steps but does not price them.
     let mut w = problem.limits().map(|r, limit| match limit {
-        Some(l) if mask[r] && *l > 0.0 => 1.0 / l,
+        Some(l)
+            if mask[r]
+                && *l > 0.0
+                && problem.resources()[r.index()].measure() != Measure::Units =>
+        {
+            1.0 / l
+        }
         _ => 0.0,
     });
     if w.iter().all(|&x| x <= 0.0) {
@@ -93,21 +100,22 @@ impl Draw {
         arm.draws
             .iter()
             .map(|d: &ArmDraw| {
-                let money = problem.resources()[d.resource.index()].measure() == Measure::Money;
+                let kind = problem.resources()[d.resource.index()];
+                let fixed = kind.pays_fixed_costs();
                 Draw {
                     resource: d.resource,
                     limit: problem.limits()[d.resource],
-                    per_unit: match (d.placement, money) {
-                        (false, _) => 0.0,
-                        (true, true) => pl.unit_cost,
-                        (true, false) => pl.staff_hours,
+                    per_unit: if d.placement {
+                        kind.per_unit(pl.unit_cost, pl.staff_hours)
+                    } else {
+                        0.0
                     },
-                    setup: if d.placement && money {
+                    setup: if d.placement && fixed {
                         pl.setup_cost
                     } else {
                         0.0
                     },
-                    production: if d.message && money { production } else { 0.0 },
+                    production: if d.message && fixed { production } else { 0.0 },
                 }
             })
             .collect()

@@ -248,11 +248,7 @@ impl<'p> Relaxation<'p> {
                 continue;
             }
             let arms = p.arms_of_placement(id);
-            let most_alone = arms
-                .iter()
-                .map(|&a| self.max_units[a.index()])
-                .max()
-                .unwrap_or(0);
+            let most_alone = self.most_alone(arms);
             let sum_hi = arms
                 .iter()
                 .fold(0u64, |s, &a| s.saturating_add(hi[a.index()]));
@@ -262,6 +258,27 @@ impl<'p> Relaxation<'p> {
             }
         }
         spread
+    }
+}
+
+impl Relaxation<'_> {
+    /// The most units a feasible plan can buy of the placement of `arms`: the most of any
+    /// one of them alone (its messages share the placement's unit costs and limits); on a
+    /// calendar problem, summed over the weeks (each week has its own per-week limits).
+    fn most_alone(&self, arms: &[ArmId]) -> u64 {
+        let Some(weeks) = &self.problem.structure().weeks else {
+            return arms
+                .iter()
+                .map(|&a| self.max_units[a.index()])
+                .max()
+                .unwrap_or(0);
+        };
+        let mut per_week = vec![0u64; weeks.weeks];
+        for &a in arms {
+            let w = weeks.arm_week(a).index();
+            per_week[w] = per_week[w].max(self.max_units[a.index()]);
+        }
+        per_week.iter().fold(0u64, |s, &u| s.saturating_add(u))
     }
 }
 
