@@ -22,6 +22,7 @@ pub(super) fn layout(cal: &Calendar, yearly: &Problem) -> Weeks {
         } else {
             cal.blocks()
         },
+        retention: cal.retention.clone(),
     }
 }
 

@@ -13,7 +13,7 @@ use crate::core::{ArmId, SegmentId, WeekId};
 /// - The segments after those are the floor blocks: segment
 ///   `(weeks + tail + b) * yearly_segments + s` holds the mean remembered exposure of yearly
 ///   segment `s` over block `b` (value at risk 0); the calendar's floors are on them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Weeks {
@@ -29,6 +29,9 @@ pub struct Weeks {
     pub yearly_arms: usize,
     /// Floor blocks: each `[first, end)` campaign weeks.
     pub blocks: Vec<(usize, usize)>,
+    /// Weekly retention of each channel (the arms' coefficients carry it; the relaxation
+    /// uses it to write remembered exposures as a sparse recurrence).
+    pub retention: Vec<f64>,
 }
 
 impl Weeks {
@@ -83,6 +86,7 @@ mod tests {
             yearly_segments: 4,
             yearly_arms: 5,
             blocks: vec![(0, 3)],
+            retention: vec![0.5],
         };
         let a = w.arm(ArmId::new(2), WeekId::new(1));
         assert_eq!(

@@ -5,6 +5,7 @@
 mod certificate;
 mod conic;
 mod rows;
+mod stocks;
 
 use super::state::State;
 use crate::core::{ArmId, CellId};
