@@ -42,6 +42,10 @@ pub struct Allocation {
     pub placement: String,
     /// Units bought.
     pub units: u64,
+    /// The campaign week (1 = the first) of a calendar plan's units; absent in a one-period
+    /// plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week: Option<u64>,
 }
 
 /// Resources a plan uses.
@@ -126,10 +130,12 @@ impl Plan {
             .filter(|(_, u)| **u > 0)
             .map(|(a, &units)| {
                 let arm = &problem.arms()[a];
+                let weeks = problem.structure().weeks.as_ref();
                 Allocation {
                     message: problem.messages()[arm.message.index()].id.clone(),
                     placement: problem.placements()[arm.placement.index()].id.clone(),
                     units,
+                    week: weeks.map(|w| w.arm_week(ArmId::new(a)).index() as u64 + 1),
                 }
             })
             .collect())
@@ -170,14 +176,17 @@ impl Plan {
                     index: i,
                     message: al.message.clone(),
                     placement: al.placement.clone(),
-                })?;
+                })?
+                + week_offset(problem, al, &item)?;
             if std::mem::replace(&mut seen[arm], true) {
                 return Err(Error::Invalid {
                     item,
                     field: "message".into(),
                     problem: format!(
-                        "repeats message {:?} on placement {:?}",
-                        al.message, al.placement
+                        "repeats message {:?} on placement {:?}{}",
+                        al.message,
+                        al.placement,
+                        al.week.map_or(String::new(), |w| format!(" in week {w}"))
                     ),
                 });
             }
@@ -336,6 +345,36 @@ impl Plan {
             Ok(())
         } else {
             Err(mismatch(problem, self.units.len()))
+        }
+    }
+}
+
+/// The offset of allocation `al`'s week from its arm's first week: 0 in a one-period
+/// problem (which takes no week), `week - 1` in a calendar problem (which needs one in
+/// `1..=T`).
+fn week_offset(problem: &Problem, al: &Allocation, item: &Item) -> Result<usize, Error> {
+    let invalid = |problem: String| Error::Invalid {
+        item: item.clone(),
+        field: "week".into(),
+        problem,
+    };
+    match (problem.structure().weeks.as_ref(), al.week) {
+        (None, None) => Ok(0),
+        (None, Some(w)) => Err(invalid(format!(
+            "is {w}, but the problem has no calendar (plan it with weeks)"
+        ))),
+        (Some(_), None) => Err(invalid(
+            "is missing: a calendar plan's allocations each name their week".into(),
+        )),
+        (Some(weeks), Some(w)) => {
+            if (1..=weeks.weeks as u64).contains(&w) {
+                Ok(w as usize - 1)
+            } else {
+                Err(invalid(format!(
+                    "is {w}, past the campaign's {} weeks (weeks are 1..={})",
+                    weeks.weeks, weeks.weeks
+                )))
+            }
         }
     }
 }
