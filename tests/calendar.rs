@@ -200,7 +200,7 @@ fn the_builtin_calendar_compiles_with_its_sources() {
     let yearly = sc.compile().unwrap();
     let cal = sc.compile_calendar(&yearly).unwrap().unwrap();
     assert_eq!((cal.weeks, cal.start_week), (52, 1));
-    assert_eq!(cal.floors_every, FloorsEvery::Quarter);
+    assert_eq!(cal.floors_every, FloorsEvery::None);
     assert_eq!(cal.tail(), 21);
     // A full year keeps the yearly totals: the weekly shares of every cell sum to 1.
     for c in 0..yearly.cells().len() {

@@ -81,6 +81,8 @@ pub enum FloorsEvery {
     Campaign,
     /// Each 13-week block of the campaign (the last one possibly shorter).
     Quarter,
+    /// The scenario's floors do not apply to the calendar plan.
+    None,
 }
 
 /// A compiled calendar for one yearly problem: index-based, validated by
@@ -188,6 +190,7 @@ impl Calendar {
         let len = match self.floors_every {
             FloorsEvery::Campaign => self.weeks.max(1),
             FloorsEvery::Quarter => 13,
+            FloorsEvery::None => return Vec::new(),
         };
         (0..self.weeks)
             .step_by(len)

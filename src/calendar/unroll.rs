@@ -17,7 +17,7 @@ pub(super) fn layout(cal: &Calendar, yearly: &Problem) -> Weeks {
         start_week: cal.start_week,
         yearly_segments: yearly.segment_count(),
         yearly_arms: yearly.arms().len(),
-        blocks: if yearly.floors().is_empty() {
+        blocks: if yearly.floors().is_empty() || cal.floors_every == super::FloorsEvery::None {
             Vec::new()
         } else {
             cal.blocks()

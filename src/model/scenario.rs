@@ -116,7 +116,8 @@ pub struct CalendarSection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub money_per_week: Option<f64>,
     /// `"campaign"` (default): floors on the whole campaign's mean remembered exposure;
-    /// `"quarter"`: on each 13-week block's.
+    /// `"quarter"`: on each 13-week block's; `"none"`: the floors do not apply to calendar
+    /// plans.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floors_every: Option<crate::calendar::FloorsEvery>,
     /// Where the numbers come from.
