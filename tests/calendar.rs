@@ -377,3 +377,68 @@ fn design_value_f(yearly: &Problem, cal: &Calendar, units: &dyn Fn(usize, usize)
     }
     value
 }
+
+/// Quarterly floors are rows on each 13-week block's mean remembered exposure: the floor
+/// cell of each block holds exactly that mean (recomputed here from the stocks), and a
+/// planned calendar meets every block's floor.
+#[test]
+fn quarterly_floors_hold_on_each_blocks_mean_stock() {
+    let mut checked = 0;
+    for seed in 1..40 {
+        let config = Config {
+            floors: true,
+            ..Config::tiny()
+        };
+        let yearly = generate::scenario(&config, seed).compile().unwrap();
+        if yearly.floors().is_empty() {
+            continue;
+        }
+        let mut params = yearly.parameters().clone();
+        for f in &mut params.floors {
+            *f = 1e-4;
+        }
+        let yearly = yearly.with_parameters(params).unwrap();
+        let mut cal = Calendar::new(&yearly, 20, 5, 0.6).unwrap();
+        cal.floors_every = FloorsEvery::Quarter;
+        let weekly = cal.unroll(&yearly).unwrap();
+        assert_eq!(weekly.floors().len(), 2 * yearly.floors().len());
+        let Ok(plan) = strategy("greedy").unwrap().plan(&weekly) else {
+            continue;
+        };
+        plan.check(&weekly).unwrap();
+        let w = weekly.structure().weeks.clone().unwrap();
+        let e = plan.absorbed(&weekly).unwrap();
+        for (j, fl) in yearly.floors().iter().enumerate() {
+            for (b, &(first, end)) in w.blocks.iter().enumerate() {
+                // The mean over the block's weeks of the week cells' stocks.
+                let n = yearly.cells().len();
+                let mean: f64 = (first..end)
+                    .map(|u| e[u * n + fl.cell.index()])
+                    .sum::<f64>()
+                    / (end - first) as f64;
+                let row = &weekly.floors()[j * w.blocks.len() + b];
+                assert!(rel(e[row.cell.index()], mean) < 1e-9);
+                assert!(mean >= weekly.floor_exposure(j * w.blocks.len() + b) * (1.0 - 1e-6));
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 0, "no generated instance had a floor");
+}
+
+/// `exact` proves optimality on tiny calendar problems: at least the greedy, at most the bound.
+#[test]
+fn exact_runs_on_tiny_calendars() {
+    for seed in 1..6 {
+        let (yearly, cal) = small_calendar(seed, 2, 0.5, true);
+        let weekly = cal.unroll(&yearly).unwrap();
+        let Ok(exact) = strategy("exact").unwrap().plan(&weekly) else {
+            continue;
+        };
+        let greedy = strategy("greedy").unwrap().plan(&weekly).unwrap();
+        let v = |p: &Plan| evaluate(&weekly, p).unwrap().prevented_loss;
+        let bound = optimize::bound(&weekly).unwrap().value;
+        assert!(v(&exact) >= v(&greedy) * (1.0 - 1e-9));
+        assert!(v(&exact) <= bound * (1.0 + 1e-9));
+    }
+}

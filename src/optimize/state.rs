@@ -39,15 +39,20 @@ pub(crate) type Mask = Resources<bool>;
 /// `1 / limit` of each counted, positively limited resource; value per yuan when none counts.
 fn weights(problem: &Problem, mask: &Mask) -> Resources<f64> {
     // A per-week capacity is a capacity, not a cost: it bounds steps but does not price them.
-    let mut w = problem.limits().map(|r, limit| match limit {
-        Some(l)
-            if mask[r]
-                && *l > 0.0
-                && problem.resources()[r.index()].measure() != Measure::Units =>
-        {
-            1.0 / l
+    // A per-week limit weighs as the horizon's total of such limits (one of `T` weeks).
+    let weeks = problem.structure().weeks.as_ref().map_or(1, |w| w.weeks) as f64;
+    let mut w = problem.limits().map(|r, limit| {
+        let kind = problem.resources()[r.index()];
+        match limit {
+            Some(l) if mask[r] && *l > 0.0 && kind.measure() != Measure::Units => {
+                if kind.week().is_some() {
+                    1.0 / (l * weeks)
+                } else {
+                    1.0 / l
+                }
+            }
+            _ => 0.0,
         }
-        _ => 0.0,
     });
     if w.iter().all(|&x| x <= 0.0) {
         // No counted resource: rank by value per yuan.

@@ -222,15 +222,15 @@ impl Relaxation<'_> {
 
 /// A sparse matrix built row by row, with its right-hand side.
 #[derive(Default)]
-struct Triplets {
-    ii: Vec<usize>,
-    jj: Vec<usize>,
-    vv: Vec<f64>,
-    b: Vec<f64>,
+pub(super) struct Triplets {
+    pub(super) ii: Vec<usize>,
+    pub(super) jj: Vec<usize>,
+    pub(super) vv: Vec<f64>,
+    pub(super) b: Vec<f64>,
 }
 
 impl Triplets {
-    fn row(&mut self, terms: impl IntoIterator<Item = (usize, f64)>, rhs: f64) {
+    pub(super) fn row(&mut self, terms: impl IntoIterator<Item = (usize, f64)>, rhs: f64) {
         let i = self.b.len();
         for (j, v) in terms {
             self.ii.push(i);

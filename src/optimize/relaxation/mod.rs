@@ -4,6 +4,7 @@
 
 mod certificate;
 mod conic;
+mod frank_wolfe;
 mod rows;
 mod stocks;
 
@@ -137,6 +138,13 @@ impl<'p> Relaxation<'p> {
 
     /// Solves the relaxation over the plans of `r` and certifies its bound.
     pub(crate) fn solve(&self, r: &Restriction) -> Relaxed {
+        self.solve_from(r, None)
+    }
+
+    /// As [`Relaxation::solve`]; with `start` (units per arm, e.g. a plan's), the point and
+    /// multipliers of the certificate come from Frank-Wolfe steps from `start` instead of the
+    /// interior-point solve (falling back to it if a step fails).
+    pub(crate) fn solve_from(&self, r: &Restriction, start: Option<&[f64]>) -> Relaxed {
         let Some(layout) = self.layout(r) else {
             return Relaxed::Infeasible;
         };
@@ -148,6 +156,12 @@ impl<'p> Relaxation<'p> {
             .filter(|&c| stake(self.problem, c) > 0.0 && !layout.cell_terms[c].is_empty())
             .collect();
         let n_vars = layout.n_vars();
+        if let Some(start) = start
+            && n_vars > 0
+            && let Some(point) = self.frank_wolfe(&layout, &rows, &live, start)
+        {
+            return Relaxed::Solved(point);
+        }
         let (point, multipliers, iterations) = if n_vars == 0 {
             (Vec::new(), vec![0.0; rows.len()], 0)
         } else {
