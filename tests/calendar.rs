@@ -168,9 +168,12 @@ fn jurong_with(change: impl FnOnce(&mut serde_json::Value)) -> Result<Option<Cal
     sc.compile_calendar(&sc.compile()?)
 }
 
+/// A change to the calendar section of a scenario.
+type Change = Box<dyn FnOnce(&mut serde_json::Value)>;
+
 #[test]
 fn bad_calendar_input_gives_one_clear_error() {
-    let cases: Vec<(Box<dyn FnOnce(&mut serde_json::Value)>, &str)> = vec![
+    let cases: Vec<(Change, &str)> = vec![
         (Box::new(|c| c["retention"] = 1.0.into()), "retention"),
         (
             Box::new(|c| c["channel_retention"][0]["weekly"] = (-0.1).into()),
