@@ -22,7 +22,8 @@ fn design_value(yearly: &Problem, cal: &Calendar, units: &dyn Fn(usize, usize) -
     let n_c = yearly.cells().len();
     let n_ch = yearly.channels().len();
     let n_f = yearly.threat_count();
-    let mut stock = vec![0.0; n_c * n_ch];
+    // A past campaign's remembered exposures are the stock before week 1.
+    let mut stock = cal.carry_in.clone();
     let mut value = 0.0;
     for u in 0..cal.weeks + cal.tail() {
         for (i, s) in stock.iter_mut().enumerate() {
@@ -99,6 +100,28 @@ fn value_equals_the_design_formula() {
             "{weeks} weeks from {start}: evaluate {got}, formula {want}"
         );
     }
+}
+
+/// With a carry-in, the calendar problem's value is what the plan prevents beyond what the
+/// remembered exposures alone prevent: the formula with the plan minus the formula without.
+#[test]
+fn carry_in_value_is_the_formula_beyond_the_carry_in_alone() {
+    let (yearly, mut cal) = jurong_calendar(8, 45);
+    for (i, s0) in cal.carry_in.iter_mut().enumerate() {
+        *s0 = if i % 7 == 0 {
+            (i % 5) as f64 * 0.8
+        } else {
+            0.0
+        };
+    }
+    let weekly = cal.unroll(&yearly).unwrap();
+    let units = |a: usize, t: usize| ((a + 2 * t) % 4) as u64 * u64::from(a % 2 == 0);
+    let got = evaluate(&weekly, &plan_of(&weekly, &units))
+        .unwrap()
+        .prevented_loss;
+    let want = design_value(&yearly, &cal, &units) - design_value(&yearly, &cal, &|_, _| 0);
+    assert!(want > 0.0);
+    assert!(rel(got, want) < 1e-9, "evaluate {got}, formula {want}");
 }
 
 #[test]
@@ -190,11 +213,26 @@ fn bad_calendar_input_gives_one_clear_error() {
             "channel_retention[0].channel",
         ),
     ];
+    let mut cases = cases;
+    cases.push((
+        Box::new(|c| c["carry_in"] = serde_json::json!([{"channel": "nope", "exposure": 1.0}])),
+        "carry_in[0].channel",
+    ));
+    cases.push((
+        Box::new(|c| c["carry_in"] = serde_json::json!([{"channel": "tv", "exposure": -1.0}])),
+        "carry_in[0].exposure",
+    ));
     for (change, field) in cases {
         let err = jurong_with(change).unwrap_err().to_string();
         assert!(err.contains(&format!("`{field}`")), "{field}: {err}");
     }
     assert!(jurong_with(|_| {}).unwrap().is_some());
+    let cal = jurong_with(|c| {
+        c["carry_in"] = serde_json::json!([{"channel": "tv", "group": "elderly", "exposure": 2.0}])
+    })
+    .unwrap()
+    .unwrap();
+    assert!(cal.carry_in.iter().filter(|&&v| v == 2.0).count() > 0);
 }
 
 #[test]

@@ -34,6 +34,15 @@
 //!   capacity of each placement. Setup and production costs are paid once over the horizon
 //!   (from the horizon's money), not per week.
 //!
+//! # Carry-in
+//!
+//! A past campaign's remembered exposures `S_sfc,0` ([`Calendar::carry_in`]) add
+//! `e_sf,u = sum_c lambda_c^(u+1) S_sfc,0` to week `u`'s stock (0-based). Since
+//! `r(E + e) = r(e) + rho e^(-e/kappa) (1 - e^(-E/kappa))`, the unrolled cell keeps the
+//! response with ceiling `rho e^(-e/kappa)`: the calendar problem's value is the loss
+//! prevented **beyond what the carry-in already prevents**, and floors are lowered by what
+//! the carry-in already achieves.
+//!
 //! # Floors
 //!
 //! A yearly floor `r_sf >= phi` becomes, for each block of campaign weeks (the whole campaign,
@@ -109,6 +118,10 @@ pub struct Calendar {
     pub capacity_per_week: Vec<u64>,
     /// The blocks floors apply to.
     pub floors_every: FloorsEvery,
+    /// Remembered absorbed exposures per person at the start, from a past campaign: entry
+    /// `c * channels + ch` for yearly cell `c` and channel `ch`, each `>= 0` (default 0).
+    /// Week `u`'s stock starts at `sum_ch lambda_ch^u S_0` (week 1 at `lambda S_0`).
+    pub carry_in: Vec<f64>,
 }
 
 impl Calendar {
@@ -137,6 +150,7 @@ impl Calendar {
                 .map(|k| yearly.placement(k).capacity.div_ceil(YEAR_WEEKS as u64))
                 .collect(),
             floors_every: FloorsEvery::Campaign,
+            carry_in: vec![0.0; yearly.cells().len() * yearly.channels().len()],
         };
         cal.check(yearly)?;
         Ok(cal)
@@ -236,6 +250,25 @@ impl Calendar {
                 "weekly capacities",
                 yearly.placements().len(),
                 self.capacity_per_week.len(),
+            ));
+        }
+        if self.carry_in.len() != yearly.cells().len() * yearly.channels().len() {
+            return Err(mismatch(
+                "carry-in stocks (cells x channels)",
+                yearly.cells().len() * yearly.channels().len(),
+                self.carry_in.len(),
+            ));
+        }
+        if let Some(&bad) = self
+            .carry_in
+            .iter()
+            .find(|v| !Range::Absorbed.contains(**v))
+        {
+            return Err(invalid(
+                Item::new("calendar", "carry_in"),
+                "exposure",
+                bad,
+                Range::Absorbed.expected(),
             ));
         }
         for (c, &l) in self.retention.iter().enumerate() {

@@ -232,6 +232,34 @@ fn weekly_cell(cal: &Calendar, c: usize, cell: &Cell, week: usize) -> Cell {
     }
 }
 
+/// The carry-in's remembered exposures per week `u < h` and yearly cell `c`
+/// (entry `u * cells + c`): `sum_ch lambda_ch^(u+1) S_0`.
+fn carried(cal: &Calendar, yearly: &Problem, h: usize) -> Vec<f64> {
+    let n_c = yearly.cells().len();
+    let n_ch = yearly.channels().len();
+    let mut out = vec![0.0; h * n_c];
+    for (i, &s0) in cal.carry_in.iter().enumerate() {
+        if s0 == 0.0 {
+            continue;
+        }
+        let (c, ch) = (i / n_ch, i % n_ch);
+        let lambda = cal.retention[ch];
+        let mut s = s0;
+        for u in 0..h {
+            s *= lambda;
+            out[u * n_c + c] += s;
+        }
+    }
+    out
+}
+
+/// The ceiling left above what remembered exposures `e` already reach:
+/// `rho e^(-e/kappa)` (0 once it falls below the smallest ceiling a problem allows).
+fn remaining_ceiling(cell: &Cell, e: f64) -> f64 {
+    let rho = cell.ceiling * (-e / cell.scale).exp();
+    if rho < MIN_COEFFICIENT { 0.0 } else { rho }
+}
+
 /// The calendar problem's parameters from `yearly`'s, for `structure` (from [`structure`]).
 pub(super) fn parameters(cal: &Calendar, yearly: &Problem, structure: &Structure) -> Parameters {
     let w = structure.weeks.as_ref().expect("a calendar structure");
@@ -244,19 +272,30 @@ pub(super) fn parameters(cal: &Calendar, yearly: &Problem, structure: &Structure
         .flat_map(|_| y.population.iter().copied())
         .collect();
     params.cells = Vec::with_capacity(y.cells.len() * (h + n_blocks));
+    let carry = carried(cal, yearly, h);
+    let n_c = y.cells.len();
     for u in 0..h {
         let week = cal.calendar_week(u);
-        params.cells.extend(
-            y.cells
-                .iter()
-                .enumerate()
-                .map(|(c, cell)| weekly_cell(cal, c, cell, week)),
-        );
-    }
-    for _ in 0..n_blocks {
         params
             .cells
-            .extend(y.cells.iter().map(|cell| Cell { rate: 0.0, ..*cell }));
+            .extend(y.cells.iter().enumerate().map(|(c, cell)| {
+                let mut weekly = weekly_cell(cal, c, cell, week);
+                weekly.ceiling = remaining_ceiling(cell, carry[u * n_c + c]);
+                weekly
+            }));
+    }
+    let block_carry = |b: usize, c: usize| {
+        let (first, end) = w.blocks[b];
+        (first..end).map(|u| carry[u * n_c + c]).sum::<f64>() / (end - first) as f64
+    };
+    for b in 0..n_blocks {
+        params
+            .cells
+            .extend(y.cells.iter().enumerate().map(|(c, cell)| Cell {
+                rate: 0.0,
+                ceiling: remaining_ceiling(cell, block_carry(b, c)),
+                ..*cell
+            }));
     }
     params.absorbed = Vec::with_capacity(structure.arms.len());
     let tiny = MIN_COEFFICIENT.powi(4);
@@ -281,11 +320,15 @@ pub(super) fn parameters(cal: &Calendar, yearly: &Problem, structure: &Structure
         });
     }
     params.limits = Resources::from_vec(limits);
-    params.floors = y
-        .floors
-        .iter()
-        .flat_map(|&phi| std::iter::repeat_n(phi, n_blocks))
-        .collect();
+    // A floor lowered by what the carry-in already achieves on the block's mean stock.
+    params.floors = Vec::with_capacity(y.floors.len() * n_blocks);
+    for (fl, &phi) in yearly.floors().iter().zip(&y.floors) {
+        let cell = &y.cells[fl.cell.index()];
+        for b in 0..n_blocks {
+            let done = cell.ceiling * -(-block_carry(b, fl.cell.index()) / cell.scale).exp_m1();
+            params.floors.push((phi - done).max(MIN_COEFFICIENT));
+        }
+    }
     params
 }
 

@@ -115,6 +115,10 @@ pub struct CalendarSection {
     /// Money per campaign week for unit costs (absent or null: no weekly limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub money_per_week: Option<f64>,
+    /// Remembered exposures from a past campaign at the start (later entries override
+    /// earlier ones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carry_in: Vec<CarryIn>,
     /// `"campaign"` (default): floors on the whole campaign's mean remembered exposure;
     /// `"quarter"`: on each 13-week block's; `"none"`: the floors do not apply to calendar
     /// plans.
@@ -133,6 +137,32 @@ pub struct ChannelRetention {
     pub channel: String,
     /// Weekly retention, in `[0, 1)`.
     pub weekly: f64,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Remembered absorbed exposures per person of one channel at the campaign's start, for one
+/// threat (or all) and the segments a selector matches (or all).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarryIn {
+    /// Channel id.
+    pub channel: String,
+    /// Threat id (absent: every threat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    /// Segment id selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Region selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Group selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Absorbed exposures per person remembered at the start, `>= 0`.
+    pub exposure: f64,
     /// Where it comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

@@ -8,7 +8,7 @@ use crate::calendar::{self, Calendar, YEAR_WEEKS};
 use crate::core::limits::MIN_COEFFICIENT;
 use crate::error::{Error, Item};
 use crate::model::Scenario;
-use crate::model::scenario::{CalendarSection, Season};
+use crate::model::scenario::{CalendarSection, CarryIn, Season};
 use crate::problem::Problem;
 
 impl Scenario {
@@ -49,6 +49,9 @@ impl Scenario {
         let sel = Selectors::new(&self.segments, &ids.segments);
         for (i, season) in section.season.iter().enumerate() {
             apply_season(self, &ids, &sel, (i, season), &mut cal)?;
+        }
+        for (i, carry) in section.carry_in.iter().enumerate() {
+            apply_carry_in(self, &ids, &sel, (i, carry), &mut cal)?;
         }
         check_opt(
             section.staff_hours_per_week,
@@ -156,6 +159,48 @@ fn apply_season(
             for &w in &weeks {
                 cal.season[c * YEAR_WEEKS + w - 1] = season.factor;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Sets carry-in entry `i`'s exposure on its channel for every cell it selects.
+fn apply_carry_in(
+    sc: &Scenario,
+    ids: &Ids<'_>,
+    sel: &Selectors<'_>,
+    (i, carry): (usize, &CarryIn),
+    cal: &mut Calendar,
+) -> Result<(), Error> {
+    let item = Item::new("calendar", "calendar");
+    let at = |field: &str| format!("carry_in[{i}].{field}");
+    let ch = sc
+        .channels
+        .iter()
+        .position(|c| c.id == carry.channel)
+        .ok_or_else(|| Error::UnknownId {
+            item: item.clone(),
+            field: at("channel"),
+            kind: "channel",
+            id: carry.channel.clone(),
+        })?;
+    let threat = lookup_opt(&ids.threats, &carry.threat, &item, &at("threat"), "threat")?;
+    check_opt(
+        Some(carry.exposure),
+        &item,
+        || at("exposure"),
+        Range::Absorbed,
+    )?;
+    let segments = sel.select(
+        Sel::new(&carry.segment, &carry.region, &carry.group),
+        &item,
+        || format!("carry_in[{i}]"),
+    )?;
+    let n_f = sc.threats.len();
+    let n_ch = sc.channels.len();
+    for &s in segments {
+        for f in (0..n_f).filter(|&f| threat.is_none_or(|t| t == f)) {
+            cal.carry_in[(s * n_f + f) * n_ch + ch] = carry.exposure;
         }
     }
     Ok(())
