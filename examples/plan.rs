@@ -9,7 +9,17 @@
 //! cargo run --release --example plan -- --write-scenario template.json
 //! cargo run --release --example plan -- --uncertainty 1000   # intervals, tornado, EVPPI
 //! cargo run --release --example plan -- --robust 0.5,0.1      # robust to the worst 10% of draws
+//! cargo run --release --example plan -- --weeks 12            # a 12-week calendar
+//! cargo run --release --example plan -- --weeks 12 --json > calendar.json
+//! cargo run --release --example plan -- --weeks 12 --evaluate calendar.json
 //! ```
+//!
+//! `--weeks N` (or `--calendar`, for the scenario's own number of weeks) plans week by week
+//! with the scenario's `calendar` section ([`fanzha::calendar`]): it prints a week x
+//! placement calendar, the list of what to run each week and the loss prevented each week;
+//! with `--json` each allocation carries its `"week"`, with `--csv` the week-by-week list and
+//! the risk reduction per week, group and threat are CSV. Without either flag the plan is the
+//! one-period (yearly) model, as before. Calendar plans default to the `greedy` strategy.
 //!
 //! The default strategy is `greedy+ls` (the greedy followed by local search: the best plans);
 //! `--strategy` takes any name of [`fanzha::STRATEGIES`]. `--bound` computes the certified
@@ -92,6 +102,15 @@ struct Args {
     /// Write the scenario (the built-in one by default) as JSON, a template to edit, and exit.
     #[arg(long, value_name = "FILE")]
     write_scenario: Option<PathBuf>,
+    /// Plan week by week for N weeks (1-52) with the scenario's calendar section.
+    #[arg(long, value_name = "N")]
+    weeks: Option<usize>,
+    /// Plan week by week with the scenario's calendar section as written.
+    #[arg(long)]
+    calendar: bool,
+    /// With a calendar, print the week-by-week list and the risk by week as CSV.
+    #[arg(long)]
+    csv: bool,
 }
 
 fn main() -> ExitCode {
@@ -164,7 +183,19 @@ fn run(args: &Args) -> Result<Verdict, String> {
     if let Some(path) = &args.write_scenario {
         return write_scenario(args, scenario, &source, path).map(|()| Verdict::Feasible);
     }
-    let (problem, uncertainty) = compile(args, scenario, &source)?;
+    let calendar = args.weeks.is_some() || args.calendar;
+    if calendar && (args.uncertainty.is_some() || args.robust.is_some()) {
+        return Err(
+            "--uncertainty and --robust do not yet work with a calendar (--weeks, --calendar)"
+                .to_string(),
+        );
+    }
+    let (problem, uncertainty) = if calendar {
+        let u = Uncertainty::none(1, 0);
+        (weekly_problem(args, scenario, &source)?, u)
+    } else {
+        compile(args, scenario, &source)?
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let run = Run {
@@ -256,6 +287,11 @@ fn evaluate_file(
     if args.json {
         emit(write_json(out, &report, uncertain.as_ref()))?;
         warn(&violations, args.bound);
+    } else if problem.structure().weeks.is_some() {
+        calendar_out(args, problem, &report, &plan, out)?;
+        for v in &violations {
+            emit(writeln!(out, "breaks {v}"))?;
+        }
     } else {
         let mut tables = report::plan_tables(problem, &report, None).map_err(|e| e.to_string())?;
         if let Some(u) = &uncertain {
@@ -269,7 +305,11 @@ fn evaluate_file(
 /// Plans with `--strategy` and prints it with the `--baseline`.
 fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Result<Verdict, String> {
     let problem = run.problem;
-    let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
+    let name = match (&problem.structure().weeks, args.strategy.as_str()) {
+        (Some(_), "greedy+ls") if !given("--strategy") => "greedy",
+        (_, name) => name,
+    };
+    let strategy = fanzha::strategy(name).map_err(|e| format!("--strategy: {e}"))?;
     let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
     let (plan, robust) = match args.robust {
         Some(ab) => {
@@ -291,7 +331,10 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     // Every strategy promises a feasible plan; should one break that, say so as for a file.
     let violations = plan.violations(problem).map_err(|e| e.to_string())?;
     let base_plan =
-        if baseline.name() == strategy.name() || (args.json && args.uncertainty.is_none()) {
+        if baseline.name() == strategy.name()
+            || problem.structure().weeks.is_some()
+            || (args.json && args.uncertainty.is_none())
+        {
             None
         } else {
             Some(
@@ -308,6 +351,10 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     if args.json {
         emit(write_json(out, &report, uncertain.as_ref()))?;
         warn(&violations, args.bound);
+        return Ok(Verdict::of(&violations));
+    }
+    if problem.structure().weeks.is_some() {
+        calendar_out(args, problem, &report, &plan, out)?;
         return Ok(Verdict::of(&violations));
     }
     let base = match &base_plan {
@@ -419,6 +466,72 @@ fn write_json(
         Some(u) => report::write_plan_json_with_uncertainty(out, report, u),
         None => report::write_plan_json(out, report),
     }
+}
+
+/// Whether `flag` is on the command line (a calendar plan's default strategy differs).
+fn given(flag: &str) -> bool {
+    std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")))
+}
+
+/// The calendar problem of the scenario's `calendar` section (with `--weeks`, that many weeks)
+/// over its yearly problem (with `--budget` and `--staff-hours`).
+fn weekly_problem(args: &Args, scenario: Scenario, source: &str) -> Result<Problem, String> {
+    let (yearly, _) = compile(args, scenario.clone(), source)?;
+    let calendar = scenario
+        .compile_calendar(&yearly)
+        .map_err(|e| format!("{source}: {e}"))?
+        .ok_or_else(|| {
+            format!("{source}: has no calendar section, which --weeks and --calendar need")
+        })?;
+    let calendar = match args.weeks {
+        Some(n) => calendar
+            .with_weeks(n)
+            .map_err(|e| format!("--weeks: {e}"))?,
+        None => calendar,
+    };
+    calendar
+        .unroll(&yearly)
+        .map_err(|e| format!("{source}: {e}"))
+}
+
+/// A calendar plan as text (summary and the calendar tables) or, with `--csv`, as CSV.
+fn calendar_out(
+    args: &Args,
+    problem: &Problem,
+    report: &PlanReport,
+    plan: &Plan,
+    out: &mut impl Write,
+) -> Result<(), String> {
+    let tables = report::calendar_tables(problem, plan).map_err(|e| e.to_string())?;
+    if args.csv {
+        emit(report::write_csv(out, &tables[1]))?;
+        emit(writeln!(out))?;
+        let risk = report::risk_by_week(problem, plan).map_err(|e| e.to_string())?;
+        return emit(report::write_csv(out, &risk));
+    }
+    if let Some(o) = &report.outcome {
+        let cur = problem.currency();
+        emit(writeln!(
+            out,
+            "{} ({}): prevents {:.0} {cur} of {:.0} {cur} at risk in the weeks counted, \
+             spends {:.0} {cur} and {:.0} staff hours",
+            problem.name(),
+            report.strategy,
+            o.prevented_loss,
+            o.loss_at_risk,
+            o.spend,
+            o.staff_hours
+        ))?;
+        if let (Some(b), Some(g)) = (o.upper_bound, o.gap) {
+            emit(writeln!(
+                out,
+                "certified bound {b:.0} {cur}: at most {:.2}% from optimal",
+                g * 100.0
+            ))?;
+        }
+        emit(writeln!(out))?;
+    }
+    emit(report::write_text(out, &tables))
 }
 
 /// The plan file of `plan`, with the certified bound when `--bound` asks for it.

@@ -268,6 +268,7 @@ pub fn scenario(config: &Config, seed: u64) -> Scenario {
         departments: departments(shape.departments, money, hours),
         floors: Vec::new(),
         uncertainty: None,
+        calendar: None,
     };
     if config.floors {
         scenario.floors = affordable_floor(&scenario, &mut rng).into_iter().collect();
@@ -399,6 +400,7 @@ fn placement(
         unit_cost,
         setup_cost,
         capacity,
+        capacity_per_week: None,
         staff_hours,
         formats: vec![format.to_string()],
         audience,

@@ -4,9 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::{
-    ArmId, DepartmentId, Measure, PlacementId, ResourceKind, Resources, exceeds, floor_met,
-};
+use crate::core::{ArmId, DepartmentId, PlacementId, ResourceKind, Resources, exceeds, floor_met};
 use crate::error::{Error, Item};
 use crate::problem::{Problem, Structure};
 use crate::response;
@@ -44,6 +42,10 @@ pub struct Allocation {
     pub placement: String,
     /// Units bought.
     pub units: u64,
+    /// The campaign week (1 = the first) of a calendar plan's units; absent in a one-period
+    /// plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week: Option<u64>,
 }
 
 /// Resources a plan uses.
@@ -128,10 +130,12 @@ impl Plan {
             .filter(|(_, u)| **u > 0)
             .map(|(a, &units)| {
                 let arm = &problem.arms()[a];
+                let weeks = problem.structure().weeks.as_ref();
                 Allocation {
                     message: problem.messages()[arm.message.index()].id.clone(),
                     placement: problem.placements()[arm.placement.index()].id.clone(),
                     units,
+                    week: weeks.map(|w| w.arm_week(ArmId::new(a)).index() as u64 + 1),
                 }
             })
             .collect())
@@ -172,14 +176,17 @@ impl Plan {
                     index: i,
                     message: al.message.clone(),
                     placement: al.placement.clone(),
-                })?;
+                })?
+                + week_offset(problem, al, &item)?;
             if std::mem::replace(&mut seen[arm], true) {
                 return Err(Error::Invalid {
                     item,
                     field: "message".into(),
                     problem: format!(
-                        "repeats message {:?} on placement {:?}",
-                        al.message, al.placement
+                        "repeats message {:?} on placement {:?}{}",
+                        al.message,
+                        al.placement,
+                        al.week.map_or(String::new(), |w| format!(" in week {w}"))
                     ),
                 });
             }
@@ -224,11 +231,17 @@ impl Plan {
             }
             let pl = problem.placement(k);
             for &r in &st.placements[k.index()].draws {
-                used[r] += match st.resources[r.index()].measure() {
-                    Measure::Money => pl.setup_cost + pl.unit_cost * units as f64,
-                    Measure::Hours => pl.staff_hours * units as f64,
+                let kind = st.resources[r.index()];
+                let setup = if kind.pays_fixed_costs() {
+                    pl.setup_cost
+                } else {
+                    0.0
                 };
+                used[r] += setup + kind.per_unit(pl.unit_cost, pl.staff_hours) * units as f64;
             }
+        }
+        if st.weeks.is_some() {
+            weekly_usage(problem, &self.units, &mut used);
         }
         for (m, info) in st.messages.iter().enumerate() {
             if message_used[m] {
@@ -336,6 +349,53 @@ impl Plan {
     }
 }
 
+/// The offset of allocation `al`'s week from its arm's first week: 0 in a one-period
+/// problem (which takes no week), `week - 1` in a calendar problem (which needs one in
+/// `1..=T`).
+fn week_offset(problem: &Problem, al: &Allocation, item: &Item) -> Result<usize, Error> {
+    let invalid = |problem: String| Error::Invalid {
+        item: item.clone(),
+        field: "week".into(),
+        problem,
+    };
+    match (problem.structure().weeks.as_ref(), al.week) {
+        (None, None) => Ok(0),
+        (None, Some(w)) => Err(invalid(format!(
+            "is {w}, but the problem has no calendar (plan it with weeks)"
+        ))),
+        (Some(_), None) => Err(invalid(
+            "is missing: a calendar plan's allocations each name their week".into(),
+        )),
+        (Some(weeks), Some(w)) => {
+            if (1..=weeks.weeks as u64).contains(&w) {
+                Ok(w as usize - 1)
+            } else {
+                Err(invalid(format!(
+                    "is {w}, past the campaign's {} weeks (weeks are 1..={})",
+                    weeks.weeks, weeks.weeks
+                )))
+            }
+        }
+    }
+}
+
+/// Adds the per-week limits' use (drawn per arm, not per placement) to `used`.
+fn weekly_usage(problem: &Problem, units: &[u64], used: &mut Resources<f64>) {
+    let st = problem.structure();
+    for (arm, &u) in st.arms.iter().zip(units) {
+        if u == 0 {
+            continue;
+        }
+        let pl = problem.placement(arm.placement);
+        for d in &arm.draws {
+            let kind = st.resources[d.resource.index()];
+            if kind.week().is_some() {
+                used[d.resource] += kind.per_unit(pl.unit_cost, pl.staff_hours) * u as f64;
+            }
+        }
+    }
+}
+
 /// Position of each item by its id.
 fn by_id<T>(items: &[T], id: impl Fn(&T) -> &String) -> HashMap<&str, usize> {
     items
@@ -358,6 +418,14 @@ fn resource_violation(st: &Structure, kind: ResourceKind, used: f64, limit: f64)
         },
         ResourceKind::DepartmentHours(d) => Violation::DepartmentHours {
             department: department(d),
+            used,
+            limit,
+        },
+        _ => Violation::Weekly {
+            resource: st.resource_name(
+                st.resource_id(kind)
+                    .expect("the violated resource is one of the problem's"),
+            ),
             used,
             limit,
         },

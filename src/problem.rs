@@ -22,8 +22,10 @@ use crate::error::{Error, Item};
 use crate::response;
 
 mod parameters;
+mod weeks;
 
 pub use parameters::{Cell, Parameters, PlacementParameters};
+pub use weeks::Weeks;
 
 /// A fraud type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,6 +186,10 @@ pub struct Structure {
     pub resources: Vec<ResourceKind>,
     /// Fairness floors, one per (segment, threat) pair.
     pub floors: Vec<FloorTarget>,
+    /// For a calendar problem, how its arms and segments map to weeks and to the yearly
+    /// problem (`None`: the one-period model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weeks: Option<Weeks>,
 }
 
 impl Structure {
@@ -197,6 +203,14 @@ impl Structure {
     #[inline]
     pub fn segment_and_threat(&self, c: CellId) -> (SegmentId, ThreatId) {
         c.split(self.threats.len().max(1))
+    }
+
+    /// The id of resource `kind` in this problem, if it has it.
+    pub fn resource_id(&self, kind: ResourceKind) -> Option<ResourceId> {
+        self.resources
+            .iter()
+            .position(|&k| k == kind)
+            .map(ResourceId::new)
     }
 
     /// Number of cells (segments x threats).
@@ -214,7 +228,16 @@ impl Structure {
             Some(ResourceKind::DepartmentHours(d)) => {
                 format!("department {:?} staff hours", dept(*d))
             }
-            _ => format!("resource {r}"),
+            Some(ResourceKind::WeekMoney(w)) => format!("money of week {}", w.index() + 1),
+            Some(ResourceKind::WeekHours(w)) => format!("staff hours of week {}", w.index() + 1),
+            Some(ResourceKind::WeekUnits(k, w)) => format!(
+                "units of placement {:?} in week {}",
+                self.placements
+                    .get(k.index())
+                    .map_or("?", |p| p.id.as_str()),
+                w.index() + 1
+            ),
+            None => format!("resource {r}"),
         }
     }
 }
@@ -694,7 +717,30 @@ impl Structure {
             Some(ResourceKind::StaffHours) => (Item::new("resources", "resources"), "staff_hours"),
             Some(ResourceKind::DepartmentMoney(d)) => (dept(*d), "money"),
             Some(ResourceKind::DepartmentHours(d)) => (dept(*d), "staff_hours"),
+            Some(ResourceKind::WeekMoney(_)) => {
+                (Item::new("calendar", "calendar"), "money_per_week")
+            }
+            Some(ResourceKind::WeekHours(_)) => {
+                (Item::new("calendar", "calendar"), "staff_hours_per_week")
+            }
+            Some(ResourceKind::WeekUnits(k, _)) => {
+                let id = self
+                    .placements
+                    .get(k.index())
+                    .map_or("?", |p| p.id.as_str());
+                (Item::new("placement", id), "capacity_per_week")
+            }
             _ => (Item::new("resources", "resources"), "limit"),
+        }
+    }
+
+    /// Whether `kind` is a per-week resource of this problem's weeks and placements.
+    fn weekly_ok(&self, kind: ResourceKind) -> bool {
+        let weeks = self.weeks.as_ref().map_or(0, |w| w.weeks);
+        match kind {
+            ResourceKind::WeekMoney(w) | ResourceKind::WeekHours(w) => w.index() < weeks,
+            ResourceKind::WeekUnits(k, w) => w.index() < weeks && k.index() < self.placements.len(),
+            _ => false,
         }
     }
 
@@ -707,7 +753,12 @@ impl Structure {
         };
         let cells = self.cell_count();
         let n_resources = self.resources.len();
-        if self.resources != ResourceKind::layout(self.departments.len()) {
+        let layout = ResourceKind::layout(self.departments.len());
+        if self.resources.get(..layout.len()) != Some(&layout[..])
+            || !self.resources[layout.len()..]
+                .iter()
+                .all(|k| self.weekly_ok(*k))
+        {
             return Err(bad("resources"));
         }
         for seg in &self.segments {

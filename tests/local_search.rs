@@ -146,11 +146,13 @@ fn closes_a_placement_whose_setup_cost_does_not_pay() {
                 message: "m".into(),
                 placement: "strong".into(),
                 units: 200,
+                week: None,
             },
             Allocation {
                 message: "m".into(),
                 placement: "weak".into(),
                 units: 200,
+                week: None,
             },
         ],
     )

@@ -246,8 +246,8 @@ proptest! {
         });
         let problem = Scenario::from_json(&json.to_string()).unwrap().compile().unwrap();
         let plan = Plan::from_allocations(&problem, &[
-            Allocation { message: "m1".into(), placement: "c.p".into(), units: units.0 },
-            Allocation { message: "m2".into(), placement: "c.p".into(), units: units.1 },
+            Allocation { message: "m1".into(), placement: "c.p".into(), units: units.0, week: None },
+            Allocation { message: "m2".into(), placement: "c.p".into(), units: units.1, week: None },
         ]).unwrap();
         let out = evaluate(&problem, &plan).unwrap();
 

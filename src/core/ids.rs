@@ -88,6 +88,12 @@ typed_id!(
     DepartmentId
 );
 typed_id!(
+    /// A week of a calendar campaign: `0` is the campaign's first week (its calendar week is
+    /// the calendar's `start_week`), counted on past the campaign into the tail weeks whose
+    /// remembered exposures still count (see [`crate::calendar`]).
+    WeekId
+);
+typed_id!(
     /// A limited resource: money, staff hours, a department's money or hours
     /// (see [`ResourceKind`](super::ResourceKind)).
     ResourceId

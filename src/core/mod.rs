@@ -12,7 +12,7 @@ pub(crate) mod total;
 
 pub use ids::{
     ArmId, CellId, ChannelId, DepartmentId, GroupId, MessageId, PlacementId, RegionId, ResourceId,
-    SegmentId, ThreatId,
+    SegmentId, ThreatId, WeekId,
 };
 pub use range::{Count, Range};
 pub use resources::{Measure, ResourceKind, Resources};

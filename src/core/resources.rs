@@ -10,7 +10,7 @@ use std::ops::{Index, IndexMut};
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::{DepartmentId, ResourceId};
+use super::ids::{DepartmentId, PlacementId, ResourceId, WeekId};
 
 /// What a resource counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -20,6 +20,8 @@ pub enum Measure {
     Money,
     /// Staff hours: hours per unit of a placement.
     Hours,
+    /// Units of a placement (a per-week capacity).
+    Units,
 }
 
 /// Which limit a resource is.
@@ -35,14 +37,52 @@ pub enum ResourceKind {
     DepartmentMoney(DepartmentId),
     /// One department's staff hours: the hours of the placements it owns.
     DepartmentHours(DepartmentId),
+    /// The money of one campaign week: the unit costs of that week's units (setup and
+    /// production costs are paid once, from the horizon's money).
+    WeekMoney(WeekId),
+    /// The staff hours of one campaign week: the hours of that week's units.
+    WeekHours(WeekId),
+    /// The units one placement can run in one campaign week.
+    WeekUnits(PlacementId, WeekId),
 }
 
 impl ResourceKind {
     /// Money or hours.
     pub fn measure(self) -> Measure {
         match self {
-            ResourceKind::Money | ResourceKind::DepartmentMoney(_) => Measure::Money,
-            ResourceKind::StaffHours | ResourceKind::DepartmentHours(_) => Measure::Hours,
+            ResourceKind::Money | ResourceKind::DepartmentMoney(_) | ResourceKind::WeekMoney(_) => {
+                Measure::Money
+            }
+            ResourceKind::StaffHours
+            | ResourceKind::DepartmentHours(_)
+            | ResourceKind::WeekHours(_) => Measure::Hours,
+            ResourceKind::WeekUnits(..) => Measure::Units,
+        }
+    }
+
+    /// Whether setup and production costs draw on this resource: the horizon's money and
+    /// each department's money (a per-week limit counts only the week's unit costs).
+    pub fn pays_fixed_costs(self) -> bool {
+        matches!(self, ResourceKind::Money | ResourceKind::DepartmentMoney(_))
+    }
+
+    /// The campaign week of a per-week limit, if it is one.
+    pub fn week(self) -> Option<WeekId> {
+        match self {
+            ResourceKind::WeekMoney(w)
+            | ResourceKind::WeekHours(w)
+            | ResourceKind::WeekUnits(_, w) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// What one unit of a placement with unit cost `unit_cost` and `staff_hours` hours per
+    /// unit draws on this resource (its setup cost aside).
+    pub fn per_unit(self, unit_cost: f64, staff_hours: f64) -> f64 {
+        match self.measure() {
+            Measure::Money => unit_cost,
+            Measure::Hours => staff_hours,
+            Measure::Units => 1.0,
         }
     }
 
@@ -50,7 +90,7 @@ impl ResourceKind {
     pub fn department(self) -> Option<DepartmentId> {
         match self {
             ResourceKind::DepartmentMoney(d) | ResourceKind::DepartmentHours(d) => Some(d),
-            ResourceKind::Money | ResourceKind::StaffHours => None,
+            _ => None,
         }
     }
 
@@ -66,12 +106,23 @@ impl ResourceKind {
     }
 
     /// The id of this resource in [`ResourceKind::layout`].
+    ///
+    /// # Panics
+    ///
+    /// For the per-week kinds, whose ids depend on the problem: a calendar problem lists them
+    /// after the layout (find them with
+    /// [`Structure::resource_id`](crate::problem::Structure::resource_id)).
     pub fn id(self) -> ResourceId {
         ResourceId::new(match self {
             ResourceKind::Money => 0,
             ResourceKind::StaffHours => 1,
             ResourceKind::DepartmentMoney(d) => 2 + 2 * d.index(),
             ResourceKind::DepartmentHours(d) => 3 + 2 * d.index(),
+            ResourceKind::WeekMoney(_)
+            | ResourceKind::WeekHours(_)
+            | ResourceKind::WeekUnits(..) => {
+                panic!("a per-week resource has no fixed id: use Structure::resource_id")
+            }
         })
     }
 }

@@ -188,6 +188,7 @@ pub fn forwarding_placement(
         unit_cost: spec.unit_cost,
         setup_cost: 0.0,
         capacity: spec.capacity,
+        capacity_per_week: None,
         staff_hours: spec.staff_hours,
         formats: spec.formats.clone(),
         audience,

@@ -359,6 +359,15 @@ pub enum Violation {
         /// Reduction required.
         required: f64,
     },
+    /// A calendar plan uses more of a per-week limit than it has.
+    Weekly {
+        /// The limit, e.g. `staff hours of week 3`.
+        resource: String,
+        /// Amount used.
+        used: f64,
+        /// The limit.
+        limit: f64,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -404,6 +413,11 @@ impl fmt::Display for Violation {
                 "floor for segment {segment:?} and threat {threat:?}: reduction {reduction:.6}, \
                  required {required}"
             ),
+            Violation::Weekly {
+                resource,
+                used,
+                limit,
+            } => write!(f, "{resource}: uses {used:.2}, limit {limit}"),
         }
     }
 }

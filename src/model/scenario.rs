@@ -84,6 +84,117 @@ pub struct Scenario {
     /// Ranges on the assumptions (absent: point estimates); see [`UncertaintySection`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uncertainty: Option<UncertaintySection>,
+    /// Weeks, memory, seasons and per-week limits (absent: the one-period model). Read by
+    /// [`Scenario::compile_calendar`]; [`Scenario::compile`] ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<CalendarSection>,
+}
+
+fn first_week() -> u64 {
+    1
+}
+
+/// The `calendar` section: a campaign of `weeks` weeks from calendar week `start_week`
+/// (see [`crate::calendar`] for the model).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSection {
+    /// Campaign weeks, in `1..=52`.
+    pub weeks: u64,
+    /// Calendar week of the first campaign week, in `1..=52` (default 1).
+    #[serde(default = "first_week")]
+    pub start_week: u64,
+    /// Weekly retention of absorbed exposures on every channel without its own, in `[0, 1)`.
+    pub retention: f64,
+    /// Channels with their own weekly retention.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channel_retention: Vec<ChannelRetention>,
+    /// Season factors: later entries override earlier ones on the cells and weeks they share.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub season: Vec<Season>,
+    /// Staff hours per campaign week (absent or null: no weekly limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff_hours_per_week: Option<f64>,
+    /// Money per campaign week for unit costs (absent or null: no weekly limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub money_per_week: Option<f64>,
+    /// Remembered exposures from a past campaign at the start (later entries override
+    /// earlier ones).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carry_in: Vec<CarryIn>,
+    /// `"campaign"` (default): floors on the whole campaign's mean remembered exposure;
+    /// `"quarter"`: on each 13-week block's; `"none"`: the floors do not apply to calendar
+    /// plans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floors_every: Option<crate::calendar::FloorsEvery>,
+    /// Where the numbers come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// One channel's weekly retention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelRetention {
+    /// Channel id.
+    pub channel: String,
+    /// Weekly retention, in `[0, 1)`.
+    pub weekly: f64,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Remembered absorbed exposures per person of one channel at the campaign's start, for one
+/// threat (or all) and the segments a selector matches (or all).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarryIn {
+    /// Channel id.
+    pub channel: String,
+    /// Threat id (absent: every threat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    /// Segment id selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Region selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Group selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Absorbed exposures per person remembered at the start, `>= 0`.
+    pub exposure: f64,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A season factor on some calendar weeks, for one threat (or all) and the segments a
+/// selector matches (or all).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Season {
+    /// Threat id (absent: every threat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threat: Option<String>,
+    /// Segment id selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<String>,
+    /// Region selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Group selector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Calendar weeks, each in `1..=52`.
+    pub weeks: Vec<u64>,
+    /// Factor on the weekly rate before normalisation, in `[1e-9, 1e6]`.
+    pub factor: f64,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A fraud type.
@@ -225,6 +336,9 @@ pub struct Placement {
     /// Most units that can be bought, at most
     /// [`MAX_CAPACITY`](super::limits::MAX_CAPACITY) (1e12).
     pub capacity: u64,
+    /// Most units in one week of a calendar campaign (default the capacity / 52 rounded up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity_per_week: Option<u64>,
     /// Staff hours per unit (default 0), in `[0, 1e15]`.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub staff_hours: f64,

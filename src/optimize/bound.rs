@@ -150,7 +150,13 @@ impl UpperBound for Relaxation {
 
 fn root_bound(problem: &Problem) -> Result<Bound, Error> {
     let relaxation = relaxation::Relaxation::new(problem);
-    match relaxation.solve(&relaxation.root()) {
+    // A calendar problem's conic program fills in; Frank-Wolfe from the greedy plan finds
+    // the certificate's point and multipliers with sparse linear programs instead.
+    let start: Option<Vec<f64>> = problem.structure().weeks.as_ref().and_then(|_| {
+        let plan = super::Strategy::plan(&super::greedy::Greedy::default(), problem).ok()?;
+        Some(plan.units().iter().map(|&u| u as f64).collect())
+    });
+    match relaxation.solve_from(&relaxation.root(), start.as_deref()) {
         Relaxed::Solved(b) => Ok(b.into()),
         Relaxed::Infeasible => Err(Error::FloorsUnaffordable),
     }

@@ -38,9 +38,21 @@ pub(crate) type Mask = Resources<bool>;
 
 /// `1 / limit` of each counted, positively limited resource; value per yuan when none counts.
 fn weights(problem: &Problem, mask: &Mask) -> Resources<f64> {
-    let mut w = problem.limits().map(|r, limit| match limit {
-        Some(l) if mask[r] && *l > 0.0 => 1.0 / l,
-        _ => 0.0,
+    // A per-week capacity is a capacity, not a cost: it bounds steps but does not price them.
+    // A per-week limit weighs as the horizon's total of such limits (one of `T` weeks).
+    let weeks = problem.structure().weeks.as_ref().map_or(1, |w| w.weeks) as f64;
+    let mut w = problem.limits().map(|r, limit| {
+        let kind = problem.resources()[r.index()];
+        match limit {
+            Some(l) if mask[r] && *l > 0.0 && kind.measure() != Measure::Units => {
+                if kind.week().is_some() {
+                    1.0 / (l * weeks)
+                } else {
+                    1.0 / l
+                }
+            }
+            _ => 0.0,
+        }
     });
     if w.iter().all(|&x| x <= 0.0) {
         // No counted resource: rank by value per yuan.
@@ -93,21 +105,22 @@ impl Draw {
         arm.draws
             .iter()
             .map(|d: &ArmDraw| {
-                let money = problem.resources()[d.resource.index()].measure() == Measure::Money;
+                let kind = problem.resources()[d.resource.index()];
+                let fixed = kind.pays_fixed_costs();
                 Draw {
                     resource: d.resource,
                     limit: problem.limits()[d.resource],
-                    per_unit: match (d.placement, money) {
-                        (false, _) => 0.0,
-                        (true, true) => pl.unit_cost,
-                        (true, false) => pl.staff_hours,
+                    per_unit: if d.placement {
+                        kind.per_unit(pl.unit_cost, pl.staff_hours)
+                    } else {
+                        0.0
                     },
-                    setup: if d.placement && money {
+                    setup: if d.placement && fixed {
                         pl.setup_cost
                     } else {
                         0.0
                     },
-                    production: if d.message && money { production } else { 0.0 },
+                    production: if d.message && fixed { production } else { 0.0 },
                 }
             })
             .collect()

@@ -35,6 +35,7 @@
 //! # Ok::<(), fanzha::Error>(())
 //! ```
 
+mod calendar;
 pub mod compare;
 mod plan_file;
 mod plan_tables;
@@ -45,6 +46,7 @@ mod table;
 mod uncertainty;
 mod width;
 
+pub use calendar::{calendar_tables, risk_by_week};
 pub use compare::comparison;
 pub use plan_file::{PLAN_FILE_LIMIT, PlanReport};
 pub use plan_tables::{Baseline, plan_tables};

@@ -15,6 +15,7 @@
 //! they wrote ([`sparse`]), so compiling costs about the size of the scenario plus the size of
 //! the problem, never segments x rules or placements x cells.
 
+mod calendar;
 mod channels;
 mod checks;
 mod draft;
@@ -212,6 +213,7 @@ fn assemble(sc: &Scenario, parts: Parts) -> Problem {
             .map(|d| problem::DepartmentInfo { id: d.id })
             .collect(),
         floors,
+        weeks: None,
     };
     Problem::assembled(structure, params)
 }

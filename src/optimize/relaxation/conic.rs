@@ -5,6 +5,7 @@ use clarabel::algebra::CscMatrix;
 use clarabel::solver::{DefaultSettings, DefaultSolver, IPSolver, SolverStatus, SupportedConeT};
 
 use super::rows::arm_of;
+use super::stocks::Stocks;
 use super::{Layout, Relaxation, Row, stake};
 use crate::core::CellId;
 use crate::response;
@@ -172,18 +173,40 @@ impl Relaxation<'_> {
             t.row([(j, -1.0)], -l.lower[j] / sj);
         }
         let n_linear = t.b.len();
+        // A calendar problem's exposures as stock recurrences (zero-cone rows).
+        let stocks = Stocks::of(p, l);
+        let first_stock = n_vars + live.len();
+        let n_stock = stocks.as_ref().map_or(0, Stocks::len);
+        if let Some(st) = &stocks {
+            for terms in st.recurrence_rows(p, first_stock, &sigma) {
+                t.row(terms, 0.0);
+            }
+        }
+        let n_zero = t.b.len() - n_linear;
         // Exponential cones: (-E_c / kappa_c, 1, 1 - v_c) with y exp(x / y) <= z.
         for (i, &c) in live.iter().enumerate() {
-            let kappa = p.cells()[CellId::new(c).index()].scale;
-            let terms = l.cell_terms[c]
-                .iter()
-                .map(|&(j, coef)| (j, coef * sigma[j] / kappa));
-            t.row(terms, 0.0);
+            match stocks
+                .as_ref()
+                .and_then(|st| st.exposure_terms(p, first_stock, c))
+            {
+                Some(terms) => t.row(terms, 0.0),
+                None => {
+                    let kappa = p.cells()[CellId::new(c).index()].scale;
+                    let terms = l.cell_terms[c]
+                        .iter()
+                        .map(|&(j, coef)| (j, coef * sigma[j] / kappa));
+                    t.row(terms, 0.0);
+                }
+            }
             t.row([], 1.0);
             t.row([(n_vars + i, 1.0)], 1.0);
         }
-        let n = n_vars + live.len();
+        let n = first_stock + n_stock;
+        q.resize(n, 0.0);
         let mut cones = vec![SupportedConeT::NonnegativeConeT(n_linear)];
+        if n_zero > 0 {
+            cones.push(SupportedConeT::ZeroConeT(n_zero));
+        }
         cones.extend((0..live.len()).map(|_| SupportedConeT::ExponentialConeT()));
         Program {
             q,
@@ -199,15 +222,15 @@ impl Relaxation<'_> {
 
 /// A sparse matrix built row by row, with its right-hand side.
 #[derive(Default)]
-struct Triplets {
-    ii: Vec<usize>,
-    jj: Vec<usize>,
-    vv: Vec<f64>,
-    b: Vec<f64>,
+pub(super) struct Triplets {
+    pub(super) ii: Vec<usize>,
+    pub(super) jj: Vec<usize>,
+    pub(super) vv: Vec<f64>,
+    pub(super) b: Vec<f64>,
 }
 
 impl Triplets {
-    fn row(&mut self, terms: impl IntoIterator<Item = (usize, f64)>, rhs: f64) {
+    pub(super) fn row(&mut self, terms: impl IntoIterator<Item = (usize, f64)>, rhs: f64) {
         let i = self.b.len();
         for (j, v) in terms {
             self.ii.push(i);

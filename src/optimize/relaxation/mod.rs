@@ -4,7 +4,9 @@
 
 mod certificate;
 mod conic;
+mod frank_wolfe;
 mod rows;
+mod stocks;
 
 use super::state::State;
 use crate::core::{ArmId, CellId};
@@ -136,6 +138,13 @@ impl<'p> Relaxation<'p> {
 
     /// Solves the relaxation over the plans of `r` and certifies its bound.
     pub(crate) fn solve(&self, r: &Restriction) -> Relaxed {
+        self.solve_from(r, None)
+    }
+
+    /// As [`Relaxation::solve`]; with `start` (units per arm, e.g. a plan's), the point and
+    /// multipliers of the certificate come from Frank-Wolfe steps from `start` instead of the
+    /// interior-point solve (falling back to it if a step fails).
+    pub(crate) fn solve_from(&self, r: &Restriction, start: Option<&[f64]>) -> Relaxed {
         let Some(layout) = self.layout(r) else {
             return Relaxed::Infeasible;
         };
@@ -147,6 +156,12 @@ impl<'p> Relaxation<'p> {
             .filter(|&c| stake(self.problem, c) > 0.0 && !layout.cell_terms[c].is_empty())
             .collect();
         let n_vars = layout.n_vars();
+        if let Some(start) = start
+            && n_vars > 0
+            && let Some(point) = self.frank_wolfe(&layout, &rows, &live, start)
+        {
+            return Relaxed::Solved(point);
+        }
         let (point, multipliers, iterations) = if n_vars == 0 {
             (Vec::new(), vec![0.0; rows.len()], 0)
         } else {
@@ -248,11 +263,7 @@ impl<'p> Relaxation<'p> {
                 continue;
             }
             let arms = p.arms_of_placement(id);
-            let most_alone = arms
-                .iter()
-                .map(|&a| self.max_units[a.index()])
-                .max()
-                .unwrap_or(0);
+            let most_alone = self.most_alone(arms);
             let sum_hi = arms
                 .iter()
                 .fold(0u64, |s, &a| s.saturating_add(hi[a.index()]));
@@ -262,6 +273,27 @@ impl<'p> Relaxation<'p> {
             }
         }
         spread
+    }
+}
+
+impl Relaxation<'_> {
+    /// The most units a feasible plan can buy of the placement of `arms`: the most of any
+    /// one of them alone (its messages share the placement's unit costs and limits); on a
+    /// calendar problem, summed over the weeks (each week has its own per-week limits).
+    fn most_alone(&self, arms: &[ArmId]) -> u64 {
+        let Some(weeks) = &self.problem.structure().weeks else {
+            return arms
+                .iter()
+                .map(|&a| self.max_units[a.index()])
+                .max()
+                .unwrap_or(0);
+        };
+        let mut per_week = vec![0u64; weeks.weeks];
+        for &a in arms {
+            let w = weeks.arm_week(a).index();
+            per_week[w] = per_week[w].max(self.max_units[a.index()]);
+        }
+        per_week.iter().fold(0u64, |s, &u| s.saturating_add(u))
     }
 }
 

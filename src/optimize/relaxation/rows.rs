@@ -2,7 +2,7 @@
 //! charges and floors.
 
 use super::{Layout, Relaxation, Row};
-use crate::core::{ArmId, Measure, MessageId, PlacementId, ResourceId, floor_threshold, slack};
+use crate::core::{ArmId, MessageId, PlacementId, ResourceId, floor_threshold, slack};
 use crate::response;
 
 impl Relaxation<'_> {
@@ -21,9 +21,9 @@ impl Relaxation<'_> {
         Some(rows)
     }
 
-    /// Whether resource `r` counts money.
+    /// Whether setup and production costs draw on resource `r`.
     fn is_money(&self, r: ResourceId) -> bool {
-        self.problem.resources()[r.index()].measure() == Measure::Money
+        self.problem.resources()[r.index()].pays_fixed_costs()
     }
 
     /// Fixed costs already paid that draw on resource `r`.
@@ -50,41 +50,60 @@ impl Relaxation<'_> {
     fn per_unit(&self, l: &Layout, a: usize, r: ResourceId) -> Option<f64> {
         let p = self.problem;
         let k = p.arms()[a].placement;
-        if !p.placements()[k.index()].draws.contains(&r) {
+        let kind = p.resources()[r.index()];
+        let draws = if kind.week().is_some() {
+            p.arms()[a].draws.iter().any(|d| d.resource == r)
+        } else {
+            p.placements()[k.index()].draws.contains(&r)
+        };
+        if !draws {
             return None;
         }
         let pl = p.placement(k);
         Some(if self.is_money(r) {
             pl.unit_cost + l.spread[k.index()]
         } else {
-            pl.staff_hours
+            kind.per_unit(pl.unit_cost, pl.staff_hours)
         })
     }
 
     /// `sum_a use_ra x_a + sum_m P_m z_m <= limit_r - paid_r` for each limited resource `r`.
+    ///
+    /// Built from each arm's draws, in `O(nnz)` however many resources there are.
     fn resource_rows(&self, l: &Layout) -> Vec<Row> {
         let p = self.problem;
+        let mut row_of = vec![usize::MAX; p.limits().len()];
         let mut rows = Vec::new();
         for (r, limit) in p.limits().enumerate() {
             let Some(limit) = *limit else { continue };
-            let mut row = Row {
+            row_of[r.index()] = rows.len();
+            rows.push(Row {
                 terms: Vec::new(),
                 rhs: slack(limit) - self.paid(l, r),
-            };
-            for (j, &a) in l.active.iter().enumerate() {
-                if let Some(per) = self.per_unit(l, a, r)
+            });
+        }
+        for (j, &a) in l.active.iter().enumerate() {
+            for d in &p.arms()[a].draws {
+                let i = row_of[d.resource.index()];
+                if i == usize::MAX || !d.placement {
+                    continue;
+                }
+                if let Some(per) = self.per_unit(l, a, d.resource)
                     && per > 0.0
                 {
-                    row.terms.push((j, per));
+                    rows[i].terms.push((j, per));
                 }
             }
-            for &m in &l.z_msgs {
-                if p.messages()[m].draws.contains(&r) {
-                    row.terms
+        }
+        for &m in &l.z_msgs {
+            for &r in &p.messages()[m].draws {
+                let i = row_of[r.index()];
+                if i != usize::MAX {
+                    rows[i]
+                        .terms
                         .push((l.z_var[m], p.production_cost(MessageId::new(m))));
                 }
             }
-            rows.push(row);
         }
         rows
     }
@@ -131,36 +150,53 @@ impl Relaxation<'_> {
             }
         }
         for &m in &l.z_msgs {
-            let id = MessageId::new(m);
-            for (r, limit) in p.limits().enumerate() {
-                let Some(limit) = *limit else { continue };
-                let room = if self.is_money(r) {
-                    let production = if p.messages()[m].draws.contains(&r) {
-                        p.production_cost(id)
-                    } else {
-                        0.0
-                    };
-                    slack(limit) - self.paid(l, r) - production
-                } else {
-                    slack(limit)
-                };
-                let mut terms: Vec<(usize, f64)> = p
-                    .arms_of_message(id)
-                    .iter()
-                    .map(|a| a.index())
-                    .filter(|&a| l.hi[a] > 0)
-                    .filter_map(|a| {
-                        let per = self.per_unit(l, a, r)?;
-                        (per > 0.0).then_some((l.var_of_arm[a], per))
-                    })
-                    .collect();
-                if !terms.is_empty() {
-                    terms.push((l.z_var[m], -room));
-                    rows.push(Row { terms, rhs: 0.0 });
+            self.message_rows(l, m, &mut rows);
+        }
+        rows
+    }
+
+    /// `sum_{a in m} use_ra x_a <= (limit_r - paid_r - P_m) z_m` for each limited resource
+    /// `r` the arms of message `m` draw on, in `O(nnz of m's arms)`.
+    fn message_rows(&self, l: &Layout, m: usize, rows: &mut Vec<Row>) {
+        let p = self.problem;
+        let id = MessageId::new(m);
+        let mut terms_of: std::collections::BTreeMap<usize, Vec<(usize, f64)>> =
+            std::collections::BTreeMap::new();
+        for &a in p.arms_of_message(id) {
+            let a = a.index();
+            if l.hi[a] == 0 {
+                continue;
+            }
+            for d in &p.arms()[a].draws {
+                if !d.placement || p.limits()[d.resource].is_none() {
+                    continue;
+                }
+                if let Some(per) = self.per_unit(l, a, d.resource)
+                    && per > 0.0
+                {
+                    terms_of
+                        .entry(d.resource.index())
+                        .or_default()
+                        .push((l.var_of_arm[a], per));
                 }
             }
         }
-        rows
+        for (r, mut terms) in terms_of {
+            let r = ResourceId::new(r);
+            let limit = p.limits()[r].expect("only limited resources are collected");
+            let room = if self.is_money(r) {
+                let production = if p.messages()[m].draws.contains(&r) {
+                    p.production_cost(id)
+                } else {
+                    0.0
+                };
+                slack(limit) - self.paid(l, r) - production
+            } else {
+                slack(limit)
+            };
+            terms.push((l.z_var[m], -room));
+            rows.push(Row { terms, rhs: 0.0 });
+        }
     }
 
     /// Floors: `-E_c <= -e_c`, with the slack [`Plan::check`](crate::Plan::check) allows on
