@@ -1,7 +1,8 @@
 //! The uncertainty section: compiling it, seeded draws, Monte Carlo outcomes.
 
 use fanzha::model::UncertaintySection;
-use fanzha::uncertainty::{Point, Sampler, Summary, Uncertainty, Z95, monte_carlo, versus};
+use fanzha::report::{RobustReport, UncertaintyReport};
+use fanzha::uncertainty::{Point, Robust, Sampler, Summary, Uncertainty, Z95, monte_carlo, versus};
 use fanzha::{Blanket, Greedy, Plan, Problem, Scenario, Strategy, scenarios};
 
 fn jurong_with(section: &str) -> Result<(Problem, Uncertainty), fanzha::Error> {
@@ -52,16 +53,34 @@ fn the_same_draws_on_one_and_two_threads() {
     let (problem, u) = scenarios::jurong_2023().compile_uncertain().unwrap();
     let u = u.with_draws(300, 11);
     let plan = greedy(&problem);
+    let blanket = Blanket.plan(&problem).unwrap();
     let run = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .unwrap();
-        pool.install(|| serde_json::to_string(&monte_carlo(&problem, &u, &plan).unwrap()).unwrap())
+        pool.install(|| {
+            let mc = monte_carlo(&problem, &u, &plan).unwrap();
+            let vs = versus(&problem, &u, &plan, &blanket).unwrap();
+            let sens =
+                fanzha::uncertainty::sensitivity(&problem, &u, &plan, &Greedy::default()).unwrap();
+            let mut report = UncertaintyReport::new(&u, &mc, Some(("blanket", &vs)), Some(&sens));
+            let robust = Robust {
+                draws: 8,
+                fresh: 20,
+                validation: 20,
+                rounds: 1,
+                bound_group: 4,
+                ..Robust::default()
+            };
+            let solved = robust.solve(&problem, &u, &Greedy::default()).unwrap();
+            report.robust = Some(RobustReport::new(&robust, &solved));
+            serde_json::to_string(&report).unwrap()
+        })
     };
     let one = run(1);
     assert_eq!(one, run(2));
-    assert!(one.contains("\"p95\""));
+    assert!(one.contains("\"p95\"") && one.contains("\"evppi\"") && one.contains("\"bound\""));
 }
 
 #[test]
