@@ -72,3 +72,17 @@ fn bad_weeks_are_one_clear_error() {
         &["--weeks", "1..=52"],
     );
 }
+
+#[test]
+fn csv_lists_the_weeks_and_the_risk_by_week_group_and_threat() {
+    let csv = ok(&run_example("plan", &["--weeks", "2", "--csv"]));
+    let mut parts = csv.split("\n\n");
+    let list = parts.next().unwrap();
+    assert!(list.starts_with("week,placement,message,units\n"), "{list}");
+    assert!(list.lines().count() > 1);
+    let risk = parts.next().expect("the risk table after a blank line");
+    assert!(
+        risk.starts_with("week,calendar_week,group,threat,reduction,prevented\n"),
+        "{risk}"
+    );
+}

@@ -55,10 +55,13 @@
 //! # Example
 //!
 //! ```
-//! use fanzha::{calendar::Calendar, scenarios, strategy};
+//! use fanzha::calendar::{Calendar, FloorsEvery};
+//! use fanzha::{scenarios, strategy};
 //!
 //! let yearly = scenarios::jurong_2023().compile()?;
-//! let calendar = Calendar::new(&yearly, 4, 40, 0.5)?;
+//! let mut calendar = Calendar::new(&yearly, 4, 40, 0.5)?;
+//! // Jurong's yearly floors are out of reach week by week (see the built-in calendar).
+//! calendar.floors_every = FloorsEvery::None;
 //! let weekly = calendar.unroll(&yearly)?;
 //! assert_eq!(weekly.arms().len(), 4 * yearly.arms().len());
 //! let plan = strategy("greedy")?.plan(&weekly)?;

@@ -19,6 +19,7 @@ pub use scenario::{
     Resources, Response, ResponseOverride, Risk, Scenario, Segment, Threat,
 };
 pub use scenario::{DistributionKind, ParameterKind, UncertainParameter, UncertaintySection};
+pub use scenario::{CalendarSection, CarryIn, ChannelRetention, Season};
 
 pub(crate) use json::{from_json_file, from_json_str, read_capped};
 

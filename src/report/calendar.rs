@@ -37,10 +37,13 @@ fn weeks_of(problem: &Problem) -> Result<&Weeks, Error> {
 /// # Example
 ///
 /// ```
-/// use fanzha::{calendar::Calendar, report, scenarios, strategy};
+/// use fanzha::calendar::{Calendar, FloorsEvery};
+/// use fanzha::{report, scenarios, strategy};
 ///
 /// let yearly = scenarios::jurong_2023().compile()?;
-/// let weekly = Calendar::new(&yearly, 2, 45, 0.5)?.unroll(&yearly)?;
+/// let mut calendar = Calendar::new(&yearly, 2, 45, 0.5)?;
+/// calendar.floors_every = FloorsEvery::None;
+/// let weekly = calendar.unroll(&yearly)?;
 /// let plan = strategy("greedy")?.plan(&weekly)?;
 /// let tables = report::calendar_tables(&weekly, &plan)?;
 /// assert_eq!(tables[0].columns.len(), 2 + 2); // placement, w1, w2, total
