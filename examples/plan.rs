@@ -237,6 +237,9 @@ fn evaluate_file(
     out: &mut impl Write,
 ) -> Result<Verdict, String> {
     let problem = run.problem;
+    if args.robust.is_some() {
+        return Err("--robust makes a plan; it cannot score one given with --evaluate".into());
+    }
     let file = PlanReport::from_path(path).map_err(|e| e.to_string())?;
     if file.scenario != problem.name() {
         common::warn(format_args!(
