@@ -268,6 +268,9 @@ fn evaluate_file(
     out: &mut impl Write,
 ) -> Result<Verdict, String> {
     let problem = run.problem;
+    if args.robust.is_some() {
+        return Err("--robust makes a plan; it cannot score one given with --evaluate".into());
+    }
     let file = PlanReport::from_path(path).map_err(|e| e.to_string())?;
     if file.scenario != problem.name() {
         common::warn(format_args!(
@@ -330,19 +333,18 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     let report = write_up(args, problem, &name, &plan)?;
     // Every strategy promises a feasible plan; should one break that, say so as for a file.
     let violations = plan.violations(problem).map_err(|e| e.to_string())?;
-    let base_plan =
-        if baseline.name() == strategy.name()
-            || problem.structure().weeks.is_some()
-            || (args.json && args.uncertainty.is_none())
-        {
-            None
-        } else {
-            Some(
-                baseline
-                    .plan(problem)
-                    .map_err(|e| format!("{source}: baseline {}: {e}", baseline.name()))?,
-            )
-        };
+    let base_plan = if baseline.name() == strategy.name()
+        || problem.structure().weeks.is_some()
+        || (args.json && args.uncertainty.is_none())
+    {
+        None
+    } else {
+        Some(
+            baseline
+                .plan(problem)
+                .map_err(|e| format!("{source}: baseline {}: {e}", baseline.name()))?,
+        )
+    };
     let against = base_plan.as_ref().map(|p| (baseline.name(), p));
     let mut uncertain = uncertain(args, run, &plan, strategy.as_ref(), against)?;
     if let Some(u) = &mut uncertain {

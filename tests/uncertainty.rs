@@ -313,3 +313,45 @@ fn a_scenario_without_the_section_has_no_entries() {
     assert_eq!(mc.prevented_loss.sd, 0.0);
     assert!(Summary::of(&[]).is_err());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// However wide the ranges, every draw is a valid problem, and a draw flagged as not
+        /// clamped equals the values applied by hand.
+        #[test]
+        fn every_draw_is_valid(f in 1.0f64..60.0, lo in 0.001f64..0.5, seed in 0u64..1000) {
+            let section = format!(
+                r#"{{"draws": 10, "seed": {seed}, "parameters": [
+                    {{"parameter": "ceiling", "factor": {f}}},
+                    {{"parameter": "scale", "factor": {f}}},
+                    {{"parameter": "rate", "factor": {f}}},
+                    {{"parameter": "loss", "factor": {f}}},
+                    {{"parameter": "depth", "channel": "douyin", "low": {lo}, "high": 1.0}},
+                    {{"parameter": "per_unit", "factor": {f}}},
+                    {{"parameter": "unit_cost", "factor": {f}}}]}}"#
+            );
+            let (problem, u) = jurong_with(&section).unwrap();
+            let sampler = Sampler::new(&problem, &u).unwrap();
+            for i in 0..10 {
+                let draw = sampler.draw(i).unwrap();
+                let m = &draw.values;
+                if !draw.clamped[2] {
+                    for (c, base) in draw.parameters.cells.iter().zip(problem.cells()) {
+                        prop_assert_eq!(c.rate, base.rate * m[2]);
+                    }
+                }
+                if !draw.clamped[6] {
+                    for (p, base) in draw.parameters.placements.iter().zip(problem.parameters().placements.iter()) {
+                        prop_assert_eq!(p.unit_cost, base.unit_cost * m[6]);
+                    }
+                }
+                prop_assert!(problem.with_parameters(draw.parameters).is_ok());
+            }
+        }
+    }
+}

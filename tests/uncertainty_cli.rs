@@ -68,6 +68,10 @@ fn bad_flags_give_one_error_line() {
         (&["--robust", "1.5"][..], "BETA must be in [0, 1]"),
         (&["--robust", "0.5,0"][..], "ALPHA must be in (0, 1]"),
         (&["--uncertainty", "1"][..], "at least 2"),
+        (
+            &["--robust", "0.5", "--evaluate", "no-such-plan.json"][..],
+            "cannot score one given with --evaluate",
+        ),
     ] {
         let out = common::run_example("plan", args);
         assert_clean_error(&out, &[part]);

@@ -18,8 +18,8 @@ pub use scenario::{
     Appeal, Audience, Channel, Department, Floor, Message, Placement, Profile, Relevance,
     Resources, Response, ResponseOverride, Risk, Scenario, Segment, Threat,
 };
-pub use scenario::{DistributionKind, ParameterKind, UncertainParameter, UncertaintySection};
 pub use scenario::{CalendarSection, CarryIn, ChannelRetention, Season};
+pub use scenario::{DistributionKind, ParameterKind, UncertainParameter, UncertaintySection};
 
 pub(crate) use json::{from_json_file, from_json_str, read_capped};
 

@@ -49,7 +49,7 @@ pub struct Robust {
 
 impl Default for Robust {
     /// `beta = 0.5`, `alpha = 0.1`, 200 sample draws, 1,000 fresh, 500 validation, 2 rounds,
-    /// 2 bound rounds, 25 draws per bound group.
+    /// 1 bound round, 25 draws per bound group.
     fn default() -> Robust {
         Robust {
             beta: 0.5,
@@ -58,7 +58,7 @@ impl Default for Robust {
             fresh: 1000,
             validation: 500,
             rounds: 2,
-            bound_rounds: 2,
+            bound_rounds: 1,
             bound_group: 25,
         }
     }
