@@ -17,7 +17,7 @@
 //! placement calendar, the list of what to run each week and the loss prevented each week;
 //! with `--json` each allocation carries its `"week"`, with `--csv` the week-by-week list and
 //! the risk reduction per week, group and threat are CSV. Without either flag the plan is the
-//! one-period (yearly) model, as before. Calendar plans default to the `greedy` strategy.
+//! one-period (yearly) model, as before.
 //!
 //! The default strategy is `greedy+ls` (the greedy followed by local search: the best plans);
 //! `--strategy` takes any name of [`fanzha::STRATEGIES`]. `--bound` computes the certified
@@ -256,11 +256,7 @@ fn plan(
     source: &str,
     out: &mut impl Write,
 ) -> Result<Verdict, String> {
-    let name = match (&problem.structure().weeks, args.strategy.as_str()) {
-        (Some(_), "greedy+ls") if !given("--strategy") => "greedy",
-        (_, name) => name,
-    };
-    let strategy = fanzha::strategy(name).map_err(|e| format!("--strategy: {e}"))?;
+    let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
     let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
     let plan = strategy
         .plan(problem)
@@ -288,11 +284,6 @@ fn plan(
     let tables = report::plan_tables(problem, &report, base.as_ref()).map_err(|e| e.to_string())?;
     emit(report::write_text(out, &tables))?;
     Ok(Verdict::of(&violations))
-}
-
-/// Whether `flag` is on the command line (a calendar plan's default strategy differs).
-fn given(flag: &str) -> bool {
-    std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")))
 }
 
 /// The calendar problem of the scenario's `calendar` section (with `--weeks`, that many weeks)
