@@ -1,5 +1,6 @@
 //! Calendar planning speed on the built-in Jurong scenario's calendar: unrolling, the greedy,
-//! and the planner's path (greedy plan and certified bound on two threads) at 12 and 52 weeks.
+//! and the planner's path (greedy or greedy + local search plan and the certified bound on two
+//! threads) at 12 and 52 weeks.
 //!
 //! `cargo bench --bench calendar`; medians go to the README's performance table.
 
@@ -7,7 +8,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fanzha::optimize::plan_and_bound;
+use fanzha::optimize::{GreedyLocalSearch, plan_and_bound};
 use fanzha::prelude::*;
 
 fn calendar(c: &mut Criterion) {
@@ -36,6 +37,11 @@ fn calendar(c: &mut Criterion) {
         });
         group.bench_function(format!("{weeks}w/plan+bound"), |b| {
             b.iter(|| plan_and_bound(black_box(&weekly), &Greedy::default()).expect("feasible"))
+        });
+        group.bench_function(format!("{weeks}w/plan(greedy+ls)+bound"), |b| {
+            b.iter(|| {
+                plan_and_bound(black_box(&weekly), &GreedyLocalSearch::default()).expect("feasible")
+            })
         });
     }
     group.finish();

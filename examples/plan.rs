@@ -19,7 +19,7 @@
 //! placement calendar, the list of what to run each week and the loss prevented each week;
 //! with `--json` each allocation carries its `"week"`, with `--csv` the week-by-week list and
 //! the risk reduction per week, group and threat are CSV. Without either flag the plan is the
-//! one-period (yearly) model, as before. Calendar plans default to the `greedy` strategy.
+//! one-period (yearly) model, as before.
 //!
 //! The default strategy is `greedy+ls` (the greedy followed by local search: the best plans);
 //! `--strategy` takes any name of [`fanzha::STRATEGIES`]. `--bound` computes the certified
@@ -308,11 +308,7 @@ fn evaluate_file(
 /// Plans with `--strategy` and prints it with the `--baseline`.
 fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Result<Verdict, String> {
     let problem = run.problem;
-    let name = match (&problem.structure().weeks, args.strategy.as_str()) {
-        (Some(_), "greedy+ls") if !given("--strategy") => "greedy",
-        (_, name) => name,
-    };
-    let strategy = fanzha::strategy(name).map_err(|e| format!("--strategy: {e}"))?;
+    let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
     let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
     let (plan, robust) = match args.robust {
         Some(ab) => {
@@ -468,11 +464,6 @@ fn write_json(
         Some(u) => report::write_plan_json_with_uncertainty(out, report, u),
         None => report::write_plan_json(out, report),
     }
-}
-
-/// Whether `flag` is on the command line (a calendar plan's default strategy differs).
-fn given(flag: &str) -> bool {
-    std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")))
 }
 
 /// The calendar problem of the scenario's `calendar` section (with `--weeks`, that many weeks)
