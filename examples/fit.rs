@@ -24,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use fanzha::fit::bootstrap::{BootstrapOptions, bootstrap};
-use fanzha::fit::estimate::{Estimate, Fit, FitOptions, fit};
+use fanzha::fit::estimate::{Estimate, Fit, FitOptions, fit, retention_per_period};
 use fanzha::fit::history::History;
 use fanzha::fit::model::Likelihood;
 use fanzha::fit::output::{fitted_scenario, uncertainty_section};
@@ -47,8 +47,17 @@ struct Args {
     #[arg(long, value_enum, default_value = "auto")]
     likelihood: Dist,
     /// Retention per period for every channel, in [0, 1) (default 0: no memory).
-    #[arg(long, value_name = "R", default_value_t = 0.0)]
+    #[arg(
+        long,
+        value_name = "R",
+        default_value_t = 0.0,
+        conflicts_with = "calendar_retention"
+    )]
     retention: f64,
+    /// Take each channel's retention from the scenario's `calendar` section (weekly,
+    /// converted to the history's period) instead of `--retention`.
+    #[arg(long)]
+    calendar_retention: bool,
     /// Also compute parametric-bootstrap intervals from this many refits.
     #[arg(long, value_name = "N")]
     bootstrap: Option<usize>,
@@ -123,7 +132,15 @@ fn run(args: &Args) -> Result<(), String> {
         Dist::Poisson => Likelihood::Poisson,
         Dist::NegativeBinomial => Likelihood::NegativeBinomial,
     };
-    options.retention = vec![args.retention; problem.channels().len()];
+    options.retention = if args.calendar_retention {
+        let calendar = scenario
+            .compile_calendar(&problem)
+            .map_err(|e| e.to_string())?
+            .ok_or("--calendar-retention: the scenario has no calendar section")?;
+        retention_per_period(&calendar, history.period)
+    } else {
+        vec![args.retention; problem.channels().len()]
+    };
     let fitted = fit(&problem, &data, &options).map_err(|e| e.to_string())?;
     let boot = match args.bootstrap {
         Some(n) => Some(

@@ -102,3 +102,26 @@ fn calibrate_meets_the_jurong_margins() {
     assert_eq!(v["exact"], true);
     assert_eq!(v["residuals"].as_array().unwrap().len(), 15);
 }
+
+#[test]
+fn fit_takes_the_calendar_retention_when_asked() {
+    let estimates = |args: &[&str]| {
+        let (code, out, err) = run("fit", args);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        v["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .map(|p| p["estimate"].as_f64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let without = estimates(&["--json"]);
+    let with = estimates(&["--json", "--calendar-retention"]);
+    assert_eq!(without.len(), with.len());
+    // Remembered past campaigns change the exposures the fit sees, so the estimates move.
+    assert!(without.iter().zip(&with).any(|(a, b)| (a - b).abs() > 1e-9));
+    let (code, _, err) = run("fit", &["--calendar-retention", "--retention", "0.5"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+}

@@ -5,9 +5,10 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use serde::{Deserialize, Serialize};
 
-use super::history::Data;
+use super::history::{Data, Period};
 use super::linalg::Matrix;
 use super::model::{Likelihood, Model, Priors, logistic};
+use crate::calendar::Calendar;
 use crate::error::{Error, Item};
 use crate::problem::Problem;
 
@@ -18,7 +19,8 @@ pub struct FitOptions {
     /// Count distribution (default [`Likelihood::Auto`]).
     pub likelihood: Likelihood,
     /// Weekly-or-monthly retention per channel (the problem's channel order), in `[0, 1)`;
-    /// missing entries are 0 (no memory). Later this comes from the scenario's calendar.
+    /// missing entries are 0 (no memory). From a scenario's calendar:
+    /// [`retention_per_period`].
     pub retention: Vec<f64>,
     /// Prior widths.
     pub priors: Priors,
@@ -26,6 +28,39 @@ pub struct FitOptions {
     pub holdout: usize,
     /// L-BFGS iterations at most (default 500).
     pub max_iterations: u64,
+}
+
+/// Each channel's retention per history period from a calendar's weekly retention: a period
+/// of `p` weeks (`52 / 12` for a month, 1 for a week) keeps `lambda^p` of what was remembered,
+/// so a history fitted with it remembers past campaigns as the calendar plans with.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::calendar::Calendar;
+/// use fanzha::fit::{estimate::retention_per_period, history::Period};
+/// use fanzha::scenarios;
+///
+/// let yearly = scenarios::jurong_2023().compile()?;
+/// let calendar = Calendar::new(&yearly, 52, 1, 0.7)?;
+/// let monthly = retention_per_period(&calendar, Period::Month);
+/// assert!((monthly[0] - 0.7f64.powf(52.0 / 12.0)).abs() < 1e-15);
+/// assert_eq!(retention_per_period(&calendar, Period::Week)[0], 0.7);
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn retention_per_period(calendar: &Calendar, period: Period) -> Vec<f64> {
+    let weeks = period.years() * crate::calendar::YEAR_WEEKS as f64;
+    calendar
+        .retention
+        .iter()
+        .map(|&lambda| {
+            if weeks == 1.0 {
+                lambda
+            } else {
+                lambda.powf(weeks)
+            }
+        })
+        .collect()
 }
 
 impl Default for FitOptions {
