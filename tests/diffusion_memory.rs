@@ -55,6 +55,22 @@ mod diffusion_memory {
         (out, PEAK.load(Ordering::SeqCst).saturating_sub(before))
     }
 
+    /// A 32-byte cache header from a reader of unknown size claiming 2^32 - 1 nodes and as many
+    /// edges: the read stops at the end of the input with an error, having reserved at most a
+    /// block (it used to reserve the claimed 17 GB of segments up front).
+    #[test]
+    fn a_cache_header_claiming_huge_arrays_reserves_nothing_of_the_sort() {
+        let mut bytes = b"FANZHAG\0".to_vec();
+        bytes.extend_from_slice(&1u32.to_le_bytes());
+        bytes.extend_from_slice(&0u32.to_le_bytes());
+        bytes.extend_from_slice(&(u32::MAX as u64).to_le_bytes());
+        bytes.extend_from_slice(&(u32::MAX as u64).to_le_bytes());
+        let reader = std::io::Read::chain(std::io::Cursor::new(bytes), std::io::empty());
+        let (result, growth) = peak_growth(|| fanzha::diffusion::read_graph_cache(reader));
+        assert!(result.is_err());
+        assert!(growth < 64 << 20, "reserved {growth} bytes");
+    }
+
     /// 2,000 one-node segments: each block of 16 cascades keeps 4,004 sums (32 kB). Holding one
     /// per block until the end took 128 MB for 65,536 cascades; blocks of chunks reduced as
     /// they finish keep it to a few MB whatever the number of samples.

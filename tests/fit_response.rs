@@ -289,3 +289,15 @@ fn the_fitted_scenario_and_uncertainty_section_follow_the_formats() {
         assert!(e["source"].as_str().unwrap().starts_with("fitted: "));
     }
 }
+
+#[test]
+fn a_history_with_absurdly_many_periods_is_refused_before_allocating() {
+    let problem = scenarios::jurong_2023().compile().unwrap();
+    let h = History::from_json(
+        r#"{"period": "month", "periods": 4000000000, "cases": [
+        {"period": 1, "region": "huayang", "threat": "order_brushing", "count": 4}]}"#,
+    )
+    .unwrap();
+    let err = h.check(&problem).err().expect("refused").to_string();
+    assert!(err.contains("periods"), "{err}");
+}

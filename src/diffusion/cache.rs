@@ -269,9 +269,12 @@ impl<R: Read> Reader<R> {
         value: impl Fn([u8; N]) -> T,
     ) -> Result<Vec<T>, DiffusionError> {
         let bytes = (count as u64).saturating_mul(N as u64);
-        let fits = bytes <= self.left;
+        // `u64::MAX` left: the input's size is unknown, so nothing is known to fit.
+        let fits = self.left != u64::MAX && bytes <= self.left;
         let mut out = Vec::with_capacity(if fits { count } else { count.min(1 << 20) });
-        self.left = self.left.saturating_sub(bytes);
+        if self.left != u64::MAX {
+            self.left = self.left.saturating_sub(bytes);
+        }
         let mut left = count;
         while left > 0 {
             let take = left.min(BLOCK);

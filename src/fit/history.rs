@@ -22,6 +22,10 @@ use crate::core::{CellId, PlacementId, SegmentId, ThreatId};
 use crate::error::{Error, Item};
 use crate::problem::Problem;
 
+/// The most periods a history may have: 100 years of weeks (what the fit allocates grows
+/// with periods x channels x cells).
+pub const MAX_PERIODS: u32 = 5_200;
+
 /// The length of one period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -172,11 +176,14 @@ impl History {
     /// # Ok::<(), fanzha::Error>(())
     /// ```
     pub fn check(&self, problem: &Problem) -> Result<Data, Error> {
-        if self.periods == 0 {
+        if self.periods == 0 || self.periods > MAX_PERIODS {
             return Err(Error::Invalid {
                 item: Item::new("history", "history"),
                 field: "periods".into(),
-                problem: "is 0: a history needs at least one period".into(),
+                problem: format!(
+                    "is {}: a history has 1 to {MAX_PERIODS} periods (100 years of weeks)",
+                    self.periods
+                ),
             });
         }
         if self.cases.is_empty() {

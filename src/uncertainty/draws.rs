@@ -83,8 +83,19 @@ impl<'a> Sampler<'a> {
     /// # Errors
     ///
     /// [`Error::Invalid`] naming the entry when one points outside the problem (an
-    /// uncertainty compiled for another scenario).
+    /// uncertainty compiled for another scenario), or when `problem` is a calendar problem
+    /// (an uncertainty's targets are the yearly problem's cells; draw on the yearly problem
+    /// and unroll each draw with [`Calendar::reunroll`](crate::calendar::Calendar::reunroll)).
     pub fn new(problem: &'a Problem, uncertainty: &'a Uncertainty) -> Result<Sampler<'a>, Error> {
+        if problem.structure().weeks.is_some() {
+            return Err(Error::Invalid {
+                item: Item::new("uncertainty", "uncertainty"),
+                field: "problem".into(),
+                problem: "is a calendar problem: draws replace the yearly problem's parameters; \
+                          draw on the yearly problem and unroll each draw"
+                    .into(),
+            });
+        }
         check_fits(problem, uncertainty)?;
         let st = problem.structure();
         let arm_channel: Vec<usize> = st

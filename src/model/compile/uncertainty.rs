@@ -227,6 +227,9 @@ fn law(p: &UncertainParameter, item: &Item) -> Result<(Law, bool), Error> {
     Ok((law, false))
 }
 
+/// The largest `factor` an entry may give.
+const MAX_FACTOR: f64 = 1e6;
+
 /// The law of `factor: f`: a lognormal multiplier with 5-95% range `[1/f, f]`.
 fn factor_law(p: &UncertainParameter, item: &Item, f: f64) -> Result<(Law, bool), Error> {
     if !matches!(p.distribution, None | Some(DistributionKind::Factor)) {
@@ -255,6 +258,16 @@ fn factor_law(p: &UncertainParameter, item: &Item, f: f64) -> Result<(Law, bool)
             field: "factor".into(),
             value: f,
             expected: "at least 1 (5-95% range [1/factor, factor]; write 1/factor instead)",
+        });
+    }
+    // Beyond this a draw's tail overflows to infinity instead of landing in a range it can be
+    // clamped into.
+    if f > MAX_FACTOR {
+        return Err(Error::InvalidValue {
+            item: item.clone(),
+            field: "factor".into(),
+            value: f,
+            expected: "at most 1e6 (5-95% range [1/factor, factor])",
         });
     }
     Ok((
