@@ -298,6 +298,6 @@ fn a_history_with_absurdly_many_periods_is_refused_before_allocating() {
         {"period": 1, "region": "huayang", "threat": "order_brushing", "count": 4}]}"#,
     )
     .unwrap();
-    let err = h.check(&problem).err().expect("refused").to_string();
+    let err = h.check(&problem).expect_err("refused").to_string();
     assert!(err.contains("periods"), "{err}");
 }

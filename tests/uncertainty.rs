@@ -361,9 +361,7 @@ fn draws_refuse_a_calendar_problem_and_huge_factors() {
     let (yearly, u) = scenarios::jurong_2023().compile_uncertain().unwrap();
     let calendar = fanzha::calendar::Calendar::new(&yearly, 2, 1, 0.5).unwrap();
     let weekly = calendar.unroll(&yearly).unwrap();
-    let err = Sampler::new(&weekly, &u)
-        .err()
-        .expect("a calendar problem is refused");
+    let err = Sampler::new(&weekly, &u).expect_err("a calendar problem is refused");
     assert!(err.to_string().contains("calendar"), "{err}");
     let mut sc = scenarios::jurong_2023();
     let mut section = sc.uncertainty.clone().unwrap();
@@ -371,7 +369,6 @@ fn draws_refuse_a_calendar_problem_and_huge_factors() {
     sc.uncertainty = Some(section);
     let err = sc
         .compile_uncertain()
-        .err()
-        .expect("a factor of 1e300 is refused");
+        .expect_err("a factor of 1e300 is refused");
     assert!(err.to_string().contains("factor"), "{err}");
 }
