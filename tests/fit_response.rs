@@ -301,3 +301,26 @@ fn a_history_with_absurdly_many_periods_is_refused_before_allocating() {
     let err = h.check(&problem).expect_err("refused").to_string();
     assert!(err.contains("periods"), "{err}");
 }
+
+#[test]
+fn an_uncertainty_section_from_a_very_uncertain_fit_still_compiles() {
+    use fanzha::fit::output::uncertainty_section;
+    let sc = scenarios::jurong_2023();
+    let p = sc.compile().unwrap();
+    let data = synthetic_history(&p, &Truth::from_problem(&p), 24, 1)
+        .unwrap()
+        .check(&p)
+        .unwrap();
+    let mut f = fit(&p, &data, &FitOptions::default()).unwrap();
+    // A logit sd this wide puts the 99% point's logistic at exactly 1.0 in f64, and a scale's
+    // log sd this wide overflows `exp`.
+    f.sd[0] = 100.0;
+    f.sd[1] = 1e3;
+    let section = uncertainty_section(&f, "synthetic", 50, 3);
+    let json = serde_json::to_value(&section).unwrap();
+    let mut again = sc.clone();
+    again.uncertainty = Some(serde_json::from_value(json).unwrap());
+    again
+        .compile_uncertain()
+        .expect("the emitted section compiles");
+}

@@ -8,7 +8,11 @@
 use serde::{Deserialize, Serialize};
 
 use super::estimate::{Estimate, Fit};
+use crate::core::limits::{MAX_SCALE, MIN_COEFFICIENT, MIN_SCALE};
 use crate::model::{ResponseOverride, Scenario};
+
+/// The largest ceiling the emitted section holds: a ceiling must stay below 1.
+const MAX_CEILING: f64 = 1.0 - 1e-9;
 
 /// The scenario's `uncertainty` section (DESIGN.md, "Uncertainty").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,9 +96,11 @@ pub fn uncertainty_section(fit: &Fit, label: &str, draws: u32, seed: u64) -> Unc
                     group: e.group.clone(),
                     threat: Some(e.threat.clone()),
                     distribution: "triangular".into(),
-                    low: back(m - z99 * sd),
-                    mode: Some(e.estimate),
-                    high: back(m + z99 * sd),
+                    // Kept inside a ceiling's range (0 or [1e-9, 1)) so the section compiles again
+                    // (the logistic rounds to exactly 0 or 1 for a huge logit).
+                    low: back(m - z99 * sd).clamp(MIN_COEFFICIENT, MAX_CEILING),
+                    mode: Some(e.estimate.clamp(MIN_COEFFICIENT, MAX_CEILING)),
+                    high: back(m + z99 * sd).clamp(MIN_COEFFICIENT, MAX_CEILING),
                     source,
                 }
             } else {
@@ -103,9 +109,9 @@ pub fn uncertainty_section(fit: &Fit, label: &str, draws: u32, seed: u64) -> Unc
                     group: e.group.clone(),
                     threat: Some(e.threat.clone()),
                     distribution: "lognormal".into(),
-                    low: (m - z90 * sd).exp(),
+                    low: (m - z90 * sd).exp().clamp(MIN_SCALE, MAX_SCALE),
                     mode: None,
-                    high: (m + z90 * sd).exp(),
+                    high: (m + z90 * sd).exp().clamp(MIN_SCALE, MAX_SCALE),
                     source,
                 }
             }
