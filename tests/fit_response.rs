@@ -262,11 +262,7 @@ fn the_fitted_scenario_and_uncertainty_section_follow_the_formats() {
     use fanzha::fit::output::{fitted_scenario, uncertainty_section};
     let sc = scenarios::jurong_2023();
     let p = sc.compile().unwrap();
-    let data = synthetic_history(&p, &Truth::from_problem(&p), 24, 1)
-        .unwrap()
-        .check(&p)
-        .unwrap();
-    let f = fit(&p, &data, &FitOptions::default()).unwrap();
+    let f = synthetic_fit(&p);
     let fitted = fitted_scenario(&sc, &f, "synthetic");
     let fp = fitted.compile().unwrap();
     let t = p
@@ -307,11 +303,7 @@ fn an_uncertainty_section_from_a_very_uncertain_fit_still_compiles() {
     use fanzha::fit::output::uncertainty_section;
     let sc = scenarios::jurong_2023();
     let p = sc.compile().unwrap();
-    let data = synthetic_history(&p, &Truth::from_problem(&p), 24, 1)
-        .unwrap()
-        .check(&p)
-        .unwrap();
-    let mut f = fit(&p, &data, &FitOptions::default()).unwrap();
+    let mut f = synthetic_fit(&p);
     // A logit sd this wide puts the 99% point's logistic at exactly 1.0 in f64, and a scale's
     // log sd this wide overflows `exp`.
     f.sd[0] = 100.0;
@@ -323,4 +315,13 @@ fn an_uncertainty_section_from_a_very_uncertain_fit_still_compiles() {
     again
         .compile_uncertain()
         .expect("the emitted section compiles");
+}
+
+/// The default fit of a 24-month synthetic history of `p` (seed 1).
+fn synthetic_fit(p: &Problem) -> fanzha::fit::estimate::Fit {
+    let data = synthetic_history(p, &Truth::from_problem(p), 24, 1)
+        .unwrap()
+        .check(p)
+        .unwrap();
+    fit(p, &data, &FitOptions::default()).unwrap()
 }

@@ -155,23 +155,7 @@ impl Relaxation<'_> {
         let mut q = vec![0.0; n_vars];
         q.extend(live.iter().map(|&c| -stake(p, c) / norm));
         let mut t = Triplets::default();
-        let mut row_scale = Vec::with_capacity(rows.len());
-        for row in rows {
-            let r = row
-                .terms
-                .iter()
-                .map(|&(j, coef)| (coef * sigma[j]).abs())
-                .fold(0.0, f64::max)
-                .max(1e-300);
-            let terms = row.terms.iter().map(|&(j, coef)| (j, coef * sigma[j] / r));
-            t.row(terms, row.rhs / r);
-            row_scale.push(r);
-        }
-        // Boxes as rows: w <= v, -w <= -l (scaled).
-        for (j, &sj) in sigma.iter().enumerate() {
-            t.row([(j, 1.0)], l.upper[j] / sj);
-            t.row([(j, -1.0)], -l.lower[j] / sj);
-        }
+        let row_scale = t.linear_rows(l, rows, &sigma);
         let n_linear = t.b.len();
         // A calendar problem's exposures as stock recurrences (zero-cone rows).
         let stocks = Stocks::of(p, l);
@@ -238,5 +222,28 @@ impl Triplets {
             self.vv.push(v);
         }
         self.b.push(rhs);
+    }
+
+    /// Appends `rows` in the variables `w = x / sigma`, each row divided by its largest
+    /// coefficient, then the boxes `w <= upper / sigma` and `-w <= -lower / sigma`; returns
+    /// each row's divisor (to scale its multiplier back).
+    pub(super) fn linear_rows(&mut self, l: &Layout, rows: &[Row], sigma: &[f64]) -> Vec<f64> {
+        let mut row_scale = Vec::with_capacity(rows.len());
+        for row in rows {
+            let r = row
+                .terms
+                .iter()
+                .map(|&(j, coef)| (coef * sigma[j]).abs())
+                .fold(0.0, f64::max)
+                .max(1e-300);
+            let terms = row.terms.iter().map(|&(j, coef)| (j, coef * sigma[j] / r));
+            self.row(terms, row.rhs / r);
+            row_scale.push(r);
+        }
+        for (j, &sj) in sigma.iter().enumerate() {
+            self.row([(j, 1.0)], l.upper[j] / sj);
+            self.row([(j, -1.0)], -l.lower[j] / sj);
+        }
+        row_scale
     }
 }

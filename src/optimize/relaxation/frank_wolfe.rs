@@ -128,24 +128,7 @@ impl Relaxation<'_> {
             .max(1e-300);
         let q: Vec<f64> = (0..n).map(|j| -g[j] * sigma[j] / norm).collect();
         let mut t = Triplets::default();
-        let mut row_scale = Vec::with_capacity(rows.len());
-        for row in rows {
-            let r = row
-                .terms
-                .iter()
-                .map(|&(j, coef)| (coef * sigma[j]).abs())
-                .fold(0.0, f64::max)
-                .max(1e-300);
-            t.row(
-                row.terms.iter().map(|&(j, c)| (j, c * sigma[j] / r)),
-                row.rhs / r,
-            );
-            row_scale.push(r);
-        }
-        for (j, &sj) in sigma.iter().enumerate() {
-            t.row([(j, 1.0)], l.upper[j] / sj);
-            t.row([(j, -1.0)], -l.lower[j] / sj);
-        }
+        let row_scale = t.linear_rows(l, rows, &sigma);
         let m = t.b.len();
         let a = CscMatrix::new_from_triplets(m, n, t.ii, t.jj, t.vv);
         let settings = DefaultSettings {
