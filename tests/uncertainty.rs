@@ -372,3 +372,50 @@ fn draws_refuse_a_calendar_problem_and_huge_factors() {
         .expect_err("a factor of 1e300 is refused");
     assert!(err.to_string().contains("factor"), "{err}");
 }
+
+#[test]
+fn a_hand_built_law_out_of_order_is_refused_by_the_sampler_not_a_panic() {
+    use fanzha::uncertainty::Law;
+    let (problem, mut u) = jurong_with(
+        r#"{"draws": 10, "seed": 1, "parameters": [{"parameter": "ceiling", "low": 0.3, "high": 0.5}]}"#,
+    )
+    .unwrap();
+    for (law, words) in [
+        (
+            Law::Triangular {
+                low: 0.5,
+                mode: 0.45,
+                high: 0.4,
+            },
+            "above",
+        ),
+        (
+            Law::Triangular {
+                low: 0.3,
+                mode: 0.6,
+                high: 0.5,
+            },
+            "outside",
+        ),
+        (
+            Law::Uniform {
+                low: f64::NAN,
+                high: 0.5,
+            },
+            "finite",
+        ),
+        (
+            Law::Lognormal {
+                low: 0.0,
+                high: 0.5,
+            },
+            "> 0",
+        ),
+    ] {
+        u.entries[0].law = law;
+        let err = Sampler::new(&problem, &u)
+            .expect_err("a bad law is refused")
+            .to_string();
+        assert!(err.contains("law") && err.contains(words), "{law:?}: {err}");
+    }
+}

@@ -83,7 +83,8 @@ impl<'a> Sampler<'a> {
     /// # Errors
     ///
     /// [`Error::Invalid`] naming the entry when one points outside the problem (an
-    /// uncertainty compiled for another scenario), or when `problem` is a calendar problem
+    /// uncertainty compiled for another scenario) or its law fails [`Law::check`](super::Law::check)
+    /// (a hand-built or deserialised one out of order), or when `problem` is a calendar problem
     /// (an uncertainty's targets are the yearly problem's cells; draw on the yearly problem
     /// and unroll each draw with [`Calendar::reunroll`](crate::calendar::Calendar::reunroll)).
     pub fn new(problem: &'a Problem, uncertainty: &'a Uncertainty) -> Result<Sampler<'a>, Error> {
@@ -345,10 +346,17 @@ fn clamp_to(v: f64, range: Range, lo: f64, hi: f64) -> f64 {
     }
 }
 
-/// Checks every index of `uncertainty` against `problem`.
+/// Checks every entry's law and every index of `uncertainty` against `problem`.
 fn check_fits(problem: &Problem, uncertainty: &Uncertainty) -> Result<(), Error> {
     let st = problem.structure();
     for e in &uncertainty.entries {
+        if let Err(problem) = e.law.check() {
+            return Err(Error::Invalid {
+                item: Item::new("uncertainty entry", &e.label),
+                field: "law".into(),
+                problem,
+            });
+        }
         let ok = match &e.targets {
             Targets::Cells { cells, .. } => {
                 cells.iter().all(|c: &CellId| c.index() < st.cell_count())

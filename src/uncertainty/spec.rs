@@ -61,6 +61,46 @@ impl Point {
 }
 
 impl Law {
+    /// Checks the law's own numbers: finite, `low <= mode <= high`, and `low > 0` for a
+    /// lognormal. Laws compiled from a scenario always pass; a hand-built or deserialised one
+    /// may not.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong, in words (e.g. ``"`low` is above `high` (3 > 2)"``).
+    ///
+    /// ```
+    /// use fanzha::uncertainty::Law;
+    ///
+    /// assert!(Law::Uniform { low: 1.0, high: 2.0 }.check().is_ok());
+    /// let bad = Law::Triangular { low: 3.0, mode: 2.5, high: 2.0 };
+    /// assert!(bad.check().unwrap_err().contains("above"));
+    /// ```
+    pub fn check(&self) -> Result<(), String> {
+        let (low, mode, high) = match *self {
+            Law::Lognormal { low, high } | Law::Uniform { low, high } => (low, None, high),
+            Law::Triangular { low, mode, high } => (low, Some(mode), high),
+        };
+        let mut values = [Some(low), mode, Some(high)].into_iter().flatten();
+        if let Some(v) = values.find(|v| !v.is_finite()) {
+            return Err(format!("has a value that is not a finite number ({v})"));
+        }
+        if low > high {
+            return Err(format!("`low` is above `high` ({low} > {high})"));
+        }
+        if let Some(m) = mode
+            && !(low <= m && m <= high)
+        {
+            return Err(format!(
+                "`mode` {m} is outside [low, high] = [{low}, {high}]"
+            ));
+        }
+        if matches!(self, Law::Lognormal { .. }) && low <= 0.0 {
+            return Err(format!("`low` must be > 0 for a lognormal (it is {low})"));
+        }
+        Ok(())
+    }
+
     /// One value drawn from `rng` (one standard normal or one uniform consumed, also for a
     /// zero-width law, so the streams of the other entries do not shift).
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
