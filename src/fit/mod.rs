@@ -14,4 +14,5 @@ pub mod history;
 mod linalg;
 pub mod model;
 pub mod output;
+mod special;
 pub mod synthetic;

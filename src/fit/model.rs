@@ -272,11 +272,7 @@ impl Model {
 /// derivative in `ln phi`.
 fn nb_terms(y: u64, mu: f64, phi: f64) -> (f64, f64, f64) {
     let yf = y as f64;
-    let (mut lg, mut dg) = (0.0, 0.0);
-    for j in 0..y {
-        lg += (phi + j as f64).ln();
-        dg += 1.0 / (phi + j as f64);
-    }
+    let (lg, dg) = super::special::ln_rising(phi, y);
     let ll = lg + phi * phi.ln() - (phi + yf) * (phi + mu).ln() + yf * mu.ln();
     let dmu = yf / mu - (phi + yf) / (phi + mu);
     let dphi = phi * (dg + phi.ln() + 1.0 - (phi + mu).ln() - (phi + yf) / (phi + mu));
