@@ -85,7 +85,15 @@ fn no_arguments_prints_table_kpis_and_baseline() {
     assert!(
         text.lines()
             .any(|l| l.split_whitespace().collect::<Vec<_>>()
-                == ["placement", "message", "units", "spend"]),
+                == [
+                    "placement",
+                    "message",
+                    "units",
+                    "unit",
+                    "spend",
+                    "paid",
+                    "by"
+                ]),
         "no plan table header:\n{text}"
     );
     assert!(text.contains("KPIs"), "{text}");

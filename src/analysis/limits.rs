@@ -77,6 +77,10 @@ pub struct NextUnit {
     pub message: String,
     /// Campaign week (1 = the first) in a calendar problem.
     pub week: Option<usize>,
+    /// Units the plan has on the placement (all messages and weeks).
+    pub units: u64,
+    /// The placement's capacity.
+    pub capacity: u64,
     /// Loss the unit would prevent (yuan a year).
     pub value: f64,
     /// Money the unit costs, with the placement's setup and the message's production cost
@@ -89,6 +93,13 @@ pub struct NextUnit {
 }
 
 impl NextUnit {
+    /// Whether its placement is at capacity.
+    pub fn at_capacity(&self) -> bool {
+        self.stopped_by
+            .iter()
+            .any(|s| matches!(s, Stop::Capacity { .. }))
+    }
+
     /// Whether it is stopped by something other than the overall money limit.
     pub fn stopped_by_other_than_money(&self) -> bool {
         self.stopped_by.iter().any(|s| !s.is_money())
@@ -313,6 +324,8 @@ fn next_unit(
         unit: info.unit.clone(),
         message: st.messages[arm.message.index()].id.clone(),
         week: st.weeks.as_ref().map(|w| w.arm_week(a).index() + 1),
+        units: usage.placement_units[k.index()],
+        capacity: pl.capacity,
         value,
         cost,
         per_yuan: (cost > 0.0).then(|| value / cost),

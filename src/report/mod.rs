@@ -31,13 +31,14 @@
 //!
 //! let mut csv = Vec::new();
 //! write_csv(&mut csv, &tables[1]).unwrap(); // the plan's lines
-//! assert!(String::from_utf8(csv).unwrap().starts_with("placement,message,units,spend\n"));
+//! assert!(String::from_utf8(csv).unwrap().starts_with("placement,message,units,unit,spend,paid by\n"));
 //! # Ok::<(), fanzha::Error>(())
 //! ```
 
 mod calendar;
 pub mod compare;
 mod plan_file;
+mod plan_limits;
 mod plan_tables;
 mod render_csv;
 mod render_json;
