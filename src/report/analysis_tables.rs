@@ -165,7 +165,7 @@ pub fn siloed_table(s: &Siloed, currency: &str) -> Table {
     ));
     t.note(format!(
         "(each alone: values overlap, so the departments together prevent less than the sum; \
-         {} arms need two departments; the silos meet {} of {} floors{})",
+         {} arms need two departments; the silos meet {} of {} floor targets{})",
         s.shared_arms,
         s.siloed_floors_met,
         s.floors,

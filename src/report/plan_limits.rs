@@ -262,3 +262,50 @@ pub(super) fn at_capacity(l: &Limits) -> Table {
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::limits;
+    use crate::optimize::{Greedy, Strategy};
+    use crate::scenarios;
+
+    #[test]
+    fn without_a_money_limit_the_other_limits_are_named() {
+        let mut problem = scenarios::jurong_2023().compile().expect("compiles");
+        problem.set_money(None).expect("valid");
+        let plan = Greedy::default().plan(&problem).expect("plans");
+        let t = limits_table(&problem, &limits(&problem, &plan).expect("limits"));
+        assert!(t.row("money").is_none(), "no row for an unlimited money");
+        assert!(
+            t.notes.iter().any(|n| n.starts_with("No money limit")),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn a_calendars_weekly_limits_are_one_row_per_kind() {
+        let sc = scenarios::jurong_2023();
+        let yearly = sc.compile().expect("compiles");
+        let mut cal = sc
+            .compile_calendar(&yearly)
+            .expect("compiles")
+            .expect("a calendar")
+            .with_weeks(2)
+            .expect("2 weeks");
+        cal.floors_every = crate::calendar::FloorsEvery::None;
+        let problem = cal.unroll(&yearly).expect("unrolls");
+        let plan = Greedy::default().plan(&problem).expect("plans");
+        let l = limits(&problem, &plan).expect("limits");
+        let t = limits_table(&problem, &l);
+        let hours: Vec<_> = t
+            .rows
+            .iter()
+            .filter(|r| r[0].to_text().starts_with("staff hours per week"))
+            .collect();
+        assert_eq!(hours.len(), 1, "{t:?}");
+        assert_eq!(hours[0][0].to_text(), "staff hours per week, all 2 weeks");
+        assert!(!t.rows.iter().any(|r| r[0].to_text().contains("of week")));
+        assert!(at_capacity(&l).rows.len() <= AT_CAPACITY_ROWS);
+    }
+}
