@@ -31,13 +31,15 @@
 //!
 //! let mut csv = Vec::new();
 //! write_csv(&mut csv, &tables[1]).unwrap(); // the plan's lines
-//! assert!(String::from_utf8(csv).unwrap().starts_with("placement,message,units,spend\n"));
+//! assert!(String::from_utf8(csv).unwrap().starts_with("placement,message,units,unit,spend,paid by\n"));
 //! # Ok::<(), fanzha::Error>(())
 //! ```
 
+mod analysis_tables;
 mod calendar;
 pub mod compare;
 mod plan_file;
+mod plan_limits;
 mod plan_tables;
 mod render_csv;
 mod render_json;
@@ -46,10 +48,12 @@ mod table;
 mod uncertainty;
 mod width;
 
+pub use analysis_tables::{floor_price_table, frontier_table, siloed_table, target_table};
 pub use calendar::{calendar_tables, risk_by_week};
 pub use compare::comparison;
 pub use plan_file::{PLAN_FILE_LIMIT, PlanReport};
 pub use plan_tables::{Baseline, plan_tables};
+pub use plan_tables::{floor_table, limit_tables};
 pub use render_csv::{CsvWriter, write_csv};
 pub use render_json::{write_json, write_plan_json};
 pub use render_text::write_text;

@@ -2,17 +2,19 @@
 //! constraints and the comparison with a baseline.
 
 use super::plan_file::PlanReport;
+use super::plan_limits::{at_capacity, limits_table, next_yuan};
 use super::table::{Column, Table, Value};
 use super::width::truncate;
+use crate::analysis::{FloorStatus, floor_status, limits};
 use crate::error::Error;
-use crate::evaluate::{Outcome, PlacementOutcome, evaluate};
+use crate::evaluate::{Outcome, evaluate};
 use crate::plan::{Plan, Violation};
 use crate::problem::Problem;
 
-/// Rows of the "best next yuan" table.
-const NEXT_YUAN_ROWS: usize = 6;
 /// Widest threat name in the risk-reduction header (longer ones end in `…`).
 const THREAT_WIDTH: usize = 14;
+/// Widest threat name in the threats table.
+const THREAT_NAME_WIDTH: usize = 48;
 
 /// Another plan to compare with (e.g. today's blanket practice), evaluated at the same limits.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,9 +56,13 @@ impl Baseline {
 }
 
 /// The write-up of a plan as tables, in reading order: a heading (scenario, strategy,
-/// limits), the plan's lines, its KPIs (with the bound and gap when the report's outcome
-/// carries them), risk reduction by group and threat, the best next yuan, the constraints the
-/// plan breaks (if any), and the comparison with `baseline` (if given).
+/// limits), the plan's lines (with each placement's unit and paying department), its KPIs
+/// (with the bound and gap when the report's outcome carries them), prevented cases and loss
+/// by threat (by name), risk reduction by group and threat, the fairness floors' status
+/// (always, also when there are none), the limits (used, left, which bind, and what the
+/// unspent money could not buy: [`limits`](crate::analysis::limits)), the best next yuan
+/// among placements with room, the placements at capacity apart, the constraints the plan
+/// breaks (if any), and the comparison with `baseline` (if given).
 ///
 /// Uses the report's outcome as it is, or evaluates its plan when it has none. The bound holds
 /// only for plans that meet every constraint, so a plan (the report's or the baseline's) that
@@ -100,9 +106,11 @@ pub fn plan_tables(
         heading(problem, report),
         plan_lines(problem, report),
         kpis(&outcome, feasible),
+        threats(problem, &outcome),
         reduction(problem, &outcome),
-        next_yuan(&outcome),
+        floor_table(problem, &plan)?,
     ];
+    tables.extend(limit_tables(problem, &plan)?);
     if !feasible {
         tables.push(broken(&violations));
     }
@@ -110,6 +118,57 @@ pub fn plan_tables(
         tables.push(against_baseline(&report.strategy, &outcome, feasible, base));
     }
     Ok(tables)
+}
+
+/// The fairness floors' status of `plan` as one table (also for a calendar plan): each
+/// target's required and reached reduction, or a line saying the problem has none. The same
+/// table [`plan_tables`] shows.
+///
+/// # Errors
+///
+/// [`Error::Mismatch`] if the plan was made for another problem.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::report::floor_table;
+/// use fanzha::{scenarios, Greedy, Strategy};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let t = floor_table(&problem, &Greedy::default().plan(&problem)?)?;
+/// assert!(t.title.ends_with("met"));
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn floor_table(problem: &Problem, plan: &Plan) -> Result<Table, Error> {
+    Ok(floors_table(problem, &floor_status(problem, plan)?))
+}
+
+/// The limits of `plan` as the tables [`plan_tables`] shows (also for a calendar plan): use
+/// and slack of every limit with the unspent money explained, the best next yuan among
+/// placements with room, and the placements at capacity.
+///
+/// # Errors
+///
+/// [`Error::Mismatch`] if the plan was made for another problem.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::report::limit_tables;
+/// use fanzha::{scenarios, Greedy, Strategy};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let tables = limit_tables(&problem, &Greedy::default().plan(&problem)?)?;
+/// assert!(tables[0].title.starts_with("Limits"));
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn limit_tables(problem: &Problem, plan: &Plan) -> Result<Vec<Table>, Error> {
+    let l = limits(problem, plan)?;
+    Ok(vec![
+        limits_table(problem, &l),
+        next_yuan(&l),
+        at_capacity(&l),
+    ])
 }
 
 /// Scenario, strategy, currency and limits.
@@ -132,7 +191,8 @@ fn heading(problem: &Problem, report: &PlanReport) -> Table {
     t
 }
 
-/// One row per allocation: placement, message, units and their unit cost.
+/// One row per allocation: placement, message, units, what a unit is, their unit cost and
+/// the department that pays for the placement.
 fn plan_lines(problem: &Problem, report: &PlanReport) -> Table {
     let mut t = Table::new(
         "Plan: units of each message on each placement",
@@ -140,22 +200,31 @@ fn plan_lines(problem: &Problem, report: &PlanReport) -> Table {
             Column::left("placement"),
             Column::left("message"),
             Column::right("units"),
+            Column::left("unit"),
             Column::right("spend").with_unit(problem.currency()),
+            Column::left("paid by"),
         ],
     );
     for a in &report.allocations {
-        let spend = problem
+        let k = problem
             .placements()
             .iter()
-            .position(|p| p.id == a.placement)
-            .map_or(Value::Missing, |k| {
-                Value::Money(problem.parameters().placements[k].unit_cost * a.units as f64)
-            });
+            .position(|p| p.id == a.placement);
+        let spend = k.map_or(Value::Missing, |k| {
+            Value::Money(problem.parameters().placements[k].unit_cost * a.units as f64)
+        });
+        let info = k.map(|k| &problem.placements()[k]);
+        let unit = info.map_or(Value::Missing, |p| Value::text(&p.unit));
+        let owner = info.and_then(|p| p.owner).map_or(Value::Missing, |d| {
+            Value::text(&problem.departments()[d.index()].id)
+        });
         t.push(vec![
             Value::text(&a.placement),
             Value::text(&a.message),
             Value::Count(a.units),
+            unit,
             spend,
+            owner,
         ]);
     }
     t.note("(unit costs only; setup and production costs are in the total below)");
@@ -230,14 +299,45 @@ fn bound_sentence(bound: f64, g: f64, feasible: bool) -> String {
     }
 }
 
-/// Reach and share of cases prevented, per group and threat.
+/// Cases and loss at risk and prevented per threat, by the threat's name.
+fn threats(problem: &Problem, out: &Outcome) -> Table {
+    let cur = problem.currency();
+    let mut t = Table::new(
+        "By threat (per year)",
+        vec![
+            Column::left("threat"),
+            Column::right("cases at risk"),
+            Column::right("prevented"),
+            Column::right("loss at risk").with_unit(cur),
+            Column::right("prevented").with_unit(cur),
+            Column::right("share"),
+        ],
+    );
+    for (info, th) in problem.threats().iter().zip(&out.threats) {
+        t.push(vec![
+            Value::text(truncate(&info.name, THREAT_NAME_WIDTH)),
+            Value::number(th.cases_at_risk, 1),
+            Value::number(th.prevented_cases, 1),
+            Value::Money(th.loss_at_risk),
+            Value::Money(th.prevented_loss),
+            Value::share(
+                th.prevented_loss / th.loss_at_risk.max(f64::MIN_POSITIVE),
+                1,
+            ),
+        ]);
+    }
+    t
+}
+
+/// Reach and share of cases prevented, per group and threat (threats by name, in the order
+/// of the threats table).
 fn reduction(problem: &Problem, out: &Outcome) -> Table {
     let mut columns = vec![Column::left("group"), Column::right("reach")];
     columns.extend(
         problem
             .threats()
             .iter()
-            .map(|th| Column::right(truncate(&th.id, THREAT_WIDTH))),
+            .map(|th| Column::right(truncate(&th.name, THREAT_WIDTH))),
     );
     let mut t = Table::new(
         "Risk reduction by group and threat (share of the group's cases prevented)",
@@ -251,38 +351,39 @@ fn reduction(problem: &Problem, out: &Outcome) -> Table {
     t
 }
 
-/// The placements whose next unit prevents the most loss per yuan.
-fn next_yuan(out: &Outcome) -> Table {
+/// Every fairness floor target: required and reached reduction, met or not; a one-line table
+/// when the problem has none.
+fn floors_table(problem: &Problem, floors: &[FloorStatus]) -> Table {
+    if floors.is_empty() {
+        return Table::new("Fairness floors: none apply to this plan", Vec::new());
+    }
+    let unmet = floors.iter().filter(|f| !f.met).count();
+    let title = if unmet == 0 {
+        format!("Fairness floors: all {} met", floors.len())
+    } else {
+        format!("Fairness floors: {unmet} of {} NOT MET", floors.len())
+    };
     let mut t = Table::new(
-        "Best next yuan (loss prevented per yuan of one more unit)",
+        title,
         vec![
-            Column::left("placement"),
-            Column::right("per yuan"),
-            Column::right("units"),
-            Column::right("capacity"),
-            Column::left("next message"),
+            Column::left("segment"),
+            Column::left("threat"),
+            Column::right("required"),
+            Column::right("reached"),
             Column::left(""),
         ],
     );
-    let mut margins: Vec<(f64, &PlacementOutcome)> = out
-        .placements
-        .iter()
-        .filter_map(|p| p.marginal_return.map(|r| (r, p)))
-        .collect();
-    margins.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (r, p) in margins.into_iter().take(NEXT_YUAN_ROWS) {
+    for f in floors {
         t.push(vec![
-            Value::text(&p.placement),
-            Value::number(r, 2),
-            Value::Count(p.units),
-            Value::Count(p.capacity),
-            Value::text(p.marginal_message.as_deref().unwrap_or("-")),
-            Value::text(if p.units >= p.capacity {
-                "at capacity"
-            } else {
-                ""
-            }),
+            Value::text(&f.segment),
+            Value::text(truncate(&f.threat_name, THREAT_NAME_WIDTH)),
+            Value::share(f.min_reduction, 1),
+            Value::share(f.reduction, 2),
+            Value::text(if f.met { "met" } else { "NOT MET" }),
         ]);
+    }
+    if problem.structure().weeks.is_some() {
+        t.note("(a calendar floor is on its block's mean remembered exposure)");
     }
     t
 }
@@ -343,6 +444,7 @@ fn against_baseline(strategy: &str, ours: &Outcome, feasible: bool, base: &Basel
 
 #[cfg(test)]
 mod tests {
+    use super::super::plan_limits::NEXT_YUAN_ROWS;
     use super::*;
     use crate::optimize::{Blanket, Greedy, Strategy};
     use crate::report::write_text;
@@ -387,6 +489,135 @@ mod tests {
             "greedy is feasible"
         );
         assert!(titled(&tables, "Against").is_none(), "no baseline given");
+    }
+
+    #[test]
+    fn lines_name_units_and_departments_and_threats_by_name() {
+        let problem = jurong();
+        let plan = Greedy::default().plan(&problem).expect("greedy plans");
+        let report = PlanReport::new(&problem, "greedy", &plan).expect("report");
+        let tables = plan_tables(&problem, &report, None).expect("tables");
+        let lines = titled(&tables, "Plan").expect("plan lines");
+        for (row, a) in lines.rows.iter().zip(&report.allocations) {
+            let p = problem
+                .placements()
+                .iter()
+                .find(|p| p.id == a.placement)
+                .expect("a placement of the problem");
+            assert_eq!(row[3], Value::text(&p.unit));
+            let owner = &problem.departments()[p.owner.expect("owned").index()].id;
+            assert_eq!(row[5], Value::text(owner));
+        }
+        let by_threat = titled(&tables, "By threat").expect("threats");
+        assert_eq!(by_threat.rows.len(), problem.threat_count());
+        let all = text(&tables);
+        assert!(
+            all.contains("Order-brushing rebate scam (刷单返利)"),
+            "{all}"
+        );
+    }
+
+    #[test]
+    fn chinese_names_line_up_by_display_width() {
+        let mut sc = scenarios::jurong_2023();
+        for (t, name) in sc.threats.iter_mut().zip([
+            "刷单返利",
+            "杀猪盘",
+            "贷款诈骗",
+            "冒充客服",
+            "冒充公检法",
+            "虚假保健品",
+        ]) {
+            t.name = name.to_string();
+        }
+        let problem = sc.compile().expect("compiles");
+        let plan = Greedy::default().plan(&problem).expect("plans");
+        let report = PlanReport::new(&problem, "greedy", &plan).expect("report");
+        let tables = plan_tables(&problem, &report, None).expect("tables");
+        for title in ["By threat", "Risk reduction", "Fairness floors"] {
+            let t = titled(&tables, title).expect("a table").clone();
+            let out = text(&[t]);
+            // Every row of these tables ends in a right-aligned number or a fixed word, so
+            // header and rows end in the same column when widths count CJK as two.
+            let ends: Vec<usize> = out
+                .lines()
+                .skip(1)
+                .filter(|l| l.starts_with("  "))
+                .map(|l| super::super::width::display_width(l.trim_end_matches("met").trim_end()))
+                .collect();
+            assert!(ends.windows(2).all(|w| w[0] == w[1]), "{title}:\n{out}");
+        }
+        assert!(text(&tables).contains("冒充公检法"));
+    }
+
+    #[test]
+    fn floors_are_always_shown() {
+        let problem = jurong();
+        let plan = Greedy::default().plan(&problem).expect("greedy plans");
+        let report = PlanReport::new(&problem, "greedy", &plan).expect("report");
+        let tables = plan_tables(&problem, &report, None).expect("tables");
+        let floors = titled(&tables, "Fairness floors").expect("floors");
+        assert_eq!(floors.title, "Fairness floors: all 8 met");
+        assert_eq!(floors.rows.len(), problem.floors().len());
+        // An empty plan meets none, and says so.
+        let empty = PlanReport::new(&problem, "none", &Plan::empty(&problem)).expect("report");
+        let tables = plan_tables(&problem, &empty, None).expect("tables");
+        let floors = titled(&tables, "Fairness floors").expect("floors");
+        assert_eq!(floors.title, "Fairness floors: 8 of 8 NOT MET");
+        // A scenario without floors says that too.
+        let mut sc = scenarios::jurong_2023();
+        sc.floors.clear();
+        let bare = sc.compile().expect("compiles");
+        let plan = Greedy::default().plan(&bare).expect("plans");
+        let report = PlanReport::new(&bare, "greedy", &plan).expect("report");
+        let tables = plan_tables(&bare, &report, None).expect("tables");
+        assert!(titled(&tables, "Fairness floors: none apply").is_some());
+    }
+
+    #[test]
+    fn full_placements_are_apart_from_the_next_yuan() {
+        let problem = jurong();
+        let plan = Greedy::default().plan(&problem).expect("greedy plans");
+        let usage = plan.usage(&problem).expect("usage");
+        let report = PlanReport::new(&problem, "greedy", &plan).expect("report");
+        let tables = plan_tables(&problem, &report, None).expect("tables");
+        let full = |id: &str| {
+            let k = problem.placements().iter().position(|p| p.id == id);
+            let k = k.expect("a placement");
+            usage.placement_units[k] >= problem.parameters().placements[k].capacity
+        };
+        let next = titled(&tables, "Best next yuan").expect("next yuan");
+        let apart = titled(&tables, "At capacity").expect("at capacity");
+        assert!(
+            !apart.rows.is_empty(),
+            "Jurong's plan fills some placements"
+        );
+        for row in &next.rows {
+            assert!(!full(&row[0].to_text()), "{row:?}");
+        }
+        for row in &apart.rows {
+            assert!(full(&row[0].to_text()), "{row:?}");
+        }
+    }
+
+    #[test]
+    fn unspent_money_is_explained() {
+        let mut problem = jurong();
+        problem.set_money(Some(700_000.0)).expect("valid");
+        let plan = Greedy::default().plan(&problem).expect("greedy plans");
+        let report = PlanReport::new(&problem, "greedy", &plan).expect("report");
+        let tables = plan_tables(&problem, &report, None).expect("tables");
+        let t = titled(&tables, "Limits").expect("limits");
+        let notes = t.notes.join("\n");
+        assert!(
+            notes.contains("overall money limit stops no next unit"),
+            "{notes}"
+        );
+        assert!(notes.contains("buys nothing more"), "{notes}");
+        assert!(notes.contains("department"), "{notes}");
+        let money = t.row("money").expect("a money row");
+        assert_eq!(money[4], Value::text(""), "money does not bind: {money:?}");
+        assert!(t.rows.iter().any(|r| r[4] == Value::text("binds")));
     }
 
     #[test]
