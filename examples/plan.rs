@@ -54,6 +54,9 @@ use fanzha::report::{self, Baseline, RobustReport, UncertaintyReport};
 use fanzha::uncertainty::{Robust, Uncertainty, monte_carlo, sensitivity, versus};
 
 mod common;
+// A crate root resolves `mod` next to itself (examples/html.rs): name the file.
+#[path = "plan/html.rs"]
+mod html;
 
 /// Plan a targeted anti-fraud publicity campaign.
 #[derive(Debug, Parser)]
@@ -111,6 +114,13 @@ struct Args {
     /// With a calendar, print the week-by-week list and the risk by week as CSV.
     #[arg(long)]
     csv: bool,
+    /// Write the report for leaders, one self-contained HTML page (KPIs, task lists per
+    /// department, frontier, spend, heat map, response, calendar, uncertainty), to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Language of the HTML report: zh or en.
+    #[arg(long, value_name = "zh|en", default_value = "en", value_parser = html::parse_lang)]
+    lang: fanzha::report::html::Lang,
 }
 
 fn main() -> ExitCode {
@@ -345,6 +355,20 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     let mut uncertain = uncertain(args, run, &plan, strategy.as_ref(), against)?;
     if let Some(u) = &mut uncertain {
         u.robust = robust;
+    }
+    if let Some(path) = &args.html {
+        let input = html::Input {
+            problem,
+            uncertainty: run.uncertainty,
+            strategy: strategy.as_ref(),
+            baseline: baseline.as_ref(),
+            report: &report,
+            plan: &plan,
+            uncertain: uncertain.as_ref(),
+        };
+        html::write(&input, args.lang, path)?;
+        common::warn(format_args!("wrote the report to {}", path.display()));
+        return Ok(Verdict::of(&violations));
     }
     if args.json {
         emit(write_json(out, &report, uncertain.as_ref()))?;

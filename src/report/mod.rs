@@ -37,12 +37,14 @@
 
 mod calendar;
 pub mod compare;
+pub mod html;
 mod plan_file;
 mod plan_limits;
 mod plan_tables;
 mod render_csv;
 mod render_json;
 mod render_text;
+pub mod svg;
 mod table;
 mod uncertainty;
 mod width;
