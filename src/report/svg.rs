@@ -348,7 +348,7 @@ impl Svg {
         // Writing to a String cannot fail.
         let _ = write!(
             out,
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" \
+            "<svg width=\"{w}\" height=\"{h}\" \
              viewBox=\"0 0 {w} {h}\" role=\"img\" font-family=\"{}\"><title>{}</title>",
             escape(FONT_FAMILY),
             escape(&self.title)

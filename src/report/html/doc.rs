@@ -9,24 +9,32 @@ pub(crate) struct Html {
     out: String,
 }
 
-/// A table cell: its text and whether it is a number (right-aligned).
+/// A table cell: its text and its class (`t` text, `n` a number, right-aligned, `k` text
+/// kept on one line).
 pub(crate) struct Cell {
     pub text: String,
-    pub number: bool,
+    pub class: &'static str,
 }
 
 impl Cell {
     pub fn text(s: impl Into<String>) -> Cell {
         Cell {
             text: s.into(),
-            number: false,
+            class: "t",
         }
     }
 
     pub fn num(s: impl Into<String>) -> Cell {
         Cell {
             text: s.into(),
-            number: true,
+            class: "n",
+        }
+    }
+
+    pub fn keep(s: impl Into<String>) -> Cell {
+        Cell {
+            text: s.into(),
+            class: "k",
         }
     }
 }
@@ -92,8 +100,7 @@ impl Html {
         for row in rows {
             self.open("tr", &[]);
             for c in row {
-                let class = if c.number { "n" } else { "t" };
-                self.el("td", &[("class", class)], &c.text);
+                self.el("td", &[("class", c.class)], &c.text);
             }
             self.close("tr");
         }

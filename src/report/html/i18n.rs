@@ -289,7 +289,7 @@ static ZH: Strings = Strings {
     gap_at_most: "任何方案都不超过此值；本方案距最优至多：",
     no_bound: "未计算",
     versus: "对比",
-    times_baseline: "倍的预防损失",
+    times_baseline: "倍",
     reach: "覆盖率（至少1次）",
     effective_reach: "有效覆盖率（至少3次）",
     cost_per_case: "每预防一案的成本",

@@ -131,7 +131,7 @@ border-bottom:2px solid #1f5fa8;padding-bottom:3px}h3{font-size:16px;margin:16px
 .kpi .v{font-size:21px;font-weight:bold;color:#1f5fa8}.kpi .l{font-size:13px;color:#555}\
 .kpi .d{font-size:12px;color:#666}table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0}\
 th{background:#eef2f8;text-align:left;padding:4px 6px;border-bottom:1px solid #ccd}\
-td{padding:3px 6px;border-bottom:1px solid #eee}td.n{text-align:right;white-space:nowrap}\
+td{padding:3px 6px;border-bottom:1px solid #eee}td.n{text-align:right;white-space:nowrap}td.k{white-space:nowrap}\
 .bind{color:#b03a48;font-weight:bold}.note{color:#555;font-size:13px}\
 figure{margin:10px 0}figcaption{font-size:12px;color:#555}svg{display:block;max-width:100%;height:auto}\
 footer{margin-top:30px;font-size:12px;color:#777}\

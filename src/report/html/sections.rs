@@ -289,7 +289,7 @@ fn task_table(
             Cell::text(info.id.clone()),
             Cell::text(p.channels()[info.channel.index()].name.clone()),
             Cell::num(format!("{} × {}", fmt_num(t.units as f64, 0), info.unit)),
-            Cell::text(when),
+            Cell::keep(when),
             Cell::num(money(ctx, c)),
             Cell::num(fmt_num(hr, 1)),
         ]);
