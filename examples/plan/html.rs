@@ -12,6 +12,9 @@ use fanzha::uncertainty::{Uncertainty, monte_carlo, sensitivity, versus};
 
 /// Draws of the uncertainty section for the page when `--uncertainty` does not say.
 const PAGE_DRAWS: usize = 1000;
+/// Budgets of a calendar plan's frontier: each point plans and bounds the whole calendar
+/// (about a second each for 12 weeks of Jurong, against milliseconds for a yearly plan).
+const CALENDAR_POINTS: usize = 4;
 
 /// `--lang`: `zh` or `en`.
 pub fn parse_lang(text: &str) -> Result<Lang, String> {
@@ -46,7 +49,11 @@ pub fn write(input: &Input<'_>, lang: Lang, path: &Path) -> Result<(), String> {
     let base_plan = input.baseline.plan(problem).map_err(err("baseline"))?;
     let base =
         Baseline::new(problem, input.baseline.name(), &base_plan).map_err(err("baseline"))?;
-    let budgets = analysis::default_budgets(problem, DEFAULT_POINTS);
+    let points = match problem.structure().weeks {
+        Some(_) => CALENDAR_POINTS,
+        None => DEFAULT_POINTS,
+    };
+    let budgets = analysis::default_budgets(problem, points);
     let frontier = analysis::frontier(problem, input.strategy, input.baseline, &budgets)
         .map_err(err("frontier"))?;
     let limits = analysis::limits(problem, input.plan).map_err(err("limits"))?;

@@ -368,9 +368,7 @@ pub(super) fn limits(h: &mut Html, ctx: &Ctx<'_>) {
     let rows: Vec<Vec<Cell>> = l
         .resources
         .iter()
-        .filter(|r| {
-            r.limit.is_some() && (r.binding || !matches!(r.kind, ResourceKind::WeekUnits(..)))
-        })
+        .filter(|r| r.limit.is_some() && !matches!(r.kind, ResourceKind::WeekUnits(..)))
         .map(|r| {
             vec![
                 Cell::text(resource_label(ctx, r.resource)),
@@ -382,6 +380,15 @@ pub(super) fn limits(h: &mut Html, ctx: &Ctx<'_>) {
         })
         .collect();
     h.table(&[s.limit, s.used, s.limit, s.left, ""], &rows);
+    let full_weeks = l
+        .resources
+        .iter()
+        .filter(|r| r.binding && matches!(r.kind, ResourceKind::WeekUnits(..)))
+        .count();
+    if full_weeks > 0 {
+        let text = format!("{}: {full_weeks}", s.full_weeks);
+        h.el("p", &[("class", "note")], &text);
+    }
     if let Some(u) = l.unspent.filter(|u| *u > 0.5) {
         h.open("p", &[]);
         h.el(
