@@ -112,6 +112,9 @@ pub(crate) struct Series {
     pub dashed: bool,
 }
 
+/// A shaded band: its legend name and `(x, low, high)` points.
+pub(crate) type Band = (String, Vec<(f64, f64, f64)>);
+
 /// A line chart: series, an optional shaded band `(x, low, high)`, marked points and
 /// vertical markers.
 pub(crate) struct LineChart {
@@ -119,7 +122,7 @@ pub(crate) struct LineChart {
     pub x_label: String,
     pub y_label: String,
     pub series: Vec<Series>,
-    pub band: Option<(String, Vec<(f64, f64, f64)>)>,
+    pub band: Option<Band>,
     pub marks: Vec<(f64, f64, String)>,
     pub vlines: Vec<(f64, String)>,
 }
