@@ -12,7 +12,15 @@
 //! cargo run --release --example plan -- --weeks 12            # a 12-week calendar
 //! cargo run --release --example plan -- --weeks 12 --json > calendar.json
 //! cargo run --release --example plan -- --weeks 12 --evaluate calendar.json
+//! cargo run --release --example plan -- --analyses           # frontier, joint vs siloed, floor prices
+//! cargo run --release --example plan -- --target cases=200    # the cheapest plan preventing 200 cases a year
 //! ```
+//!
+//! `--analyses` adds, after the plan, the budget frontier (20 budgets up to twice the money
+//! limit, with the certified bound, the baseline and the knee), each department planning alone
+//! against the joint plan, and the price of each fairness floor ([`fanzha::analysis`]).
+//! `--target cases=N` (or `loss=N`, yuan) plans the cheapest plan preventing at least that much
+//! a year, replacing the money limit, and says what any such plan must cost at least.
 //!
 //! `--weeks N` (or `--calendar`, for the scenario's own number of weeks) plans week by week
 //! with the scenario's `calendar` section ([`fanzha::calendar`]): it prints a week x
@@ -48,6 +56,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
+use fanzha::analysis::{self, Goal};
 use fanzha::optimize::bound;
 use fanzha::prelude::*;
 use fanzha::report::{self, Baseline, RobustReport, UncertaintyReport};
@@ -121,6 +130,14 @@ struct Args {
     /// Language of the HTML report: zh or en.
     #[arg(long, value_name = "zh|en", default_value = "en", value_parser = html::parse_lang)]
     lang: fanzha::report::html::Lang,
+    /// After the plan, print the budget frontier, each department alone against the joint
+    /// plan, and the price of each fairness floor.
+    #[arg(long)]
+    analyses: bool,
+    /// Plan the cheapest plan preventing at least N cases (`cases=N`) or N yuan (`loss=N`) a
+    /// year: the money limit is searched, every other limit kept.
+    #[arg(long, value_name = "cases=N|loss=N", value_parser = parse_target)]
+    target: Option<Goal>,
 }
 
 fn main() -> ExitCode {
@@ -320,6 +337,9 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     let problem = run.problem;
     let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
     let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
+    if let Some(goal) = args.target {
+        return target(args, problem, strategy.as_ref(), goal, out);
+    }
     let (plan, robust) = match args.robust {
         Some(ab) => {
             let (plan, r) = robust_plan(run, ab, args.robust_draws as usize, strategy.as_ref())?;
@@ -377,6 +397,11 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     }
     if problem.structure().weeks.is_some() {
         calendar_out(args, problem, &report, &plan, out)?;
+        if args.analyses && !args.csv {
+            let tables = analyses(problem, strategy.as_ref(), baseline.as_ref(), &plan)?;
+            emit(writeln!(out))?;
+            emit(report::write_text(out, &tables))?;
+        }
         return Ok(Verdict::of(&violations));
     }
     let base = match &base_plan {
@@ -388,8 +413,99 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     if let Some(u) = &uncertain {
         tables.extend(report::uncertainty_tables(u, problem.currency()));
     }
+    if args.analyses {
+        tables.extend(analyses(
+            problem,
+            strategy.as_ref(),
+            baseline.as_ref(),
+            &plan,
+        )?);
+    }
     emit(report::write_text(out, &tables))?;
     Ok(Verdict::of(&violations))
+}
+
+/// `--analyses`: the budget frontier, joint against siloed, the price of each floor.
+fn analyses(
+    problem: &Problem,
+    strategy: &dyn Strategy,
+    baseline: &dyn Strategy,
+    plan: &Plan,
+) -> Result<Vec<report::Table>, String> {
+    let err = |e: fanzha::Error| format!("--analyses: {e}");
+    let cur = problem.currency();
+    let budgets = analysis::default_budgets(problem, analysis::DEFAULT_POINTS);
+    let frontier = analysis::frontier(problem, strategy, baseline, &budgets).map_err(err)?;
+    let mut tables = vec![report::frontier_table(&frontier, cur)];
+    if !problem.departments().is_empty() {
+        let s = analysis::siloed(problem, strategy, plan).map_err(err)?;
+        tables.push(report::siloed_table(&s, cur));
+    }
+    let prices = analysis::floor_prices(problem, strategy, plan).map_err(err)?;
+    tables.push(report::floor_price_table(problem, &prices));
+    Ok(tables)
+}
+
+/// `--target`: the cheapest plan for the goal, printed (or written as JSON) at the money limit
+/// it was planned with.
+fn target(
+    args: &Args,
+    problem: &Problem,
+    strategy: &dyn Strategy,
+    goal: Goal,
+    out: &mut impl Write,
+) -> Result<Verdict, String> {
+    if args.robust.is_some() || args.uncertainty.is_some() {
+        return Err("--target does not yet work with --robust or --uncertainty".into());
+    }
+    let t =
+        analysis::cheapest_for(problem, strategy, goal).map_err(|e| format!("--target: {e}"))?;
+    let mut at = problem.clone();
+    at.set_money(Some(t.budget)).map_err(|e| e.to_string())?;
+    let report = write_up(
+        args,
+        &at,
+        &format!("cheapest({})", strategy.name()),
+        &t.plan,
+    )?;
+    let violations = t.plan.violations(&at).map_err(|e| e.to_string())?;
+    if args.json {
+        emit(write_json(out, &report, None))?;
+        warn(&violations, args.bound);
+        return Ok(Verdict::of(&violations));
+    }
+    if at.structure().weeks.is_some() {
+        emit(report::write_text(
+            out,
+            &[report::target_table(&t, at.currency())],
+        ))?;
+        emit(writeln!(out))?;
+        calendar_out(args, &at, &report, &t.plan, out)?;
+        return Ok(Verdict::of(&violations));
+    }
+    let mut tables = vec![report::target_table(&t, at.currency())];
+    tables.extend(report::plan_tables(&at, &report, None).map_err(|e| e.to_string())?);
+    emit(report::write_text(out, &tables))?;
+    Ok(Verdict::of(&violations))
+}
+
+/// `cases=N` or `loss=N` of `--target`.
+fn parse_target(text: &str) -> Result<Goal, String> {
+    let (kind, n) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?}: expected cases=N or loss=N"))?;
+    let n: f64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a number"))?;
+    if !(n.is_finite() && n > 0.0) {
+        return Err(format!("N must be a positive number, got {n}"));
+    }
+    match kind.trim() {
+        "cases" => Ok(Goal::Cases(n)),
+        "loss" => Ok(Goal::Loss(n)),
+        other => Err(format!("{other:?}: expected cases=N or loss=N")),
+    }
 }
 
 /// `--robust BETA[,ALPHA]`: the robust plan (inner strategy `strategy`) and its numbers.
@@ -548,7 +664,11 @@ fn calendar_out(
         }
         emit(writeln!(out))?;
     }
-    emit(report::write_text(out, &tables))
+    emit(report::write_text(out, &tables))?;
+    let mut more = vec![report::floor_table(problem, plan).map_err(|e| e.to_string())?];
+    more.extend(report::limit_tables(problem, plan).map_err(|e| e.to_string())?);
+    emit(writeln!(out))?;
+    emit(report::write_text(out, &more))
 }
 
 /// The plan file of `plan`, with the certified bound when `--bound` asks for it.

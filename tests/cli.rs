@@ -1021,3 +1021,68 @@ fn plan_and_compare_report_a_full_disk_on_one_line() {
         assert_clean_error(&out, &["cannot write the output"]);
     }
 }
+
+#[test]
+fn analyses_print_the_frontier_the_silos_and_the_floor_prices() {
+    let scenario = scenario_file("analyses", &base_value());
+    let out = run(&[
+        OsStr::new("--scenario"),
+        scenario.arg(),
+        OsStr::new("--analyses"),
+    ]);
+    let text = ok(&out);
+    for title in [
+        "Budget frontier",
+        "Joint against siloed",
+        "Price of each fairness floor",
+        "Fairness floors: all 1 met",
+        "Limits",
+    ] {
+        assert!(text.contains(title), "no {title:?}:\n{text}");
+    }
+    let frontier: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Budget frontier"))
+        .skip(2)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(frontier.len(), 20, "20 budgets:\n{text}");
+    let last = frontier[19].split_whitespace().next().expect("a budget");
+    assert_eq!(last, "100000", "twice the money limit");
+    assert!(text.contains("Planning together prevents"), "{text}");
+}
+
+#[test]
+fn target_prints_the_cheapest_plan_and_its_certificate() {
+    let scenario = scenario_file("target", &base_value());
+    let json = ok_json(&run(&[
+        OsStr::new("--scenario"),
+        scenario.arg(),
+        OsStr::new("--json"),
+    ]));
+    let cases = num(&json["outcome"], "prevented_cases");
+    let goal = format!("cases={}", 0.5 * cases);
+    let out = run(&[
+        OsStr::new("--scenario"),
+        scenario.arg(),
+        OsStr::new("--target"),
+        OsStr::new(&goal),
+    ]);
+    let text = ok(&out);
+    assert!(
+        text.starts_with("Target: the cheapest plan preventing at least"),
+        "{text}"
+    );
+    assert!(text.contains("Certified: no plan spending"), "{text}");
+    let spend: f64 = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("spend "))
+        .and_then(|l| l.split_whitespace().last())
+        .and_then(|w| w.parse().ok())
+        .unwrap_or_else(|| panic!("no spend line:\n{text}"));
+    assert!(spend <= num(&json["outcome"], "spend"), "{text}");
+    let bad = run(&["--target", "cases=1e9"]);
+    assert_clean_error(&bad, &["--target", "out of reach"]);
+    let bad = run(&["--target", "people=3"]);
+    assert_clean_error(&bad, &["--target", "cases=N or loss=N"]);
+}

@@ -1,6 +1,7 @@
 //! The price of each fairness floor: the prevented loss given up to meet it.
 
 use itertools::Itertools;
+use rayon::prelude::*;
 
 use super::{bound_if_any, plan_if_any};
 use crate::error::Error;
@@ -52,7 +53,7 @@ pub struct FloorPrice {
 ///
 /// # Complexity
 ///
-/// One plan and one bound per floor entry.
+/// One plan and one bound per floor entry, on rayon's pool.
 ///
 /// # Example
 ///
@@ -76,7 +77,6 @@ pub fn floor_prices(
     with: &Plan,
 ) -> Result<Vec<FloorPrice>, Error> {
     let value_with = totals(problem, with)?.prevented_loss;
-    let st = problem.structure();
     let entries: Vec<usize> = problem
         .floors()
         .iter()
@@ -84,51 +84,62 @@ pub fn floor_prices(
         .unique()
         .sorted()
         .collect();
-    let mut out = Vec::with_capacity(entries.len());
-    for entry in entries {
-        let (without, (plan, b)) = {
-            let p = without_floor(problem, entry)?;
-            let (plan, b) = rayon::join(|| plan_if_any(&p, strategy), || bound_if_any(&p));
-            (p, (plan?, b?))
-        };
-        let value_without = match plan {
-            Some((plan, _)) => totals(&without, &plan)?.prevented_loss,
-            None => 0.0,
-        };
-        let bound_without = b.map(|b| b.value);
-        let mine = problem
-            .floors()
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.entry == entry);
-        let groups = mine
-            .clone()
-            .map(|(_, f)| st.groups[st.segments[f.segment.index()].group.index()].clone())
-            .unique()
-            .collect();
-        let threats = mine
-            .clone()
-            .map(|(_, f)| st.threats[f.threat.index()].id.clone())
-            .unique()
-            .collect();
-        let targets = mine.clone().count();
-        let min_reduction = mine
-            .map(|(j, _)| problem.floor_level(j))
-            .fold(0.0, f64::max);
-        out.push(FloorPrice {
-            floor: entry,
-            groups,
-            threats,
-            targets,
-            min_reduction,
-            value_with,
-            value_without,
-            price: value_without - value_with,
-            bound_without,
-            price_at_most: bound_without.map(|b| (b - value_with).max(0.0)),
-        });
-    }
-    Ok(out)
+    entries
+        .par_iter()
+        .map(|&entry| price_of(problem, strategy, entry, value_with))
+        .collect()
+}
+
+/// The price of floor entry `entry`.
+fn price_of(
+    problem: &Problem,
+    strategy: &dyn Strategy,
+    entry: usize,
+    value_with: f64,
+) -> Result<FloorPrice, Error> {
+    let st = problem.structure();
+    let without = without_floor(problem, entry)?;
+    let (plan, b) = rayon::join(
+        || plan_if_any(&without, strategy),
+        || bound_if_any(&without),
+    );
+    let (plan, b) = (plan?, b?);
+    let value_without = match plan {
+        Some((plan, _)) => totals(&without, &plan)?.prevented_loss,
+        None => 0.0,
+    };
+    let bound_without = b.map(|b| b.value);
+    let mine = problem
+        .floors()
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.entry == entry);
+    let groups = mine
+        .clone()
+        .map(|(_, f)| st.groups[st.segments[f.segment.index()].group.index()].clone())
+        .unique()
+        .collect();
+    let threats = mine
+        .clone()
+        .map(|(_, f)| st.threats[f.threat.index()].id.clone())
+        .unique()
+        .collect();
+    let targets = mine.clone().count();
+    let min_reduction = mine
+        .map(|(j, _)| problem.floor_level(j))
+        .fold(0.0, f64::max);
+    Ok(FloorPrice {
+        floor: entry,
+        groups,
+        threats,
+        targets,
+        min_reduction,
+        value_with,
+        value_without,
+        price: value_without - value_with,
+        bound_without,
+        price_at_most: bound_without.map(|b| (b - value_with).max(0.0)),
+    })
 }
 
 /// `problem` without the floors of scenario entry `entry`.

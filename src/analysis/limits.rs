@@ -34,6 +34,8 @@ pub enum Stop {
     Resource {
         /// The resource.
         resource: ResourceId,
+        /// What it is.
+        kind: ResourceKind,
         /// Its readable name.
         name: String,
         /// What the unit needs of it (with the setup or production cost it would first pay).
@@ -93,11 +95,19 @@ pub struct NextUnit {
 }
 
 impl NextUnit {
-    /// Whether its placement is at capacity.
+    /// Whether its placement is at capacity (in a calendar problem: over the campaign or in
+    /// the unit's week).
     pub fn at_capacity(&self) -> bool {
-        self.stopped_by
-            .iter()
-            .any(|s| matches!(s, Stop::Capacity { .. }))
+        self.stopped_by.iter().any(|s| {
+            matches!(
+                s,
+                Stop::Capacity { .. }
+                    | Stop::Resource {
+                        kind: ResourceKind::WeekUnits(..),
+                        ..
+                    }
+            )
+        })
     }
 
     /// Whether it is stopped by something other than the overall money limit.
@@ -302,6 +312,7 @@ fn next_unit(
             if needs > 0.0 && exceeds(used + needs, limit) {
                 stopped_by.push(Stop::Resource {
                     resource: d.resource,
+                    kind,
                     name: st.resource_name(d.resource),
                     needs,
                     left: (limit - used).max(0.0),

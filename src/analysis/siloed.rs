@@ -1,6 +1,8 @@
 //! Joint against siloed planning ("各自为战"): each department plans alone, with its own
 //! budget, on the channels and messages it owns.
 
+use rayon::prelude::*;
+
 use super::plan_if_any;
 use crate::core::{ArmId, DepartmentId, ResourceKind};
 use crate::error::Error;
@@ -83,7 +85,8 @@ pub struct Siloed {
 ///
 /// # Complexity
 ///
-/// One plan of the strategy per department, on a problem of the original's size.
+/// One plan of the strategy per department, on a problem of the original's size, on
+/// rayon's pool.
 ///
 /// # Example
 ///
@@ -107,14 +110,16 @@ pub fn siloed(problem: &Problem, strategy: &dyn Strategy, joint: &Plan) -> Resul
         });
     }
     let jt = totals(problem, joint)?;
+    let per_department = DepartmentId::range(problem.departments().len())
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|&d| department_alone(problem, strategy, d))
+        .collect::<Result<Vec<_>, Error>>()?;
     let mut union = vec![0u64; problem.arms().len()];
-    let mut per_department = Vec::with_capacity(problem.departments().len());
-    for d in DepartmentId::range(problem.departments().len()) {
-        let alone = department_alone(problem, strategy, d)?;
+    for alone in &per_department {
         for (u, &x) in union.iter_mut().zip(alone.plan.units()) {
             *u += x;
         }
-        per_department.push(alone);
     }
     let union = Plan::from_units(problem, union)?;
     let st = totals(problem, &union)?;

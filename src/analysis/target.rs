@@ -30,6 +30,14 @@ impl Goal {
         }
     }
 
+    /// What the goal counts: `"cases"` or `"yuan"`.
+    pub fn measure(self) -> &'static str {
+        match self {
+            Goal::Cases(_) => "cases",
+            Goal::Loss(_) => "yuan",
+        }
+    }
+
     /// What `t` achieves in this goal's measure.
     pub fn achieved(self, t: &Totals) -> f64 {
         match self {
@@ -220,8 +228,9 @@ impl Search<'_> {
             return Err(Error::InvalidParameter {
                 parameter: "goal",
                 problem: format!(
-                    "{amount} a year is out of reach: no plan within the other limits prevents \
-                     more than {most:.1} (certified bound, with unlimited money)"
+                    "{amount} {what} a year is out of reach: no plan within the other limits \
+                     prevents more than {most:.1} {what} (certified bound, with unlimited money)",
+                    what = self.goal.measure()
                 ),
             });
         }
@@ -230,10 +239,12 @@ impl Search<'_> {
             found => Err(Error::InvalidParameter {
                 parameter: "goal",
                 problem: format!(
-                    "{amount} a year: strategy `{}` reaches only {:.1} with unlimited money, \
-                     though the certified bound allows up to {most:.1}; try a stronger strategy",
+                    "{amount} {what} a year: strategy `{}` reaches only {:.1} with unlimited \
+                     money, though the certified bound allows up to {most:.1}; try a stronger \
+                     strategy",
                     self.strategy.name(),
-                    found.map_or(0.0, |f| f.2)
+                    found.map_or(0.0, |f| f.2),
+                    what = self.goal.measure()
                 ),
             }),
         }

@@ -35,6 +35,7 @@
 //! # Ok::<(), fanzha::Error>(())
 //! ```
 
+mod analysis_tables;
 mod calendar;
 pub mod compare;
 pub mod html;
@@ -49,10 +50,12 @@ mod table;
 mod uncertainty;
 mod width;
 
+pub use analysis_tables::{floor_price_table, frontier_table, siloed_table, target_table};
 pub use calendar::{calendar_tables, risk_by_week};
 pub use compare::comparison;
 pub use plan_file::{PLAN_FILE_LIMIT, PlanReport};
 pub use plan_tables::{Baseline, plan_tables};
+pub use plan_tables::{floor_table, limit_tables};
 pub use render_csv::{CsvWriter, write_csv};
 pub use render_json::{write_json, write_plan_json};
 pub use render_text::write_text;

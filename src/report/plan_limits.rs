@@ -2,12 +2,14 @@
 //! explained, the best next yuan among placements with room, and the placements at capacity.
 
 use super::table::{Column, Table, Value};
-use crate::analysis::{Limits, NextUnit, ResourceUse};
+use crate::analysis::{Limits, NextUnit, ResourceUse, Stop};
 use crate::core::{Measure, ResourceKind};
 use crate::problem::Problem;
 
 /// Rows of the "best next yuan" table.
 pub(super) const NEXT_YUAN_ROWS: usize = 6;
+/// Most rows of the "at capacity" table.
+const AT_CAPACITY_ROWS: usize = 12;
 
 /// An amount of a resource as a cell: money in yuan, hours to one decimal, units whole.
 fn amount(kind: ResourceKind, x: f64) -> Value {
@@ -18,13 +20,9 @@ fn amount(kind: ResourceKind, x: f64) -> Value {
     }
 }
 
-/// Whether a limited resource gets a row: every limit but the per-week capacities of
-/// placements, which appear only when they bind.
-fn shown(r: &ResourceUse) -> bool {
-    r.limit.is_some() && (r.binding || !matches!(r.kind, ResourceKind::WeekUnits(..)))
-}
-
-/// Every limit: used, limit, left, whether it binds; and what the unspent money means.
+/// Every limit: used, limit, left, whether it binds; and what the unspent money means. A
+/// calendar's per-week limits are summed into one row per kind (and per placement), saying in
+/// how many weeks they bind; per-week capacities appear only where they bind.
 pub(super) fn limits_table(problem: &Problem, l: &Limits) -> Table {
     let mut t = Table::new(
         "Limits (binds: it stops a next unit that would prevent more loss)",
@@ -36,20 +34,67 @@ pub(super) fn limits_table(problem: &Problem, l: &Limits) -> Table {
             Column::left(""),
         ],
     );
-    for r in l.resources.iter().filter(|r| shown(r)) {
-        let limit = r.limit.unwrap_or(f64::INFINITY);
+    for r in l.resources.iter().filter(|r| r.kind.week().is_none()) {
+        let Some(limit) = r.limit else { continue };
         t.push(vec![
             Value::text(&r.name),
             amount(r.kind, r.used),
             amount(r.kind, limit),
-            amount(r.kind, r.slack.unwrap_or(0.0).max(0.0)),
+            amount(r.kind, (limit - r.used).max(0.0)),
             Value::text(if r.binding { "binds" } else { "" }),
+        ]);
+    }
+    for (name, kind, rows) in weekly_groups(problem, l) {
+        let binding = rows.iter().filter(|r| r.binding).count();
+        if binding == 0 && matches!(kind, ResourceKind::WeekUnits(..)) {
+            continue;
+        }
+        let used: f64 = rows.iter().map(|r| r.used).sum();
+        let limit: f64 = rows.iter().filter_map(|r| r.limit).sum();
+        t.push(vec![
+            Value::text(format!("{name}, all {} weeks", rows.len())),
+            amount(kind, used),
+            amount(kind, limit),
+            amount(kind, (limit - used).max(0.0)),
+            Value::text(if binding > 0 {
+                format!(
+                    "binds in {binding} week{}",
+                    if binding == 1 { "" } else { "s" }
+                )
+            } else {
+                String::new()
+            }),
         ]);
     }
     for line in unspent_sentences(problem, l) {
         t.note(line);
     }
     t
+}
+
+/// A calendar's limited per-week resources grouped by kind (money, hours, each placement's
+/// units), in first-seen order.
+fn weekly_groups<'a>(
+    problem: &Problem,
+    l: &'a Limits,
+) -> Vec<(String, ResourceKind, Vec<&'a ResourceUse>)> {
+    let mut groups: Vec<(String, ResourceKind, Vec<&ResourceUse>)> = Vec::new();
+    for r in l.resources.iter().filter(|r| r.limit.is_some()) {
+        let name = match r.kind {
+            ResourceKind::WeekMoney(_) => "money per week".to_string(),
+            ResourceKind::WeekHours(_) => "staff hours per week".to_string(),
+            ResourceKind::WeekUnits(k, _) => format!(
+                "units per week of placement {:?}",
+                problem.placements()[k.index()].id
+            ),
+            _ => continue,
+        };
+        match groups.iter_mut().find(|g| g.0 == name) {
+            Some(g) => g.2.push(r),
+            None => groups.push((name, r.kind, vec![r])),
+        }
+    }
+    groups
 }
 
 /// What the unspent money means, in sentences.
@@ -74,7 +119,12 @@ fn unspent_sentences(problem: &Problem, l: &Limits) -> Vec<String> {
         );
         return out;
     }
-    let stops = l.unbought_by_limit();
+    let stops = unbought_by_group(l);
+    let noun = if problem.structure().weeks.is_some() {
+        "placement-week"
+    } else {
+        "placement"
+    };
     out.push(format!(
         "Unspent: {left} of {of} {cur}, and the overall money limit stops no next unit."
     ));
@@ -88,7 +138,7 @@ fn unspent_sentences(problem: &Problem, l: &Limits) -> Vec<String> {
         ));
         for (name, n) in &stops {
             let s = if *n == 1 { "" } else { "s" };
-            out.push(format!("  - {name}: the next unit of {n} placement{s}"));
+            out.push(format!("  - {name}: the next unit of {n} {noun}{s}"));
         }
     }
     out.push(
@@ -96,6 +146,36 @@ fn unspent_sentences(problem: &Problem, l: &Limits) -> Vec<String> {
             .to_string(),
     );
     out
+}
+
+/// [`Limits::unbought_by_limit`] with a calendar's per-week limits counted by kind.
+fn unbought_by_group(l: &Limits) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for u in l.unbought() {
+        let mut names: Vec<String> = u
+            .stopped_by
+            .iter()
+            .filter(|s| !s.is_money())
+            .map(|s| match s {
+                Stop::Resource { kind, name, .. } => match kind {
+                    ResourceKind::WeekMoney(_) => "money per week".to_string(),
+                    ResourceKind::WeekHours(_) => "staff hours per week".to_string(),
+                    ResourceKind::WeekUnits(..) => "placement capacity per week".to_string(),
+                    _ => name.clone(),
+                },
+                other => other.name(),
+            })
+            .collect();
+        names.dedup();
+        for name in names {
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts
 }
 
 /// The placement of a next unit, with its week in a calendar problem.
@@ -168,7 +248,8 @@ pub(super) fn at_capacity(l: &Limits) -> Table {
             Column::left("next message"),
         ],
     );
-    for u in full {
+    let more = full.len().saturating_sub(AT_CAPACITY_ROWS);
+    for u in full.into_iter().take(AT_CAPACITY_ROWS) {
         t.push(vec![
             placement(u),
             per_yuan(u),
@@ -176,5 +257,55 @@ pub(super) fn at_capacity(l: &Limits) -> Table {
             Value::text(&u.message),
         ]);
     }
+    if more > 0 {
+        t.note(format!("  ... and {more} more"));
+    }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::limits;
+    use crate::optimize::{Greedy, Strategy};
+    use crate::scenarios;
+
+    #[test]
+    fn without_a_money_limit_the_other_limits_are_named() {
+        let mut problem = scenarios::jurong_2023().compile().expect("compiles");
+        problem.set_money(None).expect("valid");
+        let plan = Greedy::default().plan(&problem).expect("plans");
+        let t = limits_table(&problem, &limits(&problem, &plan).expect("limits"));
+        assert!(t.row("money").is_none(), "no row for an unlimited money");
+        assert!(
+            t.notes.iter().any(|n| n.starts_with("No money limit")),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn a_calendars_weekly_limits_are_one_row_per_kind() {
+        let sc = scenarios::jurong_2023();
+        let yearly = sc.compile().expect("compiles");
+        let mut cal = sc
+            .compile_calendar(&yearly)
+            .expect("compiles")
+            .expect("a calendar")
+            .with_weeks(2)
+            .expect("2 weeks");
+        cal.floors_every = crate::calendar::FloorsEvery::None;
+        let problem = cal.unroll(&yearly).expect("unrolls");
+        let plan = Greedy::default().plan(&problem).expect("plans");
+        let l = limits(&problem, &plan).expect("limits");
+        let t = limits_table(&problem, &l);
+        let hours: Vec<_> = t
+            .rows
+            .iter()
+            .filter(|r| r[0].to_text().starts_with("staff hours per week"))
+            .collect();
+        assert_eq!(hours.len(), 1, "{t:?}");
+        assert_eq!(hours[0][0].to_text(), "staff hours per week, all 2 weeks");
+        assert!(!t.rows.iter().any(|r| r[0].to_text().contains("of week")));
+        assert!(at_capacity(&l).rows.len() <= AT_CAPACITY_ROWS);
+    }
 }

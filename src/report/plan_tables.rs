@@ -102,18 +102,15 @@ pub fn plan_tables(
         None => evaluate(problem, &plan)?,
     };
     let feasible = violations.is_empty();
-    let limits = limits(problem, &plan)?;
     let mut tables = vec![
         heading(problem, report),
         plan_lines(problem, report),
         kpis(&outcome, feasible),
         threats(problem, &outcome),
         reduction(problem, &outcome),
-        floors_table(problem, &floor_status(problem, &plan)?),
-        limits_table(problem, &limits),
-        next_yuan(&limits),
-        at_capacity(&limits),
+        floor_table(problem, &plan)?,
     ];
+    tables.extend(limit_tables(problem, &plan)?);
     if !feasible {
         tables.push(broken(&violations));
     }
@@ -121,6 +118,57 @@ pub fn plan_tables(
         tables.push(against_baseline(&report.strategy, &outcome, feasible, base));
     }
     Ok(tables)
+}
+
+/// The fairness floors' status of `plan` as one table (also for a calendar plan): each
+/// target's required and reached reduction, or a line saying the problem has none. The same
+/// table [`plan_tables`] shows.
+///
+/// # Errors
+///
+/// [`Error::Mismatch`] if the plan was made for another problem.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::report::floor_table;
+/// use fanzha::{scenarios, Greedy, Strategy};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let t = floor_table(&problem, &Greedy::default().plan(&problem)?)?;
+/// assert!(t.title.ends_with("met"));
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn floor_table(problem: &Problem, plan: &Plan) -> Result<Table, Error> {
+    Ok(floors_table(problem, &floor_status(problem, plan)?))
+}
+
+/// The limits of `plan` as the tables [`plan_tables`] shows (also for a calendar plan): use
+/// and slack of every limit with the unspent money explained, the best next yuan among
+/// placements with room, and the placements at capacity.
+///
+/// # Errors
+///
+/// [`Error::Mismatch`] if the plan was made for another problem.
+///
+/// # Example
+///
+/// ```
+/// use fanzha::report::limit_tables;
+/// use fanzha::{scenarios, Greedy, Strategy};
+///
+/// let problem = scenarios::jurong_2023().compile()?;
+/// let tables = limit_tables(&problem, &Greedy::default().plan(&problem)?)?;
+/// assert!(tables[0].title.starts_with("Limits"));
+/// # Ok::<(), fanzha::Error>(())
+/// ```
+pub fn limit_tables(problem: &Problem, plan: &Plan) -> Result<Vec<Table>, Error> {
+    let l = limits(problem, plan)?;
+    Ok(vec![
+        limits_table(problem, &l),
+        next_yuan(&l),
+        at_capacity(&l),
+    ])
 }
 
 /// Scenario, strategy, currency and limits.
@@ -307,7 +355,7 @@ fn reduction(problem: &Problem, out: &Outcome) -> Table {
 /// when the problem has none.
 fn floors_table(problem: &Problem, floors: &[FloorStatus]) -> Table {
     if floors.is_empty() {
-        return Table::new("Fairness floors: none in this scenario", Vec::new());
+        return Table::new("Fairness floors: none apply to this plan", Vec::new());
     }
     let unmet = floors.iter().filter(|f| !f.met).count();
     let title = if unmet == 0 {
@@ -490,7 +538,7 @@ mod tests {
         let plan = Greedy::default().plan(&bare).expect("plans");
         let report = PlanReport::new(&bare, "greedy", &plan).expect("report");
         let tables = plan_tables(&bare, &report, None).expect("tables");
-        assert!(titled(&tables, "Fairness floors: none").is_some());
+        assert!(titled(&tables, "Fairness floors: none apply").is_some());
     }
 
     #[test]
