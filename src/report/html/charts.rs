@@ -2,6 +2,7 @@
 //! map and ranges (intervals, tornado). Nothing here knows about plans.
 
 use crate::report::svg::{Anchor, Circle, Line, Path, Rect, Svg, Text};
+use crate::report::width::truncate;
 
 /// Colours of the series, in order.
 pub(crate) const PALETTE: [&str; 6] = [
@@ -11,6 +12,15 @@ const AXIS: &str = "#666";
 const GRID: &str = "#e3e3e3";
 /// Width of every chart (px).
 pub(crate) const WIDTH: f64 = 760.0;
+
+/// Pixels per display column of 12 px text (a CJK character is two columns).
+const PX_PER_COLUMN: f64 = 6.8;
+
+/// `label` cut (ending in `…`) to fit `px` pixels of 12 px text; the full label stays in the
+/// shape's tooltip.
+pub(crate) fn fit(label: &str, px: f64) -> String {
+    truncate(label, (px / PX_PER_COLUMN).floor().max(2.0) as usize)
+}
 
 /// About `n` round tick values covering `[lo, hi]`.
 pub(crate) fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
@@ -83,7 +93,7 @@ pub(crate) fn bars(
     value_label: impl Fn(f64) -> String,
 ) -> Svg {
     let row_h = 24.0;
-    let label_w = 230.0;
+    let label_w = 280.0;
     let height = 20.0 + row_h * rows.len().max(1) as f64;
     let mut svg = Svg::new(WIDTH, height, title);
     let max = rows.iter().map(|r| r.1).fold(0.0, f64::max);
@@ -123,8 +133,11 @@ pub(crate) struct LineChart {
     pub y_label: String,
     pub series: Vec<Series>,
     pub band: Option<Band>,
-    pub marks: Vec<(f64, f64, String)>,
+    /// Marked points: x, y, label (none when empty), colour index in [`PALETTE`].
+    pub marks: Vec<(f64, f64, String, usize)>,
     pub vlines: Vec<(f64, String)>,
+    /// Whether the y axis starts at zero (else at the lowest value, to show the shape).
+    pub from_zero: bool,
 }
 
 struct Frame {
@@ -200,7 +213,13 @@ pub(crate) fn line_chart(c: &LineChart) -> Svg {
     let ys = c.series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
     let band = c.band.iter().flat_map(|(_, b)| b.iter());
     let (x0, x1) = bounds(xs.chain(band.clone().map(|b| b.0)));
-    let (_, y1) = bounds(ys.chain(band.map(|b| b.2)).chain([0.0]));
+    let (y0, y1) = bounds(ys.chain(band.map(|b| b.2)));
+    let y0 = if c.from_zero {
+        y0.min(0.0)
+    } else {
+        y0 - 0.05 * (y1 - y0)
+    };
+    let y1 = y1.max(y0);
     let legend = c.series.len() + usize::from(c.band.is_some());
     let f = Frame {
         left: 70.0,
@@ -208,7 +227,14 @@ pub(crate) fn line_chart(c: &LineChart) -> Svg {
         w: WIDTH - 100.0,
         h: 240.0,
         x: (x0.min(0.0), if x1 > x0.min(0.0) { x1 } else { x0 + 1.0 }),
-        y: (0.0, if y1 > 0.0 { y1 * 1.05 } else { 1.0 }),
+        y: (
+            y0,
+            if y1 > y0 {
+                y1 + 0.05 * (y1 - y0)
+            } else {
+                y0 + 1.0
+            },
+        ),
     };
     let height = f.top + f.h + 50.0 + 18.0 * legend.div_ceil(2) as f64;
     let mut svg = Svg::new(WIDTH, height, c.title.clone());
@@ -235,9 +261,12 @@ pub(crate) fn line_chart(c: &LineChart) -> Svg {
         }
         svg.push(path);
     }
-    for (x, y, label) in &c.marks {
-        svg.push(Circle::new((f.px(*x), f.py(*y)), 5.0, PALETTE[3]).title(label.clone()));
-        svg.push(Text::new(f.px(*x) + 8.0, f.py(*y) + 16.0, label.clone()).size(11.0));
+    for (x, y, label, colour) in &c.marks {
+        let colour = PALETTE[colour % PALETTE.len()];
+        svg.push(Circle::new((f.px(*x), f.py(*y)), 5.0, colour).title(label.clone()));
+        if !label.is_empty() {
+            svg.push(Text::new(f.px(*x) + 8.0, f.py(*y) + 16.0, label.clone()).size(11.0));
+        }
     }
     let mut entries: Vec<(String, &str, bool)> = c
         .series
@@ -267,7 +296,7 @@ pub(crate) fn heat_map(
     values: &[Vec<f64>],
     label: impl Fn(f64) -> String,
 ) -> Svg {
-    let label_w = 200.0;
+    let label_w = 300.0;
     let cell_w = ((WIDTH - label_w - 10.0) / cols.len().max(1) as f64).min(120.0);
     let cell_h = 26.0;
     let head = 46.0;
@@ -285,7 +314,7 @@ pub(crate) fn heat_map(
     }
     for (i, r) in rows.iter().enumerate() {
         let y = head + cell_h * i as f64;
-        svg.push(Text::new(label_w - 8.0, y + 17.0, r.clone()).anchor(Anchor::End));
+        svg.push(Text::new(label_w - 8.0, y + 17.0, fit(r, label_w - 12.0)).anchor(Anchor::End));
         for (j, &v) in values.get(i).map_or(&[][..], |v| &v[..]).iter().enumerate() {
             let share = if max > 0.0 {
                 (v / max).clamp(0.0, 1.0)
@@ -328,7 +357,7 @@ pub(crate) struct RangeRow {
 /// draws a vertical reference line.
 pub(crate) fn ranges(title: &str, x_label: &str, rows: &[RangeRow], centre: Option<f64>) -> Svg {
     let row_h = 26.0;
-    let label_w = 250.0;
+    let label_w = 300.0;
     let vals = rows
         .iter()
         .flat_map(|r| [r.low, r.mid, r.high])
@@ -362,7 +391,9 @@ pub(crate) fn ranges(title: &str, x_label: &str, rows: &[RangeRow], centre: Opti
     }
     for (i, r) in rows.iter().enumerate() {
         let y = f.top + row_h * i as f64;
-        svg.push(Text::new(label_w - 8.0, y + 17.0, r.label.clone()).anchor(Anchor::End));
+        svg.push(
+            Text::new(label_w - 8.0, y + 17.0, fit(&r.label, label_w - 12.0)).anchor(Anchor::End),
+        );
         let (a, b) = (f.px(r.low.min(r.high)), f.px(r.low.max(r.high)));
         svg.push(
             Rect::new(a, y + 6.0, (b - a).max(2.0), row_h - 12.0, PALETTE[1]).title(format!(
@@ -416,6 +447,7 @@ mod tests {
             band: None,
             marks: vec![],
             vlines: vec![],
+            from_zero: true,
         });
         assert!(svg.width() > 0.0 && svg.height() > 0.0);
         let svg = bars("b", &[], |v| v.to_string());

@@ -44,6 +44,7 @@ pub(super) fn frontier(h: &mut Html, ctx: &Ctx<'_>) {
                 p.budget,
                 p.value?,
                 format!("{} {}", s.knee, money(ctx, p.budget)),
+                3,
             ))
         })
         .into_iter()
@@ -74,6 +75,7 @@ pub(super) fn frontier(h: &mut Html, ctx: &Ctx<'_>) {
         band: Some((s.bound_band.to_string(), band)),
         marks,
         vlines,
+        from_zero: true,
     };
     h.figure(s.frontier, &line_chart(&chart));
 }
@@ -144,14 +146,15 @@ pub(super) fn heat(h: &mut Html, ctx: &Ctx<'_>) {
         .iter()
         .map(|t| t.id.clone())
         .collect();
-    let cols: Vec<String> = threats.iter().map(|t| ctx.threat_name(t)).collect();
-    let rows: Vec<String> = groups.iter().map(|g| g.group.clone()).collect();
-    let values: Vec<Vec<f64>> = groups
+    // Threat names are long: one row each; the groups are the columns.
+    let rows: Vec<String> = threats.iter().map(|t| ctx.threat_name(t)).collect();
+    let cols: Vec<String> = groups.iter().map(|g| g.group.clone()).collect();
+    let values: Vec<Vec<f64>> = threats
         .iter()
-        .map(|g| {
-            threats
+        .map(|t| {
+            groups
                 .iter()
-                .map(|t| {
+                .map(|g| {
                     g.reduction
                         .iter()
                         .find(|r| r.threat == *t)
@@ -217,7 +220,7 @@ pub(super) fn response(h: &mut Html, ctx: &Ctx<'_>) -> Result<(), Error> {
         pts.dedup_by(|b, a| (b.0 - a.0).abs() < 1e-9);
         let (_, cost_now) = scaled(ctx, k, 1.0);
         let value_now = totals(p, ctx.page.plan)?.prevented_loss;
-        marks.push((cost_now, value_now, p.placements()[k.index()].id.clone()));
+        marks.push((cost_now, value_now, String::new(), curves.len()));
         let m: Vec<(f64, f64)> = pts
             .windows(2)
             .filter(|w| w[1].0 > w[0].0)
@@ -251,6 +254,7 @@ pub(super) fn response(h: &mut Html, ctx: &Ctx<'_>) -> Result<(), Error> {
         band: None,
         marks,
         vlines: Vec::new(),
+        from_zero: false,
     };
     h.figure(s.response, &line_chart(&chart));
     let chart = LineChart {
@@ -261,6 +265,7 @@ pub(super) fn response(h: &mut Html, ctx: &Ctx<'_>) -> Result<(), Error> {
         band: None,
         marks: Vec::new(),
         vlines: Vec::new(),
+        from_zero: true,
     };
     h.figure(s.marginal, &line_chart(&chart));
     Ok(())
