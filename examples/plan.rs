@@ -12,6 +12,7 @@
 //! cargo run --release --example plan -- --weeks 12            # a 12-week calendar
 //! cargo run --release --example plan -- --weeks 12 --json > calendar.json
 //! cargo run --release --example plan -- --weeks 12 --evaluate calendar.json
+//! cargo run --release --example plan -- --html report.html --lang zh   # the report for leaders
 //! cargo run --release --example plan -- --analyses           # frontier, joint vs siloed, floor prices
 //! cargo run --release --example plan -- --target cases=200    # the cheapest plan preventing 200 cases a year
 //! ```
