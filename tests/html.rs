@@ -1,6 +1,9 @@
 //! The HTML report as text (no browser): self-contained, escaped, in both languages, with
 //! the sections its data allows.
 
+mod common;
+
+use common::{TempFile, assert_clean_error, run_example};
 use fanzha::analysis;
 use fanzha::calendar::{Calendar, FloorsEvery};
 use fanzha::report::html::{Lang, Page, html};
@@ -135,4 +138,25 @@ fn a_plan_of_another_problem_is_an_error_not_a_page() {
         .unwrap();
     assert_ne!(other.arms().len(), problem.arms().len());
     assert!(html(&Page::new(&other, &report, &plan, Lang::En)).is_err());
+}
+
+#[test]
+fn plan_html_writes_the_whole_page_and_refuses_an_unknown_language() {
+    let file = TempFile::new("html", "report.html");
+    let path = file.path().to_str().unwrap();
+    let out = run_example("plan", &["--html", path, "--lang", "zh"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let page = std::fs::read_to_string(file.path()).unwrap();
+    assert_self_contained(&page);
+    for section in [
+        "预算前沿",
+        "不确定假设下的范围",
+        "哪些假设影响最大",
+        "联合规划",
+        "每条底线的代价",
+    ] {
+        assert!(page.contains(section), "the page lacks {section}");
+    }
+    let out = run_example("plan", &["--html", path, "--lang", "fr"]);
+    assert_clean_error(&out, &["--lang", "fr"]);
 }
