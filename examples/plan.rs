@@ -12,6 +12,7 @@
 //! cargo run --release --example plan -- --weeks 12            # a 12-week calendar
 //! cargo run --release --example plan -- --weeks 12 --json > calendar.json
 //! cargo run --release --example plan -- --weeks 12 --evaluate calendar.json
+//! cargo run --release --example plan -- --html report.html --lang zh   # the report for leaders
 //! cargo run --release --example plan -- --analyses           # frontier, joint vs siloed, floor prices
 //! cargo run --release --example plan -- --target cases=200    # the cheapest plan preventing 200 cases a year
 //! ```
@@ -63,6 +64,9 @@ use fanzha::report::{self, Baseline, RobustReport, UncertaintyReport};
 use fanzha::uncertainty::{Robust, Uncertainty, monte_carlo, sensitivity, versus};
 
 mod common;
+// A crate root resolves `mod` next to itself (examples/html.rs): name the file.
+#[path = "plan/html.rs"]
+mod html;
 
 /// Plan a targeted anti-fraud publicity campaign.
 #[derive(Debug, Parser)]
@@ -120,6 +124,13 @@ struct Args {
     /// With a calendar, print the week-by-week list and the risk by week as CSV.
     #[arg(long)]
     csv: bool,
+    /// Write the report for leaders, one self-contained HTML page (KPIs, task lists per
+    /// department, frontier, spend, heat map, response, calendar, uncertainty), to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Language of the HTML report: zh or en.
+    #[arg(long, value_name = "zh|en", default_value = "en", value_parser = html::parse_lang)]
+    lang: fanzha::report::html::Lang,
     /// After the plan, print the budget frontier, each department alone against the joint
     /// plan, and the price of each fairness floor.
     #[arg(long)]
@@ -365,6 +376,20 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     let mut uncertain = uncertain(args, run, &plan, strategy.as_ref(), against)?;
     if let Some(u) = &mut uncertain {
         u.robust = robust;
+    }
+    if let Some(path) = &args.html {
+        let input = html::Input {
+            problem,
+            uncertainty: run.uncertainty,
+            strategy: strategy.as_ref(),
+            baseline: baseline.as_ref(),
+            report: &report,
+            plan: &plan,
+            uncertain: uncertain.as_ref(),
+        };
+        html::write(&input, args.lang, path)?;
+        common::warn(format_args!("wrote the report to {}", path.display()));
+        return Ok(Verdict::of(&violations));
     }
     if args.json {
         emit(write_json(out, &report, uncertain.as_ref()))?;

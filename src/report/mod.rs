@@ -38,12 +38,14 @@
 mod analysis_tables;
 mod calendar;
 pub mod compare;
+pub mod html;
 mod plan_file;
 mod plan_limits;
 mod plan_tables;
 mod render_csv;
 mod render_json;
 mod render_text;
+pub mod svg;
 mod table;
 mod uncertainty;
 mod width;
