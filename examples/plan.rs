@@ -51,7 +51,7 @@ use clap::Parser;
 use fanzha::optimize::bound;
 use fanzha::prelude::*;
 use fanzha::report::{self, Baseline, RobustReport, UncertaintyReport};
-use fanzha::uncertainty::{Robust, Uncertainty, monte_carlo, sensitivity, versus};
+use fanzha::uncertainty::{Robust, Uncertainty, sensitivity, versus};
 
 mod common;
 
@@ -111,6 +111,10 @@ struct Args {
     /// With a calendar, print the week-by-week list and the risk by week as CSV.
     #[arg(long)]
     csv: bool,
+    /// Timely's arguments after a second `--` (`-w N`, `-n N -p I -h FILE`): the Monte Carlo
+    /// of `--uncertainty` on several threads or processes (the same result; process 0 prints).
+    #[arg(last = true, value_name = "TIMELY")]
+    timely: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -440,7 +444,9 @@ fn uncertain(
         ));
     }
     let err = |e: fanzha::Error| format!("--uncertainty: {e}");
-    let mc = monte_carlo(problem, &u, plan).map_err(err)?;
+    // On several threads or processes with timely's arguments after `--`.
+    let mc = common::distributed::monte_carlo(&args.timely, problem, &u, plan)
+        .map_err(|e| format!("--uncertainty: {e}"))?;
     let vs = match baseline {
         Some((name, b)) => Some((name, versus(problem, &u, plan, b).map_err(err)?)),
         None => None,

@@ -127,6 +127,12 @@ struct Args {
     /// Write the derived "grid WeChat forwarding" placement (scenario JSON) to FILE.
     #[arg(long, value_name = "FILE")]
     write_placement: Option<PathBuf>,
+    /// Timely's arguments after a second `--`, to select on several threads or processes:
+    /// `-w N` threads, `-n N` processes, `-p I` this process, `-h FILE` hostfile (one
+    /// `host:port` line per process). Needs `--k`. The same seeds as in one process; process 0
+    /// prints, the others exit quietly.
+    #[arg(last = true, value_name = "TIMELY")]
+    timely: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -267,7 +273,14 @@ fn select(
         opim = opim.candidates(c);
     }
     let start = Instant::now();
-    let sel = opim.run(graph).map_err(|e| e.to_string())?;
+    let sel = match common::distributed::runtime(&args.timely)? {
+        None => opim.run(graph).map_err(|e| e.to_string())?,
+        Some(rt) => match common::distributed::select(&rt, graph, &opim)? {
+            Some(sel) => sel,
+            // Process 0 reports; the others are done.
+            None => std::process::exit(0),
+        },
+    };
     Ok((sel, start.elapsed().as_secs_f64()))
 }
 

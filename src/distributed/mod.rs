@@ -42,6 +42,7 @@
 //! assert_eq!(two_threads, opim.run(&g).unwrap());
 //! ```
 
+mod connect;
 mod cover;
 mod error;
 mod exchange;

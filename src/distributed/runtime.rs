@@ -6,17 +6,24 @@
 
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+use timely::communication::AllocatorBuilder;
+use timely::execute::execute_from;
 use timely::worker::Worker;
 
 use super::DistributedError;
 
+/// Called once the cluster is connected, with this process's index and the number of
+/// processes.
+type Connected = Arc<dyn Fn(usize, usize) + Send + Sync>;
+
 /// How long a distributed run waits before it gives up, and timely's configuration.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Runtime {
     config: timely::Config,
+    connected: Option<Connected>,
     /// Longest wait for every process of the cluster to connect.
     pub connect_timeout: Duration,
     /// Longest wait for one superstep (a round of messages between the workers). A dead
@@ -60,6 +67,7 @@ impl Runtime {
     pub fn with_config(config: timely::Config) -> Runtime {
         Runtime {
             config,
+            connected: None,
             connect_timeout: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(600),
         }
@@ -74,6 +82,13 @@ impl Runtime {
     /// Sets the connection timeout.
     pub fn connect(mut self, timeout: Duration) -> Runtime {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// Calls `f(process, processes)` each time this process has connected to every other
+    /// process of the cluster (before the work starts), e.g. to tell the user.
+    pub fn on_connected(mut self, f: impl Fn(usize, usize) + Send + Sync + 'static) -> Runtime {
+        self.connected = Some(Arc::new(f));
         self
     }
 
@@ -110,15 +125,15 @@ impl Runtime {
         let watchdog = Watchdog {
             stall: self.stall_timeout,
         };
-        let config = self.config.clone();
+        let (builders, others) = self.allocators()?;
+        let worker_config = self.config.worker.clone();
         let failed = tx.clone();
         let tx = Mutex::new(tx);
-        // `execute` connects the cluster before it returns, blocking: it runs aside, so that
-        // the wait for the peers is bounded here.
+        // The workers' results come through the channel; timely's guards are joined aside.
         std::thread::Builder::new()
             .name("fanzha-timely".into())
             .spawn(move || {
-                let started = timely::execute(config, move |worker| {
+                let started = execute_from(builders, others, worker_config, move |worker| {
                     let Ok(tx) = tx.lock().map(|t| t.clone()) else {
                         return;
                     };
@@ -128,18 +143,45 @@ impl Runtime {
                         .unwrap_or_else(|payload| {
                             Err(DistributedError::PeerLost {
                                 worker: index,
-                                cause: panic_text(payload.as_ref()),
+                                cause: cause(&panic_text(payload.as_ref())),
                             })
                         });
                     let _ = tx.send(Event::Done(index, result));
                 });
                 match started {
-                    Ok(guards) => drop(guards.join()),
+                    Ok(guards) => {
+                        // Drops the guards too: the network threads end after their clean
+                        // shutdown with every peer.
+                        drop(guards.join());
+                        let _ = failed.send(Event::Joined);
+                    }
                     Err(e) => drop(failed.send(Event::Failed(e))),
                 }
             })
             .map_err(|e| DistributedError::Config(format!("cannot start a thread: {e}")))?;
         self.collect(&rx)
+    }
+
+    /// Timely's allocator builders: in this process as timely makes them; for a cluster,
+    /// over sockets connected within the connection timeout (see `connect`).
+    #[allow(clippy::type_complexity)]
+    fn allocators(&self) -> Result<(Vec<AllocatorBuilder>, Box<dyn Any + Send>), DistributedError> {
+        match &self.config.communication {
+            timely::CommunicationConfig::Cluster {
+                threads,
+                process,
+                addresses,
+                ..
+            } => {
+                let built =
+                    super::connect::cluster(addresses, *process, *threads, self.connect_timeout)?;
+                if let Some(f) = &self.connected {
+                    f(*process, addresses.len());
+                }
+                Ok(built)
+            }
+            other => other.clone().try_build().map_err(DistributedError::Config),
+        }
     }
 
     /// The local workers' results from `rx`, in worker order: the first worker must start
@@ -164,6 +206,7 @@ impl Runtime {
             match event {
                 Event::Started => started = true,
                 Event::Failed(e) => return Err(DistributedError::Config(e)),
+                Event::Joined => break,
                 Event::Done(index, result) => {
                     let value = result?;
                     // Local workers are numbered from `process x workers` on.
@@ -173,6 +216,17 @@ impl Runtime {
                     done += 1;
                 }
             }
+        }
+        // Wait (boundedly) for timely to shut down cleanly: a process that ended at once
+        // would close its connections before its peers finished, and they would take it for
+        // a failure.
+        while let Ok(event) = rx.recv_timeout(self.stall_timeout) {
+            if matches!(event, Event::Joined | Event::Failed(_)) {
+                break;
+            }
+        }
+        if results.iter().any(Option::is_none) {
+            return Err(gone());
         }
         Ok(results.into_iter().flatten().collect())
     }
@@ -186,6 +240,18 @@ enum Event<T> {
     Done(usize, Result<T, DistributedError>),
     /// Timely could not start.
     Failed(String),
+    /// Timely has shut down (every worker and network thread has ended).
+    Joined,
+}
+
+/// What a worker's panic means: timely's network layer poisons a worker's queues when a
+/// connection to a peer breaks.
+fn cause(text: &str) -> String {
+    if text.contains("MergeQueue poisoned") || text.contains("timely communication error") {
+        format!("the connection to another process broke (timely: {text})")
+    } else {
+        text.to_string()
+    }
 }
 
 /// The text of a panic's payload.
@@ -229,5 +295,15 @@ impl Deadline {
         } else {
             Ok(())
         }
+    }
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("config", &self.config)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("stall_timeout", &self.stall_timeout)
+            .finish_non_exhaustive()
     }
 }
