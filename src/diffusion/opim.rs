@@ -338,21 +338,25 @@ impl<'a> Opim<'a> {
     }
 
     /// The budget.
+    #[cfg(feature = "distributed")]
     pub(crate) fn budget(&self) -> Budget<'a> {
         self.budget
     }
 
     /// The diffusion model.
+    #[cfg(feature = "distributed")]
     pub(crate) fn diffusion_model(&self) -> Model {
         self.model
     }
 
     /// The seed of all random streams.
+    #[cfg(feature = "distributed")]
     pub(crate) fn random_seed(&self) -> u64 {
         self.seed
     }
 
     /// The cap on RR sets per collection.
+    #[cfg(feature = "distributed")]
     pub(crate) fn rr_cap(&self) -> usize {
         self.max_rr_sets
     }

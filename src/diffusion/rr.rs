@@ -179,6 +179,7 @@ impl RrCollection {
     /// Appends the sets of `chunks` (chunk indices, in the order given), each from its own
     /// stream as [`grow`](Self::grow) draws it: a worker of a cluster samples only the chunks
     /// it owns, and chunk `c` holds the same sets as in a collection grown in one process.
+    #[cfg(feature = "distributed")]
     pub fn grow_chunks(
         &mut self,
         graph: &SocialGraph,

@@ -22,9 +22,12 @@ use super::runtime::Watchdog;
 /// How long a waiting worker parks between checks of its deadline (and of its peers).
 const PARK: Duration = Duration::from_millis(20);
 
+/// A message with its destination worker and its superstep.
+type Addressed<M> = (u64, u64, M);
+
 /// Supersteps carrying messages of type `M` between the workers of a run.
 pub(crate) struct Exchanger<M: ExchangeData + Clone> {
-    input: InputHandle<u64, CapacityContainerBuilder<Vec<(u64, u64, M)>>>,
+    input: InputHandle<u64, CapacityContainerBuilder<Vec<Addressed<M>>>>,
     probe: ProbeHandle<u64>,
     /// Messages received, with the step they belong to (a fast peer's next step may arrive
     /// before this worker has seen the current one complete).

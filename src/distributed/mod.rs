@@ -33,13 +33,16 @@
 //!
 //! # Example
 //! ```
+//! use std::sync::Arc;
 //! use fanzha::diffusion::{chung_lu, Opim, Probability};
 //! use fanzha::distributed::{Runtime, select_seeds};
 //!
-//! let g = chung_lu(2_000, 10_000, 2.5, Probability::WeightedCascade, 7).unwrap();
+//! let g = Arc::new(chung_lu(2_000, 10_000, 2.5, Probability::WeightedCascade, 7).unwrap());
 //! let opim = Opim::new(5).epsilon(0.3).seed(1);
-//! let two_threads = select_seeds(&Runtime::threads(2), &g, &opim).unwrap().unwrap();
-//! assert_eq!(two_threads, opim.run(&g).unwrap());
+//! // Timely's arguments as a command line gives them; `-n 2 -p 0 -h hosts.txt` on a cluster.
+//! let rt = Runtime::from_args(["-w", "2"].iter().map(|s| s.to_string())).unwrap();
+//! let two_threads = select_seeds(&rt, Arc::clone(&g), &opim).unwrap();
+//! assert_eq!(two_threads, Some(opim.run(&g).unwrap()));
 //! ```
 
 mod connect;
