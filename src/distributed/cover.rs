@@ -43,6 +43,8 @@ pub(crate) struct Ctx<'w> {
     pub worker: &'w mut Worker,
     pub ex: Exchanger<Msg>,
     pub watchdog: Watchdog,
+    /// The worker's own rayon pool, if it has one.
+    pub pool: Option<std::sync::Arc<rayon::ThreadPool>>,
 }
 
 impl Ctx<'_> {

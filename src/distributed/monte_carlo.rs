@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::exchange::Exchanger;
+use super::runtime::in_pool;
 use super::{DistributedError, Runtime};
 use crate::Error;
 use crate::plan::Plan;
@@ -56,13 +57,18 @@ pub fn monte_carlo(
         }
         .into());
     }
+    let rt = runtime.clone();
     let results = runtime.run(move |worker, watchdog| {
+        let pool = rt.pool()?;
         let mut ex = Exchanger::<Share>::new(worker);
         let (me, peers) = (ex.index(), ex.peers());
         let mine: Vec<u64> = (me as u64..uncertainty.draws as u64)
             .step_by(peers)
             .collect();
-        let share = uncertainty::kpi_rows(&problem, &uncertainty, &plan, &mine)
+        let rows = in_pool(pool.as_deref(), || {
+            uncertainty::kpi_rows(&problem, &uncertainty, &plan, &mine)
+        });
+        let share = rows
             .map(|rows| mine.iter().copied().zip(rows).collect())
             .map_err(|e| e.to_string());
         let local_error = share.as_ref().err().cloned();

@@ -24,6 +24,8 @@ type Connected = Arc<dyn Fn(usize, usize) + Send + Sync>;
 pub struct Runtime {
     config: timely::Config,
     connected: Option<Connected>,
+    /// Rayon threads of each worker's own pool; `None`: the workers share rayon's global pool.
+    pool_threads: Option<usize>,
     /// Longest wait for every process of the cluster to connect.
     pub connect_timeout: Duration,
     /// Longest wait for one superstep (a round of messages between the workers). A dead
@@ -68,6 +70,7 @@ impl Runtime {
         Runtime {
             config,
             connected: None,
+            pool_threads: None,
             connect_timeout: Duration::from_secs(60),
             stall_timeout: Duration::from_secs(600),
         }
@@ -90,6 +93,30 @@ impl Runtime {
     pub fn on_connected(mut self, f: impl Fn(usize, usize) + Send + Sync + 'static) -> Runtime {
         self.connected = Some(Arc::new(f));
         self
+    }
+
+    /// Gives each worker its own rayon pool of `threads` threads for its share of the
+    /// parallel work (sampling, evaluating draws). By default the workers of a process share
+    /// rayon's global pool (all cores), which suits one worker per process; with
+    /// `-w N` workers, `worker_pool(1)` makes timely's workers the only parallelism.
+    /// Results do not depend on it.
+    pub fn worker_pool(mut self, threads: usize) -> Runtime {
+        self.pool_threads = Some(threads.max(1));
+        self
+    }
+
+    /// A worker's own pool (see [`worker_pool`](Self::worker_pool)), or `None` for the
+    /// global one.
+    pub(crate) fn pool(&self) -> Result<Option<Arc<rayon::ThreadPool>>, DistributedError> {
+        self.pool_threads
+            .map(|n| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .build()
+                    .map(Arc::new)
+                    .map_err(|e| DistributedError::Config(format!("rayon pool: {e}")))
+            })
+            .transpose()
     }
 
     /// Worker threads of this process.
@@ -304,6 +331,18 @@ impl std::fmt::Debug for Runtime {
             .field("config", &self.config)
             .field("connect_timeout", &self.connect_timeout)
             .field("stall_timeout", &self.stall_timeout)
+            .field("pool_threads", &self.pool_threads)
             .finish_non_exhaustive()
+    }
+}
+
+/// Runs `op` in `pool` if there is one, else on rayon's global pool.
+pub(crate) fn in_pool<R: Send>(
+    pool: Option<&rayon::ThreadPool>,
+    op: impl FnOnce() -> R + Send,
+) -> R {
+    match pool {
+        Some(p) => p.install(op),
+        None => op(),
     }
 }

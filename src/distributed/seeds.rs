@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::cover::{Ctx, greedy_k};
 use super::exchange::Exchanger;
+use super::runtime::in_pool;
 use super::{DistributedError, Runtime};
 use crate::diffusion::{
     Budget, DiffusionError, Instance, Opim, OwnedOpim, Prepared, RR_CHUNK, RrCollection, Schedule,
@@ -52,12 +53,14 @@ pub fn select_seeds(
         return Err(knapsack_refused());
     }
     let owned = OwnedOpim::new(opim);
+    let rt = runtime.clone();
     let results = runtime.run(move |worker, watchdog| {
         let ex = Exchanger::new(worker);
         let mut ctx = Ctx {
             worker,
             ex,
             watchdog: *watchdog,
+            pool: rt.pool()?,
         };
         let opim = owned.get();
         let first = ctx.ex.index() == 0;
@@ -103,14 +106,16 @@ fn sample(
         let want = theta.div_ceil(RR_CHUNK);
         if want > chunks {
             let mine: Vec<usize> = (chunks..want).filter(|c| c % peers == me).collect();
-            r1.grow_chunks(graph, model, &inst.roots, &mine);
-            r2.grow_chunks(graph, model, &inst.roots, &mine);
+            in_pool(ctx.pool.as_deref(), || {
+                r1.grow_chunks(graph, model, &inst.roots, &mine);
+                r2.grow_chunks(graph, model, &inst.roots, &mine);
+            });
             chunks = want;
         }
         let r1_len = chunks * RR_CHUNK;
         let cover = greedy_k(ctx, &r1, n, &inst.candidates, k)?;
         mark(&mut in_set, &cover.seeds, true);
-        let local = r2.coverage(&in_set) as u64;
+        let local = in_pool(ctx.pool.as_deref(), || r2.coverage(&in_set)) as u64;
         mark(&mut in_set, &cover.seeds, false);
         let cov2 = ctx.sum(vec![local])?[0] as f64;
         let round = certify(number, cover, cov2, r1_len, cap, schedule.a);
