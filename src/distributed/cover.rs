@@ -106,26 +106,7 @@ pub(crate) fn greedy_k(
     for &c in candidates {
         is_candidate[c as usize] = true;
     }
-    // Local coverage of every candidate, to its owner.
-    let mut out = vec![Vec::new(); peers];
-    for &c in candidates {
-        let d = index.sets_of(c as usize).len() as u32;
-        if d > 0 {
-            out[c as usize % peers].push((c, d));
-        }
-    }
-    let mut owned = Owned {
-        coverage: vec![0; n],
-        ranked: BTreeSet::new(),
-    };
-    for m in ctx.step(out.into_iter().map(Msg::Degrees).enumerate())? {
-        if let Msg::Degrees(list) = m {
-            for (v, d) in list {
-                let now = owned.coverage[v as usize] + d;
-                owned.change(v, now);
-            }
-        }
-    }
+    let mut owned = owned_coverage(ctx, &index, n, candidates)?;
     debug_assert!(owned.ranked.iter().all(|&(_, v)| v as usize % peers == me));
     let mut covered = vec![false; rr.len()];
     let mut fall = vec![0u32; n];
@@ -194,6 +175,37 @@ pub(crate) fn greedy_k(
         }
     }
     Ok(finish_k(seeds, count, upper, k, n, candidates))
+}
+
+/// This worker's side as an owner: every worker's coverage of the candidates it owns, summed
+/// (one superstep).
+fn owned_coverage(
+    ctx: &mut Ctx<'_>,
+    index: &InvertedIndex,
+    n: usize,
+    candidates: &[u32],
+) -> Result<Owned, DistributedError> {
+    let peers = ctx.ex.peers();
+    let mut out = vec![Vec::new(); peers];
+    for &c in candidates {
+        let d = index.sets_of(c as usize).len() as u32;
+        if d > 0 {
+            out[c as usize % peers].push((c, d));
+        }
+    }
+    let mut owned = Owned {
+        coverage: vec![0; n],
+        ranked: BTreeSet::new(),
+    };
+    for m in ctx.step(out.into_iter().map(Msg::Degrees).enumerate())? {
+        if let Msg::Degrees(list) = m {
+            for (v, d) in list {
+                let now = owned.coverage[v as usize] + d;
+                owned.change(v, now);
+            }
+        }
+    }
+    Ok(owned)
 }
 
 /// Greedy's own bound and the padding, as in one process.
