@@ -129,8 +129,8 @@ struct Args {
     write_placement: Option<PathBuf>,
     /// Timely's arguments after a second `--`, to select on several threads or processes:
     /// `-w N` threads, `-n N` processes, `-p I` this process, `-h FILE` hostfile (one
-    /// `host:port` line per process). Needs `--k`. The same seeds as in one process; process 0
-    /// prints, the others exit quietly.
+    /// `host:port` line per process). The same seeds as in one process; process 0 prints, the
+    /// others exit quietly.
     #[arg(last = true, value_name = "TIMELY")]
     timely: Vec<String>,
 }

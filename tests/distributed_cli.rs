@@ -128,6 +128,13 @@ fn seeds_are_the_same_on_one_thread_two_threads_and_two_processes() {
     assert_eq!(threads, one, "1 process x 2 threads");
     let processes = untimed(&cluster_stdout("seeds_2p", "seeds", &base, 2));
     assert_eq!(processes, one, "2 processes x 1 thread");
+    // The default: grid workers under a staff-hour budget (a knapsack).
+    let base = ["--samples", "300", "--json"];
+    let one = untimed(&local_stdout("seeds", &with(&base, &[])));
+    let threads = untimed(&local_stdout("seeds", &with(&base, &["-w", "2"])));
+    assert_eq!(threads, one, "knapsack, 1 process x 2 threads");
+    let processes = untimed(&cluster_stdout("seeds_2p_knapsack", "seeds", &base, 2));
+    assert_eq!(processes, one, "knapsack, 2 processes x 1 thread");
 }
 
 #[test]

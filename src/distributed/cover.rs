@@ -71,10 +71,12 @@ impl Ctx<'_> {
     }
 }
 
-/// The owner's side: summed coverage of its candidates, ranked.
-struct Owned {
-    coverage: Vec<u32>,
+/// The owner's side: summed coverage of its candidates, ranked; and the falls of a pick.
+pub(crate) struct Owned {
+    pub coverage: Vec<u32>,
     ranked: BTreeSet<(Reverse<u32>, u32)>,
+    /// Scratch: how much each candidate's coverage at this worker fell in the current pick.
+    fall: Vec<u32>,
 }
 
 impl Owned {
@@ -109,7 +111,6 @@ pub(crate) fn greedy_k(
     let mut owned = owned_coverage(ctx, &index, n, candidates)?;
     debug_assert!(owned.ranked.iter().all(|&(_, v)| v as usize % peers == me));
     let mut covered = vec![false; rr.len()];
-    let mut fall = vec![0u32; n];
     let mut seeds = Vec::with_capacity(k);
     let mut count = 0u64;
     let mut upper = f64::INFINITY;
@@ -138,48 +139,14 @@ pub(crate) fn greedy_k(
         }
         let v = fresh[0].1;
         seeds.push(v);
-        // Mark the sets `v` covers here; record the falls of the candidates in them.
-        let mut newly = 0u64;
-        let mut touched = Vec::new();
-        for &r in index.sets_of(v as usize) {
-            let r = r as usize;
-            if !covered[r] {
-                covered[r] = true;
-                newly += 1;
-                for &w in rr.set(r) {
-                    if is_candidate[w as usize] {
-                        if fall[w as usize] == 0 {
-                            touched.push(w);
-                        }
-                        fall[w as usize] += 1;
-                    }
-                }
-            }
-        }
-        let mut out = vec![Vec::new(); peers];
-        for w in touched {
-            out[w as usize % peers].push((w, std::mem::take(&mut fall[w as usize])));
-        }
-        let messages = out
-            .into_iter()
-            .map(|falls| Msg::Taken { falls, newly })
-            .enumerate();
-        for m in ctx.step(messages)? {
-            if let Msg::Taken { falls, newly } = m {
-                count += newly;
-                for (w, f) in falls {
-                    let now = owned.coverage[w as usize] - f;
-                    owned.change(w, now);
-                }
-            }
-        }
+        count += mark_pick(ctx, &mut owned, &index, rr, &is_candidate, &mut covered, v)?;
     }
     Ok(finish_k(seeds, count, upper, k, n, candidates))
 }
 
 /// This worker's side as an owner: every worker's coverage of the candidates it owns, summed
 /// (one superstep).
-fn owned_coverage(
+pub(crate) fn owned_coverage(
     ctx: &mut Ctx<'_>,
     index: &InvertedIndex,
     n: usize,
@@ -196,6 +163,7 @@ fn owned_coverage(
     let mut owned = Owned {
         coverage: vec![0; n],
         ranked: BTreeSet::new(),
+        fall: vec![0; n],
     };
     for m in ctx.step(out.into_iter().map(Msg::Degrees).enumerate())? {
         if let Msg::Degrees(list) = m {
@@ -206,6 +174,57 @@ fn owned_coverage(
         }
     }
     Ok(owned)
+}
+
+/// Takes pick `v`: marks the sets it covers at this worker, sends each owner the falls of its
+/// candidates' coverage and applies those received (one superstep). Returns the number of
+/// sets the pick newly covered over all workers.
+pub(crate) fn mark_pick(
+    ctx: &mut Ctx<'_>,
+    owned: &mut Owned,
+    index: &InvertedIndex,
+    rr: &RrCollection,
+    is_candidate: &[bool],
+    covered: &mut [bool],
+    v: u32,
+) -> Result<u64, DistributedError> {
+    let peers = ctx.ex.peers();
+    let mut newly = 0u64;
+    let mut touched = Vec::new();
+    for &r in index.sets_of(v as usize) {
+        let r = r as usize;
+        if !covered[r] {
+            covered[r] = true;
+            newly += 1;
+            for &w in rr.set(r) {
+                if is_candidate[w as usize] {
+                    if owned.fall[w as usize] == 0 {
+                        touched.push(w);
+                    }
+                    owned.fall[w as usize] += 1;
+                }
+            }
+        }
+    }
+    let mut out = vec![Vec::new(); peers];
+    for w in touched {
+        out[w as usize % peers].push((w, std::mem::take(&mut owned.fall[w as usize])));
+    }
+    let messages = out
+        .into_iter()
+        .map(|falls| Msg::Taken { falls, newly })
+        .enumerate();
+    let mut total = 0;
+    for m in ctx.step(messages)? {
+        if let Msg::Taken { falls, newly } = m {
+            total += newly;
+            for (w, f) in falls {
+                let now = owned.coverage[w as usize] - f;
+                owned.change(w, now);
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// Greedy's own bound and the padding, as in one process.

@@ -17,7 +17,9 @@
 //!   worker 0, then broadcast": the same bytes for small clusters, one step less), and every
 //!   worker takes the same pick (largest coverage, smallest node id). The stopping test is
 //!   the one-process test on the summed counts: **the selection equals `Opim::run`'s**, bit
-//!   for bit, on any number of threads and processes.
+//!   for bit, on any number of threads and processes. Under a knapsack budget, each pick is
+//!   the best coverage per cost among affordable candidates (ties: the first), gathered the
+//!   same way.
 //!
 //! # Failures
 //! Fail-stop: when a process dies, timely's network threads see its connections close and
@@ -49,6 +51,7 @@ mod connect;
 mod cover;
 mod error;
 mod exchange;
+mod knapsack;
 mod monte_carlo;
 mod runtime;
 mod seeds;

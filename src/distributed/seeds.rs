@@ -5,11 +5,12 @@ use std::sync::Arc;
 
 use super::cover::{Ctx, greedy_k};
 use super::exchange::Exchanger;
+use super::knapsack::greedy_knapsack;
 use super::runtime::in_pool;
 use super::{DistributedError, Runtime};
 use crate::diffusion::{
-    Budget, DiffusionError, Instance, Opim, OwnedOpim, Prepared, RR_CHUNK, RrCollection, Schedule,
-    SeedSelection, SocialGraph, certify, tag,
+    Budget, Instance, Opim, OwnedOpim, Prepared, RR_CHUNK, RrCollection, Schedule, SeedSelection,
+    SocialGraph, certify, tag,
 };
 
 /// Selects seeds as [`Opim::run`] does, on the workers of `runtime` (one thread, threads, or
@@ -24,9 +25,8 @@ use crate::diffusion::{
 /// selection.
 ///
 /// # Errors
-/// The errors of [`Opim::run`] (as [`DistributedError::Diffusion`]); a knapsack budget
-/// ([`Budget::Knapsack`]) is not distributed yet; the failures of a cluster (see
-/// [`DistributedError`]).
+/// The errors of [`Opim::run`] (as [`DistributedError::Diffusion`]); the failures of a
+/// cluster (see [`DistributedError`]).
 ///
 /// # Complexity
 /// Sampling as in one process, divided over the `P` workers; per round, each worker builds
@@ -49,9 +49,6 @@ pub fn select_seeds(
     graph: Arc<SocialGraph>,
     opim: &Opim<'_>,
 ) -> Result<Option<SeedSelection>, DistributedError> {
-    if matches!(opim.budget(), Budget::Knapsack { .. }) {
-        return Err(knapsack_refused());
-    }
     let owned = OwnedOpim::new(opim);
     let rt = runtime.clone();
     let results = runtime.run(move |worker, watchdog| {
@@ -89,11 +86,6 @@ fn sample(
     let (graph, n) = (inst.graph, inst.graph.node_count());
     let (me, peers) = (ctx.ex.index(), ctx.ex.peers());
     let (model, seed, cap) = (opim.diffusion_model(), opim.random_seed(), opim.rr_cap());
-    let k = match opim.budget() {
-        Budget::Seeds(k) => k,
-        Budget::Knapsack { .. } => return Err(knapsack_refused()),
-    };
-    let k = k.min(inst.candidates.len());
     let mut r1 = RrCollection::new(seed, tag::RR_SELECT);
     let mut r2 = RrCollection::new(seed, tag::RR_VALIDATE);
     let mut chunks = 0usize;
@@ -113,7 +105,14 @@ fn sample(
             chunks = want;
         }
         let r1_len = chunks * RR_CHUNK;
-        let cover = greedy_k(ctx, &r1, n, &inst.candidates, k)?;
+        let cover = match opim.budget() {
+            Budget::Seeds(k) => {
+                greedy_k(ctx, &r1, n, &inst.candidates, k.min(inst.candidates.len()))?
+            }
+            Budget::Knapsack { costs, budget } => {
+                greedy_knapsack(ctx, &r1, n, &inst.candidates, costs, budget)?
+            }
+        };
         mark(&mut in_set, &cover.seeds, true);
         let local = in_pool(ctx.pool.as_deref(), || r2.coverage(&in_set)) as u64;
         mark(&mut in_set, &cover.seeds, false);
@@ -142,14 +141,4 @@ fn mark(in_set: &mut [bool], seeds: &[u32], value: bool) {
     for &s in seeds {
         in_set[s as usize] = value;
     }
-}
-
-/// The error for a knapsack budget, which is not distributed yet.
-fn knapsack_refused() -> DistributedError {
-    DiffusionError::invalid(
-        "budget",
-        "the distributed selection takes a number of seeds (Budget::Seeds); a knapsack budget \
-         runs in one process",
-    )
-    .into()
 }
