@@ -51,10 +51,10 @@ mod rng;
 mod rr;
 
 pub use crate::error::DiffusionError;
-// The pieces of RR-set selection that the distributed module runs on a cluster.
 pub use cache::{load_graph_cache, read_graph_cache, save_graph_cache, write_graph_cache};
 pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
+// The pieces of RR-set selection that the distributed module runs on a cluster.
 #[cfg(feature = "distributed")]
 pub(crate) use cover::Cover;
 pub use cover::{GREEDY_RATIO, KNAPSACK_RATIO};
