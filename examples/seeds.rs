@@ -6,6 +6,8 @@
 //! cargo run --release --example seeds -- --write-placement wechat.json  # derived placement
 //! cargo run --release --example seeds -- --graph edges.txt --k 50 --epsilon 0.1 --json
 //! cargo run --release --example seeds -- --graph edges.txt --cache edges.bin   # later runs read edges.bin
+//! cargo run --release --example seeds -- --k 50 -- -w 2   # on 2 timely workers: the same seeds
+//! seeds --k 50 -- -n 2 -p 0 -h hosts.txt                   # process 0 of 2 (README: several hosts)
 //! ```
 //!
 //! With no `--graph`, builds the synthetic city network of the built-in Jurong 2023 scenario

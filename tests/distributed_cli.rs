@@ -190,6 +190,56 @@ fn killing_one_process_makes_the_other_exit_non_zero_within_30_s() {
     assert!(out.stdout.is_empty(), "no partial result");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_hung_process_makes_the_other_exit_non_zero_after_the_stall_timeout() {
+    let hosts = hostfile("hung", 2);
+    let h = hosts.shown();
+    let base = [
+        "--k",
+        "50",
+        "--samples",
+        "1",
+        "--people-per-node",
+        "2",
+        "--json",
+    ];
+    let args = |p: &str| with(&base, &["-n", "2", "-p", p, "-h", &h]);
+    let stalling = |p: &str| {
+        Command::new(common::example_exe("seeds"))
+            .args(args(p))
+            .env("FANZHA_STALL_SECONDS", "2")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starts")
+    };
+    let mut p0 = stalling("0");
+    let mut p1 = stalling("1");
+    let mut stderr0 = BufReader::new(p0.stderr.take().expect("piped"));
+    let mut line = String::new();
+    stderr0.read_line(&mut line).expect("stderr");
+    assert!(line.contains("cluster connected"), "{line}");
+    // Stop process 1 without killing it: its connections stay open, it never answers.
+    let stopped = Command::new("kill")
+        .args(["-STOP", &p1.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(stopped.success());
+    let t = Instant::now();
+    let out = finish(p0, t + Duration::from_secs(30));
+    let _ = p1.kill();
+    let _ = p1.wait();
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut stderr0, &mut rest);
+    assert_eq!(out.status.code(), Some(2), "{rest}");
+    assert!(
+        rest.contains("no progress from the cluster for 2 s"),
+        "{rest}"
+    );
+}
+
 #[test]
 fn a_cluster_that_never_forms_gives_up_with_a_clear_error() {
     let hosts = hostfile("alone", 2);
