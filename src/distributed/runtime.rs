@@ -61,7 +61,9 @@ impl Runtime {
     /// assert!(Runtime::from_args(["--no-such-flag".to_string()].into_iter()).is_err());
     /// ```
     pub fn from_args(args: impl Iterator<Item = String>) -> Result<Runtime, DistributedError> {
-        let config = timely::Config::from_args(args).map_err(DistributedError::Config)?;
+        let config = timely::Config::from_args(args).map_err(|e| {
+            DistributedError::Config(format!("timely's arguments (-w, -n, -p, -h): {e}"))
+        })?;
         Ok(Runtime::with_config(config))
     }
 
