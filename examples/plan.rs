@@ -61,7 +61,7 @@ use fanzha::analysis::{self, Goal};
 use fanzha::optimize::bound;
 use fanzha::prelude::*;
 use fanzha::report::{self, Baseline, RobustReport, UncertaintyReport};
-use fanzha::uncertainty::{Robust, Uncertainty, monte_carlo, sensitivity, versus};
+use fanzha::uncertainty::{Robust, Uncertainty, sensitivity, versus};
 
 mod common;
 // A crate root resolves `mod` next to itself (examples/html.rs): name the file.
@@ -139,6 +139,10 @@ struct Args {
     /// year: the money limit is searched, every other limit kept.
     #[arg(long, value_name = "cases=N|loss=N", value_parser = parse_target)]
     target: Option<Goal>,
+    /// Timely's arguments after a second `--` (`-w N`, `-n N -p I -h FILE`): the Monte Carlo
+    /// of `--uncertainty` on several threads or processes (the same result; process 0 prints).
+    #[arg(last = true, value_name = "TIMELY")]
+    timely: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -581,7 +585,9 @@ fn uncertain(
         ));
     }
     let err = |e: fanzha::Error| format!("--uncertainty: {e}");
-    let mc = monte_carlo(problem, &u, plan).map_err(err)?;
+    // On several threads or processes with timely's arguments after `--`.
+    let mc = common::distributed::monte_carlo(&args.timely, problem, &u, plan)
+        .map_err(|e| format!("--uncertainty: {e}"))?;
     let vs = match baseline {
         Some((name, b)) => Some((name, versus(problem, &u, plan, b).map_err(err)?)),
         None => None,

@@ -6,6 +6,8 @@
 //! cargo run --release --example seeds -- --write-placement wechat.json  # derived placement
 //! cargo run --release --example seeds -- --graph edges.txt --k 50 --epsilon 0.1 --json
 //! cargo run --release --example seeds -- --graph edges.txt --cache edges.bin   # later runs read edges.bin
+//! cargo run --release --example seeds -- --k 50 -- -w 2   # on 2 timely workers: the same seeds
+//! seeds --k 50 -- -n 2 -p 0 -h hosts.txt                   # process 0 of 2 (README: several hosts)
 //! ```
 //!
 //! With no `--graph`, builds the synthetic city network of the built-in Jurong 2023 scenario
@@ -127,6 +129,12 @@ struct Args {
     /// Write the derived "grid WeChat forwarding" placement (scenario JSON) to FILE.
     #[arg(long, value_name = "FILE")]
     write_placement: Option<PathBuf>,
+    /// Timely's arguments after a second `--`, to select on several threads or processes:
+    /// `-w N` threads, `-n N` processes, `-p I` this process, `-h FILE` hostfile (one
+    /// `host:port` line per process). The same seeds as in one process; process 0 prints, the
+    /// others exit quietly.
+    #[arg(last = true, value_name = "TIMELY")]
+    timely: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -267,7 +275,14 @@ fn select(
         opim = opim.candidates(c);
     }
     let start = Instant::now();
-    let sel = opim.run(graph).map_err(|e| e.to_string())?;
+    let sel = match common::distributed::runtime(&args.timely)? {
+        None => opim.run(graph).map_err(|e| e.to_string())?,
+        Some(rt) => match common::distributed::select(&rt, graph, &opim)? {
+            Some(sel) => sel,
+            // Process 0 reports; the others are done.
+            None => std::process::exit(0),
+        },
+    };
     Ok((sel, start.elapsed().as_secs_f64()))
 }
 

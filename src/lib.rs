@@ -52,6 +52,8 @@ pub mod analysis;
 pub mod calendar;
 pub mod core;
 pub mod diffusion;
+#[cfg(feature = "distributed")]
+pub mod distributed;
 pub mod error;
 pub mod evaluate;
 pub mod fit;

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 
 use clap::{Command, Parser};
 
+pub mod distributed;
+
 /// Parses the command line into `A`, after `customise` has adjusted the command (e.g. help
 /// text built at run time). `--help` and `--version` print on stdout and give `Err(SUCCESS)`;
 /// a bad command line prints one `error:` line on stderr and gives `Err(2)`.

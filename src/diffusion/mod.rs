@@ -54,6 +54,9 @@ pub use crate::error::DiffusionError;
 pub use cache::{load_graph_cache, read_graph_cache, save_graph_cache, write_graph_cache};
 pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
+// The pieces of RR-set selection that the distributed module runs on a cluster.
+#[cfg(feature = "distributed")]
+pub(crate) use cover::Cover;
 pub use cover::{GREEDY_RATIO, KNAPSACK_RATIO};
 pub use estimate::{DEFAULT_MAX_ESTIMATE_RR_SETS, SpreadEstimate, SpreadEstimator};
 pub use generate::{
@@ -66,6 +69,12 @@ pub use load::{
     write_edge_list,
 };
 pub use opim::{Budget, DEFAULT_MAX_RR_SETS, MAX_RR_SETS_LIMIT, Opim, SeedSelection};
+#[cfg(feature = "distributed")]
+pub(crate) use opim::{Instance, OwnedOpim, Prepared, Schedule, certify};
 pub use placement::{
     ForwardingSpec, audience_per_unit, city_segments, forwarding_placement, segment_weights,
 };
+#[cfg(feature = "distributed")]
+pub(crate) use rng::tag;
+#[cfg(feature = "distributed")]
+pub(crate) use rr::{InvertedIndex, RR_CHUNK, RrCollection};

@@ -294,6 +294,22 @@ impl<'a> Opim<'a> {
     /// assert!(Opim::new(0).run(&g).is_err());
     /// ```
     pub fn run(&self, graph: &SocialGraph) -> Result<SeedSelection, DiffusionError> {
+        match self.prepare(graph)? {
+            Prepared::Done(selection) => Ok(selection),
+            Prepared::Sample(inst, schedule) => {
+                let selection = self.sample(&inst, &schedule);
+                self.estimate(graph, selection)
+            }
+        }
+    }
+
+    /// Checks the arguments and answers the cases that need no sampling; otherwise the
+    /// instance and its sampling schedule (shared with the distributed selection, which runs
+    /// the same rounds on a cluster).
+    pub(crate) fn prepare<'g>(
+        &self,
+        graph: &'g SocialGraph,
+    ) -> Result<Prepared<'g>, DiffusionError> {
         let delta = self.check_arguments(graph)?;
         let candidates = candidate_list(graph.node_count(), self.candidates)?;
         let weights = check_weights(self.weights, graph.segment_count())?;
@@ -306,18 +322,47 @@ impl<'a> Opim<'a> {
         };
         let (k_max, weight_lb, ratio) = self.feasible_size(&inst)?;
         let Some(opt_lb) = self.opt_lower_bound(&inst, weight_lb) else {
-            return Ok(self.zero_optimum(graph, &inst.candidates, k_max, &inst.roots, ratio));
+            return Ok(Prepared::Done(self.zero_optimum(
+                graph,
+                &inst.candidates,
+                k_max,
+                &inst.roots,
+                ratio,
+            )));
         };
         if !graph.can_spread() {
-            return Ok(self.without_spread(&inst, ratio));
+            return Ok(Prepared::Done(self.without_spread(&inst, ratio)));
         }
         let schedule = self.schedule(&inst, k_max, ratio, delta, opt_lb);
-        let selection = self.sample(&inst, &schedule);
-        self.estimate(graph, selection)
+        Ok(Prepared::Sample(inst, schedule))
+    }
+
+    /// The budget.
+    #[cfg(feature = "distributed")]
+    pub(crate) fn budget(&self) -> Budget<'a> {
+        self.budget
+    }
+
+    /// The diffusion model.
+    #[cfg(feature = "distributed")]
+    pub(crate) fn diffusion_model(&self) -> Model {
+        self.model
+    }
+
+    /// The seed of all random streams.
+    #[cfg(feature = "distributed")]
+    pub(crate) fn random_seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The cap on RR sets per collection.
+    #[cfg(feature = "distributed")]
+    pub(crate) fn rr_cap(&self) -> usize {
+        self.max_rr_sets
     }
 
     /// Replaces the selection's spread by the final estimate, if one was asked for.
-    fn estimate(
+    pub(crate) fn estimate(
         &self,
         graph: &SocialGraph,
         mut selection: SeedSelection,
@@ -341,13 +386,89 @@ impl<'a> Opim<'a> {
     }
 }
 
+/// An [`Opim`] that owns its budget's costs, weights and candidates, so it can be sent to
+/// the worker threads of a distributed run (which need `'static` data).
+#[cfg(feature = "distributed")]
+#[derive(Debug, Clone)]
+pub(crate) struct OwnedOpim {
+    base: Opim<'static>,
+    costs: Option<(Vec<f64>, f64)>,
+    weights: Option<Vec<f64>>,
+    candidates: Option<Vec<u32>>,
+}
+
+#[cfg(feature = "distributed")]
+impl OwnedOpim {
+    /// A copy of `opim` owning what it borrows.
+    pub fn new(opim: &Opim<'_>) -> OwnedOpim {
+        let (k, costs) = match opim.budget {
+            Budget::Seeds(k) => (k, None),
+            Budget::Knapsack { costs, budget } => (0, Some((costs.to_vec(), budget))),
+        };
+        OwnedOpim {
+            base: Opim {
+                budget: Budget::Seeds(k),
+                weights: None,
+                candidates: None,
+                ..opim.clone_static()
+            },
+            costs,
+            weights: opim.weights.map(<[f64]>::to_vec),
+            candidates: opim.candidates.map(<[u32]>::to_vec),
+        }
+    }
+
+    /// The options, borrowing from `self`.
+    pub fn get(&self) -> Opim<'_> {
+        Opim {
+            budget: match &self.costs {
+                Some((costs, budget)) => Budget::Knapsack {
+                    costs,
+                    budget: *budget,
+                },
+                None => self.base.budget,
+            },
+            weights: self.weights.as_deref(),
+            candidates: self.candidates.as_deref(),
+            ..self.base.clone()
+        }
+    }
+}
+
+#[cfg(feature = "distributed")]
+impl Opim<'_> {
+    /// The options without what they borrow (unit budget of the same `k`, no weights, no
+    /// candidates).
+    fn clone_static(&self) -> Opim<'static> {
+        Opim {
+            budget: Budget::Seeds(0),
+            epsilon: self.epsilon,
+            delta: self.delta,
+            model: self.model,
+            seed: self.seed,
+            weights: None,
+            candidates: None,
+            max_rr_sets: self.max_rr_sets,
+            final_estimate: self.final_estimate,
+        }
+    }
+}
+
+/// What [`Opim::prepare`] found: the answer, or what to sample.
+pub(crate) enum Prepared<'g> {
+    /// Nothing to sample (zero optimum, or nobody spreads).
+    Done(SeedSelection),
+    /// The rounds to run.
+    Sample(Instance<'g>, Schedule),
+}
+
 /// What [`Opim::run`] works on once its arguments are checked.
-struct Instance<'g> {
-    graph: &'g SocialGraph,
-    candidates: Vec<u32>,
+pub(crate) struct Instance<'g> {
+    pub graph: &'g SocialGraph,
+    pub candidates: Vec<u32>,
     /// Weight of each segment (`None`: every node weighs 1).
     weights: Option<Vec<f64>>,
-    roots: Roots,
+    pub roots: Roots,
 }
 
 impl Instance<'_> {
@@ -360,22 +481,22 @@ impl Instance<'_> {
 }
 
 /// The sampling schedule (OPIM-C): sizes, rounds and the confidence term of the bounds.
-struct Schedule {
+pub(crate) struct Schedule {
     /// RR sets per collection in the first round.
-    theta_0: f64,
+    pub theta_0: f64,
     /// IMM's sample size (or the cap): no round goes beyond it.
-    theta_max: f64,
-    rounds_max: usize,
+    pub theta_max: f64,
+    pub rounds_max: usize,
     /// `ln(3 rounds_max / delta)`: each round's bounds fail with probability `delta / (3 i_max)`.
-    a: f64,
+    pub a: f64,
     /// The ratio sampling aims for.
-    target: f64,
+    pub target: f64,
 }
 
 /// One round's result: the seeds greedy picked on `R1` and their certificate.
-struct Round {
+pub(crate) struct Round {
     number: usize,
-    seeds: Vec<u32>,
+    pub seeds: Vec<u32>,
     /// Sets of `R2` the seeds cover.
     cov2: f64,
     /// Lower bound on the seeds' coverage of `R2` and upper bound on the optimum's of `R1`, in
@@ -384,10 +505,10 @@ struct Round {
     upper: f64,
     /// `lower / upper` (0 if `upper` is 0): the collections are equally large, so this is also
     /// the ratio of the spread bounds.
-    certified: f64,
-    r1_len: usize,
+    pub certified: f64,
+    pub r1_len: usize,
     /// `R1` reached the cap.
-    capped: bool,
+    pub capped: bool,
 }
 
 impl Opim<'_> {
@@ -537,7 +658,7 @@ impl Opim<'_> {
             mark(&mut in_set, &cover.seeds, true);
             let cov2 = r2.coverage(&in_set) as f64;
             mark(&mut in_set, &cover.seeds, false);
-            let round = certify(number, cover, cov2, &r1, self.max_rr_sets, schedule.a);
+            let round = certify(number, cover, cov2, r1.len(), self.max_rr_sets, schedule.a);
             let done = round.certified >= schedule.target
                 || number >= schedule.rounds_max
                 || round.capped
@@ -559,10 +680,22 @@ impl Opim<'_> {
         in_set: &[bool],
         target: f64,
     ) -> SeedSelection {
-        let roots = &inst.roots;
-        let scale = roots.total / r2.len() as f64;
         let by_segment = r2.coverage_by_root_segment(inst.graph, in_set);
-        let theta2 = r2.len() as f64;
+        self.finish_counts(inst, round, r2.len(), &by_segment, target)
+    }
+
+    /// [`finish`](Self::finish) from `R2`'s size and its sets covered per root segment.
+    pub(crate) fn finish_counts(
+        &self,
+        inst: &Instance,
+        round: Round,
+        r2_len: usize,
+        by_segment: &[usize],
+        target: f64,
+    ) -> SeedSelection {
+        let roots = &inst.roots;
+        let scale = roots.total / r2_len as f64;
+        let theta2 = r2_len as f64;
         let segments = by_segment
             .iter()
             .enumerate()
@@ -581,11 +714,11 @@ impl Opim<'_> {
             spread_ci: ((cov2 * scale - half).max(0.0), cov2 * scale + half),
             segments,
             estimate: None,
-            spread_lower: round.lower * (roots.total / r2.len() as f64),
+            spread_lower: round.lower * (roots.total / r2_len as f64),
             optimum_upper: round.upper * (roots.total / round.r1_len as f64),
             certified_ratio: round.certified.min(1.0),
             target_ratio: target,
-            rr_sets: round.r1_len + r2.len(),
+            rr_sets: round.r1_len + r2_len,
             rounds: round.number,
             capped: round.capped && round.certified < target,
         }
@@ -751,11 +884,11 @@ fn mark(in_set: &mut [bool], seeds: &[u32], value: bool) {
 /// OPIM-C's bounds for a round: a lower bound on the seeds' coverage of `R2` (`cov2` sets
 /// covered) and an upper bound on the optimum's coverage of `R1` (from greedy's `cover.upper`),
 /// each failing with probability `e^-a`.
-fn certify(
+pub(crate) fn certify(
     number: usize,
     cover: Cover,
     cov2: f64,
-    r1: &RrCollection,
+    r1_len: usize,
     max_rr_sets: usize,
     a: f64,
 ) -> Round {
@@ -773,8 +906,8 @@ fn certify(
         lower,
         upper,
         certified: if upper > 0.0 { lower / upper } else { 0.0 },
-        r1_len: r1.len(),
-        capped: r1.len() >= max_rr_sets,
+        r1_len,
+        capped: r1_len >= max_rr_sets,
     }
 }
 

@@ -176,6 +176,27 @@ impl RrCollection {
         append(&mut self.nodes, &mut self.offsets, pending);
     }
 
+    /// Appends the sets of `chunks` (chunk indices, in the order given), each from its own
+    /// stream as [`grow`](Self::grow) draws it: a worker of a cluster samples only the chunks
+    /// it owns, and chunk `c` holds the same sets as in a collection grown in one process.
+    #[cfg(feature = "distributed")]
+    pub fn grow_chunks(
+        &mut self,
+        graph: &SocialGraph,
+        model: Model,
+        roots: &Roots,
+        chunks: &[usize],
+    ) {
+        let (seed, tag) = (self.seed, self.tag);
+        for batch in chunks.chunks(GROW_BATCH) {
+            let sampled: Vec<Chunk> = batch
+                .par_iter()
+                .map(|&c| sample_chunk(graph, model, roots, stream(seed, tag, c as u64)))
+                .collect();
+            append(&mut self.nodes, &mut self.offsets, sampled);
+        }
+    }
+
     /// Number of sets that contain a node marked in `in_set`.
     pub fn coverage(&self, in_set: &[bool]) -> usize {
         (0..self.len())

@@ -28,6 +28,8 @@ mod spec;
 
 pub use draws::{Draw, Sampler, stream};
 pub use monte_carlo::{MonteCarlo, Named, Summary, Versus, monte_carlo, values_over_draws, versus};
+#[cfg(feature = "distributed")]
+pub(crate) use monte_carlo::{Row, kpi_rows, summarise};
 pub use robust::{RiskValue, Robust, RobustSolution, RobustStrategy};
 pub use sensitivity::{EvppiRow, Sensitivity, TornadoRow, sensitivity};
 pub use spec::{CellField, Entry, Law, Point, Targets, Uncertainty, Z95};

@@ -190,15 +190,43 @@ pub fn monte_carlo(
             problem: "must be at least 1".into(),
         });
     }
+    let rows = kpi_rows(
+        problem,
+        uncertainty,
+        plan,
+        &(0..uncertainty.draws as u64).collect::<Vec<_>>(),
+    )?;
+    summarise(problem, uncertainty, &rows)
+}
+
+/// One draw's KPIs (as [`kpis`]) and which entries it clamped.
+pub(crate) type Row = (Vec<f64>, Vec<bool>);
+
+/// The rows of `draws` (draw indices), in the order given, in parallel: the share of
+/// [`monte_carlo`]'s work that one worker of a cluster does.
+pub(crate) fn kpi_rows(
+    problem: &Problem,
+    uncertainty: &Uncertainty,
+    plan: &Plan,
+    draws: &[u64],
+) -> Result<Vec<Row>, Error> {
     plan.usage(problem)?;
     let sampler = Sampler::new(problem, uncertainty)?;
-    let rows: Vec<(Vec<f64>, Vec<bool>)> = (0..uncertainty.draws as u64)
-        .into_par_iter()
-        .map(|i| {
+    draws
+        .par_iter()
+        .map(|&i| {
             let (drawn, clamped) = sampler.problem_of(i)?;
             Ok((kpis(&drawn, plan)?, clamped))
         })
-        .collect::<Result<_, Error>>()?;
+        .collect()
+}
+
+/// [`monte_carlo`]'s result from the rows of every draw, in draw order.
+pub(crate) fn summarise(
+    problem: &Problem,
+    uncertainty: &Uncertainty,
+    rows: &[Row],
+) -> Result<MonteCarlo, Error> {
     let column = |j: usize| -> Result<Summary, Error> {
         Summary::of(&rows.iter().map(|(k, _)| k[j]).collect::<Vec<_>>())
     };
