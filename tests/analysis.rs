@@ -140,6 +140,10 @@ fn every_floor_has_a_price_and_a_status() {
         let b = p.bound_without.expect("a bound");
         assert!(p.value_without <= b * (1.0 + 1e-9));
         assert!(p.price_at_most.expect("a certified price") >= p.price - 1e-6);
+        assert!(
+            p.price >= 0.0,
+            "the warm start keeps the plan with the floor: {p:?}"
+        );
         assert!(p.targets > 0);
     }
     assert_eq!(prices[0].groups, ["elderly"]);

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use super::{bound_if_any, plan_if_any};
 use crate::error::Error;
 use crate::evaluate::totals;
-use crate::optimize::Strategy;
+use crate::optimize::{Improve, LocalSearch, Strategy};
 use crate::plan::Plan;
 use crate::problem::Problem;
 
@@ -24,12 +24,15 @@ pub struct FloorPrice {
     pub targets: usize,
     /// The largest reduction it asks of a target.
     pub min_reduction: f64,
-    /// Prevented loss of the plan with every floor (yuan a year).
+    /// Prevented loss of the best plan found with every floor (yuan a year): the plan given,
+    /// or local search from it where that finds more.
     pub value_with: f64,
-    /// Prevented loss of the strategy's plan without this floor (the others kept).
+    /// Prevented loss of the best plan found without this floor (the others kept): the
+    /// better of the strategy's plan and local search from the plan with every floor.
     pub value_without: f64,
     /// `value_without - value_with`: what the floor costs in prevented loss, as far as the
-    /// strategy can tell (a heuristic's noise can make it slightly negative).
+    /// strategy can tell; never negative when the plan with every floor is feasible (local
+    /// search from it keeps at least its value).
     pub price: f64,
     /// Certified: no plan without this floor prevents more than this (`None`: no bound, as
     /// when the other floors are out of reach).
@@ -39,9 +42,10 @@ pub struct FloorPrice {
     pub price_at_most: Option<f64>,
 }
 
-/// The price of each floor entry of the scenario: the problem re-planned with `strategy`
-/// without that entry's floors (all its targets; the other floors kept), against `with`, the
-/// plan that meets every floor, and the certified bound without it.
+/// The price of each floor entry of the scenario: the problem re-planned without that entry's
+/// floors (all its targets; the other floors kept), with `strategy` and by [`LocalSearch`]
+/// from `with` (the plan that meets every floor, so also a plan without this one: a warm
+/// start), against `with`, and the certified bound without it.
 ///
 /// Empty when the problem has no floors. Works for calendar problems (a floor entry's targets
 /// are then its blocks of weeks).
@@ -53,7 +57,7 @@ pub struct FloorPrice {
 ///
 /// # Complexity
 ///
-/// One plan and one bound per floor entry, on rayon's pool.
+/// One plan, one local search and one bound per floor entry, on rayon's pool.
 ///
 /// # Example
 ///
@@ -76,7 +80,17 @@ pub fn floor_prices(
     strategy: &dyn Strategy,
     with: &Plan,
 ) -> Result<Vec<FloorPrice>, Error> {
-    let value_with = totals(problem, with)?.prevented_loss;
+    // Both sides from the same start: local search from `with` under every floor, and (in
+    // `price_of`) under all floors but one, so that a price is the floor's, not the search's.
+    let improved = if with.violations(problem)?.is_empty() {
+        LocalSearch::default().improve(problem, with)?
+    } else {
+        with.clone()
+    };
+    let value_with = totals(problem, with)?
+        .prevented_loss
+        .max(totals(problem, &improved)?.prevented_loss);
+    let with = &improved;
     let entries: Vec<usize> = problem
         .floors()
         .iter()
@@ -86,7 +100,7 @@ pub fn floor_prices(
         .collect();
     entries
         .par_iter()
-        .map(|&entry| price_of(problem, strategy, entry, value_with))
+        .map(|&entry| price_of(problem, strategy, with, entry, value_with))
         .collect()
 }
 
@@ -94,6 +108,7 @@ pub fn floor_prices(
 fn price_of(
     problem: &Problem,
     strategy: &dyn Strategy,
+    with: &Plan,
     entry: usize,
     value_with: f64,
 ) -> Result<FloorPrice, Error> {
@@ -104,10 +119,19 @@ fn price_of(
         || bound_if_any(&without),
     );
     let (plan, b) = (plan?, b?);
-    let value_without = match plan {
-        Some((plan, _)) => totals(&without, &plan)?.prevented_loss,
+    let cold = match plan {
+        Some((_, t)) => t.prevented_loss,
         None => 0.0,
     };
+    // The plan with every floor meets the others too: local search from it is a plan without
+    // this floor at least as good, so the price is never negative.
+    let warm = if with.violations(&without)?.is_empty() {
+        let plan = LocalSearch::default().improve(&without, with)?;
+        totals(&without, &plan)?.prevented_loss
+    } else {
+        0.0
+    };
+    let value_without = cold.max(warm);
     let bound_without = b.map(|b| b.value);
     let mine = problem
         .floors()

@@ -66,7 +66,7 @@ pub struct Frontier {
 /// A grid of `points` budgets, evenly spaced from `max / points` to `max`, with `max` twice
 /// the problem's money limit (so the grid shows what doubling the budget would buy), or,
 /// without a money limit, what buying every unit of every placement and every message
-/// would cost.
+/// would cost; at most the largest money limit a problem takes (`1e15`).
 ///
 /// # Example
 ///
@@ -81,7 +81,7 @@ pub struct Frontier {
 /// ```
 pub fn default_budgets(problem: &Problem, points: usize) -> Vec<f64> {
     let max = match problem.money() {
-        Some(m) if m > 0.0 => 2.0 * m,
+        Some(m) if m > 0.0 => (2.0 * m).min(crate::core::limits::MAX_AMOUNT),
         _ => super::everything_costs(problem),
     };
     (1..=points)

@@ -107,8 +107,8 @@ fn check_amount(parameter: &'static str, v: f64) -> Result<(), Error> {
     }
 }
 
-/// What buying every unit of every placement and producing every message would cost: no
-/// plan spends more.
+/// What buying every unit of every placement and producing every message would cost (no plan
+/// spends more), at most the largest money limit a problem takes.
 fn everything_costs(problem: &Problem) -> f64 {
     let placements: f64 = problem
         .parameters()
@@ -116,5 +116,6 @@ fn everything_costs(problem: &Problem) -> f64 {
         .iter()
         .map(|p| p.setup_cost + p.unit_cost * p.capacity as f64)
         .sum();
-    placements + problem.parameters().production_cost.iter().sum::<f64>()
+    (placements + problem.parameters().production_cost.iter().sum::<f64>())
+        .min(crate::core::limits::MAX_AMOUNT)
 }

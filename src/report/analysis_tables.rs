@@ -225,8 +225,8 @@ pub fn floor_price_table(problem: &Problem, prices: &[FloorPrice]) -> Table {
         ]);
     }
     t.note(
-        "(price: re-planned without the floor, others kept; a negative price is the heuristic's \
-         noise, the floor is free. At most: certified, the bound without it less the plan with it)",
+        "(price: re-planned without the floor, the others kept, also from the plan with it; \
+         at most: certified, the bound without the floor less the plan with it)",
     );
     t
 }

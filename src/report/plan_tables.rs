@@ -518,6 +518,39 @@ mod tests {
     }
 
     #[test]
+    fn chinese_names_line_up_by_display_width() {
+        let mut sc = scenarios::jurong_2023();
+        for (t, name) in sc.threats.iter_mut().zip([
+            "刷单返利",
+            "杀猪盘",
+            "贷款诈骗",
+            "冒充客服",
+            "冒充公检法",
+            "虚假保健品",
+        ]) {
+            t.name = name.to_string();
+        }
+        let problem = sc.compile().expect("compiles");
+        let plan = Greedy::default().plan(&problem).expect("plans");
+        let report = PlanReport::new(&problem, "greedy", &plan).expect("report");
+        let tables = plan_tables(&problem, &report, None).expect("tables");
+        for title in ["By threat", "Risk reduction", "Fairness floors"] {
+            let t = titled(&tables, title).expect("a table").clone();
+            let out = text(&[t]);
+            // Every row of these tables ends in a right-aligned number or a fixed word, so
+            // header and rows end in the same column when widths count CJK as two.
+            let ends: Vec<usize> = out
+                .lines()
+                .skip(1)
+                .filter(|l| l.starts_with("  "))
+                .map(|l| super::super::width::display_width(l.trim_end_matches("met").trim_end()))
+                .collect();
+            assert!(ends.windows(2).all(|w| w[0] == w[1]), "{title}:\n{out}");
+        }
+        assert!(text(&tables).contains("冒充公检法"));
+    }
+
+    #[test]
     fn floors_are_always_shown() {
         let problem = jurong();
         let plan = Greedy::default().plan(&problem).expect("greedy plans");
