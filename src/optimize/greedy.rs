@@ -190,7 +190,7 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
 /// `q = -gain''` at 0: the marginal `sum_i g_i exp(-s r_i)` is at least `g exp(-s q / g)` by
 /// Jensen's inequality, so `g (1 - exp(-t r)) / r` with `r = q / g` bounds the gain from below
 /// (exactly for one cell and one week).
-fn curve_gain(g: f64, q: f64, t: u64) -> (f64, f64) {
+pub(crate) fn curve_gain(g: f64, q: f64, t: u64) -> (f64, f64) {
     let t = t as f64;
     if g <= 0.0 || q <= 0.0 {
         return (g.max(0.0) * t, g.max(0.0));

@@ -633,7 +633,10 @@ mod tests {
                 .iter()
                 .map(|&(c, rate, _)| s.stakes[c] * s.remaining[c] * rate * rate)
                 .sum();
-            assert!((g - slope).abs() <= 1e-9 * slope.abs().max(1e-300), "{g} {slope}");
+            assert!(
+                (g - slope).abs() <= 1e-9 * slope.abs().max(1e-300),
+                "{g} {slope}"
+            );
             assert!((q - curvature).abs() <= 1e-9 * curvature.abs().max(1e-300));
         }
     }
