@@ -65,6 +65,13 @@ use crate::problem::Problem;
 ///
 /// `O(steps * (log arms + nnz_arm) + re-pricings)`, where a step adds one batch.
 ///
+/// On a calendar problem an arm's price comes instead from the discounted suffixes of
+/// marginal value of its yearly cells (`D(c, t) = m(c, t) + lambda D(c, t + 1)`, and the same
+/// with `lambda^2` for the curvature): `O(yearly cells of the arm)` per price rather than
+/// `O(cells x weeks)`, and the suffixes of the cells a step changed are rebuilt in
+/// `O(weeks)` each. The batch and a fixed-cost step's size use the Jensen curve
+/// `g (1 - exp(-t q / g)) / (q / g)` from the slope `g` and curvature `q`.
+///
 /// # Example
 ///
 /// ```
