@@ -751,6 +751,17 @@ impl Structure {
             field: what.to_string(),
             problem: "has an index out of range".to_string(),
         };
+        if let Some(problem) = self
+            .weeks
+            .as_ref()
+            .and_then(|w| w.problem(self.channels.len(), self.arms.len(), self.segments.len()))
+        {
+            return Err(Error::Invalid {
+                item: Item::new("problem", "structure"),
+                field: "weeks".to_string(),
+                problem,
+            });
+        }
         let cells = self.cell_count();
         let n_resources = self.resources.len();
         let layout = ResourceKind::layout(self.departments.len());

@@ -483,3 +483,88 @@ fn exact_runs_on_tiny_calendars() {
         assert!(v(&exact) <= bound * (1.0 + 1e-9));
     }
 }
+
+/// A floor the carry-in alone already meets is dropped, not kept at a token level: its
+/// cell's remaining ceiling may be 0, where any positive floor is unreachable and planning
+/// would fail with a shortfall. Floors the carry-in does not meet stay.
+#[test]
+fn floors_met_by_the_carry_in_are_dropped() {
+    let mut checked = 0;
+    for seed in 1..40 {
+        let config = Config {
+            floors: true,
+            ..Config::tiny()
+        };
+        let yearly = generate::scenario(&config, seed).compile().unwrap();
+        if yearly.floors().is_empty() {
+            continue;
+        }
+        let mut params = yearly.parameters().clone();
+        for f in &mut params.floors {
+            *f = 1e-4;
+        }
+        let yearly = yearly.with_parameters(params).unwrap();
+        let mut cal = Calendar::new(&yearly, 13, 5, 0.6).unwrap();
+        cal.floors_every = FloorsEvery::Quarter;
+        // A huge past campaign on the first floor's cell: its ceiling is used up.
+        let c = yearly.floors()[0].cell.index();
+        let n_ch = yearly.channels().len();
+        let scale = yearly.cells()[c].scale;
+        for ch in 0..n_ch {
+            cal.carry_in[c * n_ch + ch] = 1e3 * scale;
+        }
+        let weekly = cal.unroll(&yearly).unwrap();
+        let blocks = weekly.structure().weeks.as_ref().unwrap().blocks.len();
+        assert_eq!(blocks, 1);
+        assert_eq!(weekly.floors().len(), yearly.floors().len() - 1);
+        assert!(
+            weekly
+                .floors()
+                .iter()
+                .all(|fl| fl.threat != yearly.floors()[0].threat
+                    || fl.segment.index() % yearly.segment_count()
+                        != yearly.floors()[0].segment.index())
+        );
+        assert!(optimize::bound(&weekly).is_ok());
+        let r = strategy("greedy").unwrap().plan(&weekly);
+        if let Ok(plan) = r {
+            plan.check(&weekly).unwrap();
+            // Re-unrolling the same numbers keeps the same floors.
+            assert!(cal.reunroll(&yearly, &weekly).is_ok());
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no generated instance had a floor and a plan");
+}
+
+/// A deserialised calendar problem whose `weeks` layout does not fit (start week 0, no
+/// weeks, a retention missing or out of range, arms or segments of another layout) is one
+/// clear error naming `weeks`, not a panic later.
+#[test]
+fn a_bad_weeks_layout_is_refused_on_the_way_in() {
+    let (yearly, cal) = jurong_calendar(4, 10);
+    let weekly = cal.unroll(&yearly).unwrap();
+    let json: serde_json::Value = serde_json::to_value(&weekly).unwrap();
+    assert!(serde_json::from_value::<Problem>(json.clone()).is_ok());
+    type Change = Box<dyn Fn(&mut serde_json::Value)>;
+    let changes: Vec<Change> = vec![
+        Box::new(|w| w["start_week"] = 0.into()),
+        Box::new(|w| w["start_week"] = 53.into()),
+        Box::new(|w| w["weeks"] = 0.into()),
+        Box::new(|w| w["weeks"] = 5.into()),
+        Box::new(|w| w["tail"] = 1000.into()),
+        Box::new(|w| w["retention"] = serde_json::json!([0.5])),
+        Box::new(|w| w["retention"][0] = 1.5.into()),
+        Box::new(|w| w["yearly_segments"] = 1.into()),
+        Box::new(|w| w["blocks"] = serde_json::json!([[2, 2]])),
+    ];
+    for (i, change) in changes.iter().enumerate() {
+        let mut bad = json.clone();
+        change(&mut bad["structure"]["weeks"]);
+        let result = std::panic::catch_unwind(|| serde_json::from_value::<Problem>(bad));
+        let Err(err) = result.unwrap_or_else(|_| panic!("change {i} panicked")) else {
+            panic!("change {i} accepted");
+        };
+        assert!(err.to_string().contains("weeks"), "change {i}: {err}");
+    }
+}

@@ -351,6 +351,15 @@ impl Calendar {
                 found: weekly.arms().len(),
             });
         }
+        // Floors the carry-in meets are dropped: new numbers must drop the same ones.
+        let kept = unroll::kept_floors(self, yearly, &expected);
+        if unroll::kept_floors_of(yearly, weekly.structure(), &expected).as_ref() != Some(&kept) {
+            return Err(Error::Mismatch {
+                what: "calendar floors (the carry-in meets a different set)",
+                expected: kept.len(),
+                found: weekly.floors().len(),
+            });
+        }
         weekly.with_parameters(unroll::parameters(self, yearly, weekly.structure()))
     }
 }

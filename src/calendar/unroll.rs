@@ -3,7 +3,7 @@
 
 use super::{Calendar, MIN_COEFFICIENT};
 use crate::core::{
-    ArmId, CellId, PlacementId, ResourceId, ResourceKind, Resources, SegmentId, WeekId,
+    ArmId, CellId, PlacementId, ResourceId, ResourceKind, Resources, SegmentId, WeekId, floor_met,
 };
 use crate::problem::{
     Arm, ArmDraw, Cell, FloorTarget, Parameters, Problem, SegmentInfo, Structure, Weeks,
@@ -167,7 +167,7 @@ pub(super) fn structure(cal: &Calendar, yearly: &Problem) -> Structure {
         arms_of_message: expand(&y.arms_of_message),
         departments: y.departments.clone(),
         resources,
-        floors: floors(y, &w),
+        floors: floors(y, &w, &kept_floors(cal, yearly, &w)),
         weeks: Some(w),
     }
 }
@@ -197,23 +197,67 @@ fn segments(yearly: &[SegmentInfo], w: &Weeks) -> Vec<SegmentInfo> {
     out
 }
 
-/// Each yearly floor once per block, on the block's mean-exposure cell.
-fn floors(yearly: &Structure, w: &Weeks) -> Vec<FloorTarget> {
+/// Whether the carry-in alone meets yearly floor `j` on block `b`, and otherwise the level
+/// left for the plan: `phi` less what the carry-in's block mean stock already achieves.
+fn floor_left(yearly: &Problem, carry: &[f64], w: &Weeks, (j, b): (usize, usize)) -> Option<f64> {
+    let fl = &yearly.floors()[j];
+    let c = fl.cell.index();
+    let cell = &yearly.cells()[c];
+    let phi = yearly.floor_level(j);
+    let n_c = yearly.cells().len();
+    let (first, end) = w.blocks[b];
+    let mean = (first..end).map(|u| carry[u * n_c + c]).sum::<f64>() / (end - first) as f64;
+    let done = cell.ceiling * -(-mean / cell.scale).exp_m1();
+    (!floor_met(done, phi)).then(|| (phi - done).max(MIN_COEFFICIENT))
+}
+
+/// The floors a calendar problem keeps, as `(yearly floor, block)` in structure order: each
+/// yearly floor once per block, except where the carry-in alone already meets it (a floor
+/// met before the campaign asks nothing, and its cell's remaining ceiling may be 0).
+pub(super) fn kept_floors(cal: &Calendar, yearly: &Problem, w: &Weeks) -> Vec<(usize, usize)> {
+    let carry = carried(cal, yearly, w.horizon());
+    (0..yearly.floors().len())
+        .flat_map(|j| (0..w.blocks.len()).map(move |b| (j, b)))
+        .filter(|&jb| floor_left(yearly, &carry, w, jb).is_some())
+        .collect()
+}
+
+/// Each kept floor ([`kept_floors`]) on its block's mean-exposure cell.
+fn floors(yearly: &Structure, w: &Weeks, kept: &[(usize, usize)]) -> Vec<FloorTarget> {
     let n_f = yearly.threats.len();
     let mut out = Vec::new();
-    for fl in &yearly.floors {
-        for b in 0..w.blocks.len() {
-            let segment =
-                SegmentId::new((w.horizon() + b) * w.yearly_segments + fl.segment.index());
-            out.push(FloorTarget {
-                segment,
-                threat: fl.threat,
-                cell: CellId::of(segment, fl.threat, n_f),
-                entry: fl.entry,
-            });
-        }
+    for &(j, b) in kept {
+        let fl = &yearly.floors[j];
+        let segment = SegmentId::new((w.horizon() + b) * w.yearly_segments + fl.segment.index());
+        out.push(FloorTarget {
+            segment,
+            threat: fl.threat,
+            cell: CellId::of(segment, fl.threat, n_f),
+            entry: fl.entry,
+        });
     }
     out
+}
+
+/// The `(yearly floor, block)` of each floor of the calendar structure `structure`; `None`
+/// when one does not stand for a yearly floor on a block.
+pub(super) fn kept_floors_of(
+    yearly: &Problem,
+    structure: &Structure,
+    w: &Weeks,
+) -> Option<Vec<(usize, usize)>> {
+    let n_f = yearly.threat_count();
+    let n_s = w.yearly_segments.max(1);
+    structure
+        .floors
+        .iter()
+        .map(|fl| {
+            let b = (fl.segment.index() / n_s).checked_sub(w.horizon())?;
+            let cell = CellId::of(SegmentId::new(fl.segment.index() % n_s), fl.threat, n_f);
+            let j = yearly.floors().iter().position(|y| y.cell == cell)?;
+            (b < w.blocks.len()).then_some((j, b))
+        })
+        .collect()
 }
 
 /// The weekly cell of yearly cell `cell` in calendar week `week`: the week's share of the
@@ -320,15 +364,14 @@ pub(super) fn parameters(cal: &Calendar, yearly: &Problem, structure: &Structure
         });
     }
     params.limits = Resources::from_vec(limits);
-    // A floor lowered by what the carry-in already achieves on the block's mean stock.
-    params.floors = Vec::with_capacity(y.floors.len() * n_blocks);
-    for (fl, &phi) in yearly.floors().iter().zip(&y.floors) {
-        let cell = &y.cells[fl.cell.index()];
-        for b in 0..n_blocks {
-            let done = cell.ceiling * -(-block_carry(b, fl.cell.index()) / cell.scale).exp_m1();
-            params.floors.push((phi - done).max(MIN_COEFFICIENT));
-        }
-    }
+    // A floor lowered by what the carry-in already achieves on the block's mean stock (the
+    // structure keeps only floors the carry-in does not meet; a floor met under these numbers
+    // but kept by the structure asks the least level).
+    params.floors = kept_floors_of(yearly, structure, w)
+        .expect("a calendar structure's floors stand for yearly floors on blocks")
+        .into_iter()
+        .map(|jb| floor_left(yearly, &carry, w, jb).unwrap_or(MIN_COEFFICIENT))
+        .collect();
     params
 }
 

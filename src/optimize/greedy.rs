@@ -65,6 +65,13 @@ use crate::problem::Problem;
 ///
 /// `O(steps * (log arms + nnz_arm) + re-pricings)`, where a step adds one batch.
 ///
+/// On a calendar problem an arm's price comes instead from the discounted suffixes of
+/// marginal value of its yearly cells (`D(c, t) = m(c, t) + lambda D(c, t + 1)`, and the same
+/// with `lambda^2` for the curvature): `O(yearly cells of the arm)` per price rather than
+/// `O(cells x weeks)`, and the suffixes of the cells a step changed are rebuilt in
+/// `O(weeks)` each. The batch and a fixed-cost step's size use the Jensen curve
+/// `g (1 - exp(-t q / g)) / (q / g)` from the slope `g` and curvature `q`.
+///
 /// # Example
 ///
 /// ```
@@ -147,20 +154,27 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
         return None;
     }
     let cost = state.step_cost(arm);
+    let curve = state.calendar_curve(arm);
     if cost.fixed > 0.0 {
-        let (t, ratio) = best_ratio(
-            |t| state.gain_and_slope(arm, t),
-            cost.fixed,
-            cost.per_unit,
-            tmax,
-        );
+        let (t, ratio) = match curve {
+            Some((g, q)) => best_ratio(|t| curve_gain(g, q, t), cost.fixed, cost.per_unit, tmax),
+            None => best_ratio(
+                |t| state.gain_and_slope(arm, t),
+                cost.fixed,
+                cost.per_unit,
+                tmax,
+            ),
+        };
         let key = Key {
             free: false,
             value: ratio,
         };
         return (ratio > 0.0).then_some((key, t));
     }
-    let (g1, batch) = state.first_gain_and_batch(arm, tolerance, tmax);
+    let (g1, batch) = match curve {
+        Some((g, q)) => curve_batch(g, q, tolerance, tmax),
+        None => state.first_gain_and_batch(arm, tolerance, tmax),
+    };
     if g1 <= 0.0 {
         return None;
     }
@@ -177,6 +191,36 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
         }
     };
     Some((key, batch))
+}
+
+/// A calendar arm's gain of `t` units and its slope from the slope `g` and curvature
+/// `q = -gain''` at 0: the marginal `sum_i g_i exp(-s r_i)` is at least `g exp(-s q / g)` by
+/// Jensen's inequality, so `g (1 - exp(-t r)) / r` with `r = q / g` bounds the gain from below
+/// (exactly for one cell and one week).
+pub(crate) fn curve_gain(g: f64, q: f64, t: u64) -> (f64, f64) {
+    let t = t as f64;
+    if g <= 0.0 || q <= 0.0 {
+        return (g.max(0.0) * t, g.max(0.0));
+    }
+    let r = q / g;
+    let m = (-t * r).exp_m1();
+    (-g * m / r, g * (1.0 + m))
+}
+
+/// A calendar arm's step from its slope `g` and curvature `q`: the first unit's value `g`
+/// and the run of units whose marginal stays above `1 - tolerance` times it, by the Jensen
+/// bound of [`curve_gain`] (as [`State::first_gain_and_batch`] does for one unit).
+fn curve_batch(g: f64, q: f64, tolerance: f64, tmax: u64) -> (f64, u64) {
+    if g <= 0.0 || tolerance <= 0.0 {
+        return (g, 1.min(tmax));
+    }
+    let run = -(-tolerance).ln_1p() * g / q;
+    let t = if run.is_finite() && run < tmax as f64 {
+        1 + run.floor() as u64
+    } else {
+        tmax
+    };
+    (g, t.clamp(1, tmax.max(1)))
 }
 
 /// Maximises `gain(t) / (fixed + per_unit t)` over integers `1..=tmax`, for concave increasing
@@ -227,6 +271,7 @@ impl Greedy {
         let tol = self.batch_tolerance;
         let mut version = vec![0u32; p.arms().len()];
         let mut heap = BinaryHeap::with_capacity(p.arms().len());
+        state.sync_suffix();
         for arm in 0..p.arms().len() {
             if let Some((key, _)) = price(state, arm, tol) {
                 heap.push(Entry {
@@ -253,6 +298,7 @@ impl Greedy {
             }
             let opens = state.opens(top.arm);
             state.add(top.arm, t);
+            state.sync_suffix();
             version[top.arm] += 1;
             let mut touched = vec![top.arm];
             if opens {

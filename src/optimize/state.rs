@@ -3,6 +3,8 @@
 
 use std::rc::Rc;
 
+mod suffix;
+
 use crate::core::{ArmId, CellId, Measure, ResourceId, Resources, TOLERANCE};
 use crate::plan::Plan;
 use crate::problem::{ArmDraw, Problem};
@@ -24,6 +26,9 @@ pub(crate) struct State<'p> {
     pub(crate) blocked: Vec<bool>,
     /// `A_c rho_c` per cell: the value of the whole ceiling.
     stakes: Rc<Vec<f64>>,
+    /// A calendar problem's discounted suffixes of marginal value (`None`: yearly problem),
+    /// kept in sync by the greedy ([`State::sync_suffix`]).
+    suffix: Option<suffix::Suffix>,
     /// Per arm, per absorbed entry: `(cell, coef / kappa, 1 - exp(-coef / kappa))`.
     entries: Rc<Vec<Vec<(usize, f64, f64)>>>,
     /// Per arm, what it draws on each resource it uses.
@@ -156,6 +161,7 @@ impl<'p> State<'p> {
             used: Resources::filled(st.resources.len(), 0.0),
             remaining: vec![1.0; n_cells],
             blocked: vec![false; st.arms.len()],
+            suffix: suffix::Suffix::of(problem),
             stakes: Rc::new(
                 CellId::range(n_cells)
                     .map(|c| problem.value_at_risk(c) * problem.cells()[c.index()].ceiling)
@@ -301,6 +307,22 @@ impl<'p> State<'p> {
         (g, t.clamp(1, tmax.max(1)))
     }
 
+    /// Rebuilds a calendar problem's suffixes where exposures changed since the last sync.
+    /// A no-op for a yearly problem.
+    pub(crate) fn sync_suffix(&mut self) {
+        if let Some(suffix) = &mut self.suffix {
+            suffix.sync(&self.stakes, &self.remaining);
+        }
+    }
+
+    /// On a calendar problem (suffixes synced), the gain curve of `arm` from its slope and
+    /// curvature in `O(yearly cells)`: `(g, q)` with slope `g` and `q = -gain''`. `None` for
+    /// a yearly problem.
+    #[inline]
+    pub(crate) fn calendar_curve(&self, arm: usize) -> Option<(f64, f64)> {
+        self.suffix.as_ref().map(|s| s.slope_and_curvature(arm))
+    }
+
     /// Whether adding to `arm` would pay its placement's setup cost and its message's
     /// production cost (not yet paid).
     #[inline]
@@ -398,6 +420,9 @@ impl<'p> State<'p> {
             let c = c.index();
             self.absorbed[c] = (self.absorbed[c] + delta * coef).max(0.0);
             self.remaining[c] = (-self.absorbed[c] / p.cells()[c].scale).exp();
+            if let Some(suffix) = &mut self.suffix {
+                suffix.touch(c);
+            }
         }
     }
 
@@ -584,6 +609,36 @@ mod tests {
         assert!(s.unit_gain(0, t + 1) < 0.7 * g1);
         assert_eq!(s.first_gain_and_batch(0, 0.0, 1_000).1, 1);
         assert_eq!(s.first_gain_and_batch(0, 0.3, 3).1, 3);
+    }
+
+    /// On a calendar problem the suffixes give the gain's exact slope and curvature (as the
+    /// entries sum them, over every week), after steps and after a removal.
+    #[test]
+    fn calendar_suffixes_give_the_slope_and_curvature_of_the_gain() {
+        let yearly = crate::scenarios::jurong_2023().compile().unwrap();
+        let cal = crate::calendar::Calendar::new(&yearly, 4, 50, 0.6).unwrap();
+        let weekly = cal.unroll(&yearly).unwrap();
+        let mut s = State::new(&weekly);
+        assert!(State::new(&yearly).calendar_curve(0).is_none());
+        let n = weekly.arms().len();
+        for (i, arm) in [3, n / 2, n - 1].into_iter().enumerate() {
+            s.add(arm, 5 + 20 * i as u64);
+        }
+        s.remove(3, 2);
+        s.sync_suffix();
+        for arm in (0..n).step_by(7) {
+            let (g, q) = s.calendar_curve(arm).unwrap();
+            let (_, slope) = s.gain_and_slope(arm, 0);
+            let curvature: f64 = s.entries[arm]
+                .iter()
+                .map(|&(c, rate, _)| s.stakes[c] * s.remaining[c] * rate * rate)
+                .sum();
+            assert!(
+                (g - slope).abs() <= 1e-9 * slope.abs().max(1e-300),
+                "{g} {slope}"
+            );
+            assert!((q - curvature).abs() <= 1e-9 * curvature.abs().max(1e-300));
+        }
     }
 
     #[test]

@@ -67,6 +67,47 @@ impl Weeks {
         SegmentId::new(w.index() * self.yearly_segments + s.index())
     }
 
+    /// What is wrong with this layout for a calendar problem of `channels` channels, `arms`
+    /// arms and `segments` segments (e.g. a deserialised one), if anything: weeks and start
+    /// week in `1..=52`, a tail of at most 52 weeks, one retention in `[0, 1)` per channel,
+    /// `yearly_arms * weeks` arms, a segment per yearly segment and week of the horizon and
+    /// floor block, blocks non-empty within the campaign.
+    pub(crate) fn problem(&self, channels: usize, arms: usize, segments: usize) -> Option<String> {
+        let week = 1..=52;
+        if !week.contains(&self.weeks) || !week.contains(&self.start_week) {
+            return Some(format!(
+                "weeks {} and start_week {} must be in 1..=52",
+                self.weeks, self.start_week
+            ));
+        }
+        if self.tail > 52 {
+            return Some(format!("tail {} must be at most 52", self.tail));
+        }
+        if self.retention.len() != channels
+            || !self.retention.iter().all(|l| (0.0..1.0).contains(l))
+        {
+            return Some(format!(
+                "retention must hold one number in [0, 1) per channel ({channels})"
+            ));
+        }
+        if self.blocks.iter().any(|&(a, b)| a >= b || b > self.weeks) {
+            return Some("floor blocks must be non-empty ranges of campaign weeks".into());
+        }
+        let cells = (self.horizon() + self.blocks.len()).checked_mul(self.yearly_segments);
+        if self.yearly_arms.checked_mul(self.weeks) != Some(arms) || cells != Some(segments) {
+            return Some(format!(
+                "{arms} arms and {segments} segments do not fit {} yearly arms and {} yearly \
+                 segments over {} weeks, {} tail weeks and {} floor blocks",
+                self.yearly_arms,
+                self.yearly_segments,
+                self.weeks,
+                self.tail,
+                self.blocks.len()
+            ));
+        }
+        None
+    }
+
     /// The calendar week (1..=52) of campaign week `w` (wrapping into the next year).
     pub fn calendar_week(&self, w: WeekId) -> usize {
         (self.start_week - 1 + w.index()) % 52 + 1

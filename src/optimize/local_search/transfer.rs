@@ -5,14 +5,21 @@ use rand::seq::SliceRandom;
 
 use super::{FILL_STEPS, MIN_GAIN, MOVES_PER_DONOR, RERANK, Search};
 use crate::core::{ArmId, floor_met};
+use crate::optimize::greedy::curve_gain;
 use crate::response;
 
 impl<'p> Search<'p> {
     /// Recomputes the receiver list: the arms with the best return per unit of normalised
     /// cost (an unopened arm counting its fixed costs at its best size).
     pub(super) fn rank_receivers(&mut self) {
+        // A calendar problem ranks by the suffixes' gain curve: O(yearly cells) per arm.
+        self.state.sync_suffix();
         let s = &self.state;
         let p = s.problem;
+        let gain = |b: usize, n: u64| match s.calendar_curve(b) {
+            Some((g, q)) => curve_gain(g, q, n).0,
+            None => s.gain(b, n),
+        };
         let mut scored: Vec<(f64, usize)> = (0..p.arms().len())
             .filter_map(|b| {
                 let cost = s.step_cost(b);
@@ -28,7 +35,7 @@ impl<'p> Search<'p> {
                     let mut best = 0.0f64;
                     let mut n = room;
                     loop {
-                        best = best.max(s.gain(b, n) / cost.at(n));
+                        best = best.max(gain(b, n) / cost.at(n));
                         if n == 1 {
                             break;
                         }
@@ -36,7 +43,7 @@ impl<'p> Search<'p> {
                     }
                     best
                 } else if cost.per_unit > 0.0 {
-                    s.gain(b, 1) / cost.per_unit
+                    gain(b, 1) / cost.per_unit
                 } else {
                     f64::INFINITY
                 };
@@ -134,11 +141,18 @@ impl<'p> Search<'p> {
     pub(super) fn fill(&mut self, donor: usize) {
         let p = self.state.problem;
         let a = &p.arms()[donor];
+        // On a calendar problem, the donor's placement and message in its own week (the
+        // ranked receivers cover the other weeks; all weeks would cost O(weeks) exact gains).
+        let weeks = p.structure().weeks.as_ref();
+        let same_week = |b: usize| {
+            weeks.is_none_or(|w| w.arm_week(ArmId::new(b)) == w.arm_week(ArmId::new(donor)))
+        };
         let extra: Vec<usize> = p
             .arms_of_placement(a.placement)
             .iter()
             .chain(p.arms_of_message(a.message))
             .map(|b| b.index())
+            .filter(|&b| same_week(b))
             .collect();
         for _ in 0..FILL_STEPS {
             let mut best: Option<(f64, usize, u64)> = None;
