@@ -149,28 +149,7 @@ pub(crate) fn greedy_k(
         count += take(v, index, rr, &mut covered[..], &mut deg[..]);
         seeds.push(v);
     }
-    // Greedy's ratio on the (submodular) coverage function bounds the optimum too.
-    if k > 0 {
-        let ratio = 1.0 - (1.0 - 1.0 / k as f64).powi(k as i32);
-        upper = upper.min(count as f64 / ratio);
-    }
-    // Fewer than k nodes cover anything: pad with the first unused candidates (they add 0).
-    if seeds.len() < k {
-        let mut used = vec![false; n];
-        for &s in &seeds {
-            used[s as usize] = true;
-        }
-        for &c in candidates {
-            if seeds.len() == k {
-                break;
-            }
-            if !used[c as usize] {
-                used[c as usize] = true;
-                seeds.push(c);
-            }
-        }
-    }
-    Cover { seeds, upper }
+    finish_k(seeds, count as u64, upper, k, n, candidates)
 }
 
 /// Fractional knapsack of current marginals: an upper bound on what any set of cost at most
@@ -271,6 +250,40 @@ pub(crate) fn greedy_knapsack(
     };
     // The better of the two reaches (1 - 1/e)/2 of the optimum coverage.
     upper = upper.min(best as f64 / KNAPSACK_RATIO);
+    Cover { seeds, upper }
+}
+
+/// The end of a `k`-seed greedy (here and in [`crate::distributed`]): greedy's own bound on
+/// the optimum and the padding of a short seed list with unused candidates.
+pub(crate) fn finish_k(
+    mut seeds: Vec<u32>,
+    count: u64,
+    mut upper: f64,
+    k: usize,
+    n: usize,
+    candidates: &[u32],
+) -> Cover {
+    // Greedy's ratio on the (submodular) coverage function bounds the optimum too.
+    if k > 0 {
+        let ratio = 1.0 - (1.0 - 1.0 / k as f64).powi(k as i32);
+        upper = upper.min(count as f64 / ratio);
+    }
+    // Fewer than k nodes cover anything: pad with the first unused candidates (they add 0).
+    if seeds.len() < k {
+        let mut used = vec![false; n];
+        for &s in &seeds {
+            used[s as usize] = true;
+        }
+        for &c in candidates {
+            if seeds.len() == k {
+                break;
+            }
+            if !used[c as usize] {
+                used[c as usize] = true;
+                seeds.push(c);
+            }
+        }
+    }
     Cover { seeds, upper }
 }
 

@@ -56,7 +56,7 @@ pub use cascade::{Estimate, Model, MonteCarlo, Spread, monte_carlo};
 pub use celf::{Celf, CelfSelection, celf};
 // The pieces of RR-set selection that the distributed module runs on a cluster.
 #[cfg(feature = "distributed")]
-pub(crate) use cover::Cover;
+pub(crate) use cover::{Cover, finish_k};
 pub use cover::{GREEDY_RATIO, KNAPSACK_RATIO};
 pub use estimate::{DEFAULT_MAX_ESTIMATE_RR_SETS, SpreadEstimate, SpreadEstimator};
 pub use generate::{

@@ -17,7 +17,7 @@ use timely::worker::Worker;
 use super::DistributedError;
 use super::exchange::Exchanger;
 use super::runtime::Watchdog;
-use crate::diffusion::{Cover, InvertedIndex, RrCollection};
+use crate::diffusion::{Cover, InvertedIndex, RrCollection, finish_k};
 
 /// Messages of the distributed selection.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -225,37 +225,4 @@ pub(crate) fn mark_pick(
         }
     }
     Ok(total)
-}
-
-/// Greedy's own bound and the padding, as in one process.
-fn finish_k(
-    mut seeds: Vec<u32>,
-    count: u64,
-    mut upper: f64,
-    k: usize,
-    n: usize,
-    candidates: &[u32],
-) -> Cover {
-    // Greedy's ratio on the (submodular) coverage function bounds the optimum too.
-    if k > 0 {
-        let ratio = 1.0 - (1.0 - 1.0 / k as f64).powi(k as i32);
-        upper = upper.min(count as f64 / ratio);
-    }
-    // Fewer than k nodes cover anything: pad with the first unused candidates (they add 0).
-    if seeds.len() < k {
-        let mut used = vec![false; n];
-        for &s in &seeds {
-            used[s as usize] = true;
-        }
-        for &c in candidates {
-            if seeds.len() == k {
-                break;
-            }
-            if !used[c as usize] {
-                used[c as usize] = true;
-                seeds.push(c);
-            }
-        }
-    }
-    Cover { seeds, upper }
 }
