@@ -157,6 +157,11 @@ fn plan_html_writes_the_whole_page_and_refuses_an_unknown_language() {
     ] {
         assert!(page.contains(section), "the page lacks {section}");
     }
+    // The tornado's rows name the assumptions in Chinese too (Jurong draws ceilings and
+    // scales), not the English labels of the uncertainty module.
+    let tornado = &page[page.find("哪些假设影响最大").unwrap()..];
+    assert!(tornado.contains("效果上限"), "tornado rows in Chinese");
+    assert!(!tornado.contains(">ceiling"), "an English row label is left");
     let out = run_example("plan", &["--html", path, "--lang", "fr"]);
     assert_clean_error(&out, &["--lang", "fr"]);
 }

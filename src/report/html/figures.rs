@@ -370,7 +370,7 @@ pub(super) fn uncertainty(h: &mut Html, ctx: &Ctx<'_>) {
         .iter()
         .take(TORNADO_ROWS)
         .map(|t| RangeRow {
-            label: t.label.clone(),
+            label: ctx.page.lang.entry_label(&t.label),
             low: t.loss_low,
             mid: centre,
             high: t.loss_high,

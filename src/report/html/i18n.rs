@@ -25,6 +25,36 @@ impl Lang {
         }
     }
 
+    /// An uncertainty entry's label (`ceiling group=elderly`, as compiled from the scenario)
+    /// with its parameter and selector words in this language; the ids after `=` are the
+    /// scenario's own and stay as written. Words it does not know stay as they are.
+    ///
+    /// ```
+    /// use fanzha::report::html::Lang;
+    /// assert_eq!(Lang::Zh.entry_label("ceiling group=elderly"), "效果上限 群体=elderly");
+    /// assert_eq!(Lang::En.entry_label("ceiling group=elderly"), "ceiling group=elderly");
+    /// ```
+    pub fn entry_label(self, label: &str) -> String {
+        if self == Lang::En {
+            return label.to_string();
+        }
+        let word = |w: &str| -> String {
+            ENTRY_WORDS
+                .iter()
+                .find(|(en, _)| *en == w)
+                .map_or(w, |(_, zh)| zh)
+                .to_string()
+        };
+        label
+            .split(' ')
+            .map(|part| match part.split_once('=') {
+                Some((key, value)) => format!("{}={value}", word(key)),
+                None => word(part),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The fixed strings in this language.
     pub fn strings(self) -> &'static Strings {
         match self {
@@ -33,6 +63,23 @@ impl Lang {
         }
     }
 }
+
+/// The words of uncertainty entries' labels (parameters, then selectors) in Chinese.
+const ENTRY_WORDS: [(&str, &str); 13] = [
+    ("ceiling", "效果上限"),
+    ("scale", "效果尺度"),
+    ("rate", "受骗率"),
+    ("loss", "案均损失"),
+    ("per_unit", "每单位触达"),
+    ("depth", "渠道吸收深度"),
+    ("unit_cost", "单价"),
+    ("segment", "人群"),
+    ("region", "地区"),
+    ("group", "群体"),
+    ("threat", "诈骗类型"),
+    ("channel", "渠道"),
+    ("placement", "投放位"),
+];
 
 impl FromStr for Lang {
     type Err = Error;
