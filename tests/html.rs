@@ -161,7 +161,10 @@ fn plan_html_writes_the_whole_page_and_refuses_an_unknown_language() {
     // scales), not the English labels of the uncertainty module.
     let tornado = &page[page.find("哪些假设影响最大").unwrap()..];
     assert!(tornado.contains("效果上限"), "tornado rows in Chinese");
-    assert!(!tornado.contains(">ceiling"), "an English row label is left");
+    assert!(
+        !tornado.contains(">ceiling"),
+        "an English row label is left"
+    );
     let out = run_example("plan", &["--html", path, "--lang", "fr"]);
     assert_clean_error(&out, &["--lang", "fr"]);
 }
