@@ -419,6 +419,24 @@ fn design_value_f(yearly: &Problem, cal: &Calendar, units: &dyn Fn(usize, usize)
     value
 }
 
+/// A tiny generated problem with floors, each lowered to 1e-4 so that calendars can meet
+/// them; `None` for a seed whose problem has no floors.
+fn tiny_with_low_floors(seed: u64) -> Option<Problem> {
+    let config = Config {
+        floors: true,
+        ..Config::tiny()
+    };
+    let yearly = generate::scenario(&config, seed).compile().unwrap();
+    if yearly.floors().is_empty() {
+        return None;
+    }
+    let mut params = yearly.parameters().clone();
+    for f in &mut params.floors {
+        *f = 1e-4;
+    }
+    Some(yearly.with_parameters(params).unwrap())
+}
+
 /// Quarterly floors are rows on each 13-week block's mean remembered exposure: the floor
 /// cell of each block holds exactly that mean (recomputed here from the stocks), and a
 /// planned calendar meets every block's floor.
@@ -426,19 +444,9 @@ fn design_value_f(yearly: &Problem, cal: &Calendar, units: &dyn Fn(usize, usize)
 fn quarterly_floors_hold_on_each_blocks_mean_stock() {
     let mut checked = 0;
     for seed in 1..40 {
-        let config = Config {
-            floors: true,
-            ..Config::tiny()
-        };
-        let yearly = generate::scenario(&config, seed).compile().unwrap();
-        if yearly.floors().is_empty() {
+        let Some(yearly) = tiny_with_low_floors(seed) else {
             continue;
-        }
-        let mut params = yearly.parameters().clone();
-        for f in &mut params.floors {
-            *f = 1e-4;
-        }
-        let yearly = yearly.with_parameters(params).unwrap();
+        };
         let mut cal = Calendar::new(&yearly, 20, 5, 0.6).unwrap();
         cal.floors_every = FloorsEvery::Quarter;
         let weekly = cal.unroll(&yearly).unwrap();
@@ -491,19 +499,9 @@ fn exact_runs_on_tiny_calendars() {
 fn floors_met_by_the_carry_in_are_dropped() {
     let mut checked = 0;
     for seed in 1..40 {
-        let config = Config {
-            floors: true,
-            ..Config::tiny()
-        };
-        let yearly = generate::scenario(&config, seed).compile().unwrap();
-        if yearly.floors().is_empty() {
+        let Some(yearly) = tiny_with_low_floors(seed) else {
             continue;
-        }
-        let mut params = yearly.parameters().clone();
-        for f in &mut params.floors {
-            *f = 1e-4;
-        }
-        let yearly = yearly.with_parameters(params).unwrap();
+        };
         let mut cal = Calendar::new(&yearly, 13, 5, 0.6).unwrap();
         cal.floors_every = FloorsEvery::Quarter;
         // A huge past campaign on the first floor's cell: its ceiling is used up.

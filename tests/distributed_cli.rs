@@ -150,20 +150,23 @@ fn monte_carlo_quantiles_are_the_same_on_one_thread_two_threads_and_two_processe
     assert_eq!(cluster_stdout("mc_2p", "plan", &base, 2), one);
 }
 
+/// A `seeds` job large enough that the selection outlasts a kill or a stop sent as soon as
+/// the cluster is connected.
+const LONG_JOB: [&str; 7] = [
+    "--k",
+    "50",
+    "--samples",
+    "1",
+    "--people-per-node",
+    "5",
+    "--json",
+];
+
 #[test]
 fn killing_one_process_makes_the_other_exit_non_zero_within_30_s() {
     let hosts = hostfile("kill", 2);
     let h = hosts.shown();
-    // Large enough that the selection outlasts the kill (killed as soon as it is connected).
-    let base = [
-        "--k",
-        "50",
-        "--samples",
-        "1",
-        "--people-per-node",
-        "5",
-        "--json",
-    ];
+    let base = LONG_JOB;
     let mut p0 = spawn("seeds", &with(&base, &["-n", "2", "-p", "0", "-h", &h]));
     let mut p1 = spawn("seeds", &with(&base, &["-n", "2", "-p", "1", "-h", &h]));
     // Process 0 says on stderr when the cluster is connected.
@@ -195,15 +198,7 @@ fn killing_one_process_makes_the_other_exit_non_zero_within_30_s() {
 fn a_hung_process_makes_the_other_exit_non_zero_after_the_stall_timeout() {
     let hosts = hostfile("hung", 2);
     let h = hosts.shown();
-    let base = [
-        "--k",
-        "50",
-        "--samples",
-        "1",
-        "--people-per-node",
-        "5",
-        "--json",
-    ];
+    let base = LONG_JOB;
     let args = |p: &str| with(&base, &["-n", "2", "-p", p, "-h", &h]);
     let stalling = |p: &str| {
         Command::new(common::example_exe("seeds"))
