@@ -121,6 +121,8 @@ enum Size {
     Small,
     /// `Config::city_county()`: 60 segments, 40 placements, 20 messages.
     CityCounty,
+    /// `Config::prefecture()`: 300 segments, 100 placements, 50 messages, 1,000 arms.
+    Prefecture,
     /// `Config::province()`: 1,000 segments, 200 placements, 60 messages.
     Province,
 }
@@ -132,6 +134,7 @@ impl Size {
             Size::Tiny => "tiny",
             Size::Small => "small",
             Size::CityCounty => "city-county",
+            Size::Prefecture => "prefecture",
             Size::Province => "province",
         }
     }
@@ -142,6 +145,7 @@ impl Size {
             Size::Tiny => Some(Config::tiny()),
             Size::Small => Some(Config::small()),
             Size::CityCounty => Some(Config::city_county()),
+            Size::Prefecture => Some(Config::prefecture()),
             Size::Province => Some(Config::province()),
         }
     }

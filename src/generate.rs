@@ -134,6 +134,31 @@ impl Config {
         }
     }
 
+    /// A prefecture-level city (地级市): 300 segments (30 x 10), 8 threats, 100 placements
+    /// (10 x 10), 50 messages; each of the five formats has 20 placements and 10 messages, so
+    /// exactly 1,000 arms. The size of the side-by-side with a MILP solver (README, "Plan
+    /// quality").
+    ///
+    /// ```
+    /// use fanzha::generate::{self, Config};
+    ///
+    /// let problem = generate::scenario(&Config::prefecture(), 1).compile()?;
+    /// assert_eq!((problem.segment_count(), problem.placements().len()), (300, 100));
+    /// assert_eq!(problem.arms().len(), 1_000);
+    /// # Ok::<(), fanzha::Error>(())
+    /// ```
+    pub fn prefecture() -> Config {
+        Config {
+            regions: 30,
+            groups: 10,
+            threats: 8,
+            channels: 10,
+            placements_per_channel: 10,
+            messages: 50,
+            ..Config::small()
+        }
+    }
+
     /// A province: 1,000 segments (100 x 10), 8 threats, 200 placements (20 x 10), 60 messages.
     ///
     /// ```
