@@ -10,7 +10,7 @@
 //! ```
 //!
 //! Instances: `--sizes` picks built-in families (`jurong` is the built-in Jurong 2023
-//! scenario, one instance; `tiny`, `small`, `city-county`, `province` are
+//! scenario, one instance; `tiny`, `small`, `city-county`, `prefecture` (1,000 arms), `province` are
 //! [`fanzha::generate`] presets), `--scenario FILE` adds your own. Generated sizes run one
 //! instance per seed: `--seeds S --instances N` gives seeds `S, S+1, ..., S+N-1` (default 1
 //! and 3); `--seeds A,B,C` gives exactly those seeds (and `--instances` is then refused, so

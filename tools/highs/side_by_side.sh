@@ -20,8 +20,12 @@ for s in $seeds; do
   line=$(python3 -c "import json;d=json.load(open('$dir/summary.json'));print('\t'.join(str(d[k]) for k in ['strategy','value','plan_seconds','bound','check_ok']))")
   for t in $limits; do
     nice -n 10 python3 "$here/run.py" "$dir" --time-limit "$t" > /dev/null 2>&1
-    v=$(target/release/examples/plan --scenario "$dir/scenario.json" --evaluate "$dir/highs-${t}s.json" --json 2>/dev/null \
-        | python3 -c "import json,sys;print(json.load(sys.stdin)['outcome']['prevented_loss'])" || echo infeasible)
+    # An infeasible plan makes `plan --evaluate` exit non-zero: the cell says so, nothing else.
+    if out=$(target/release/examples/plan --scenario "$dir/scenario.json" --evaluate "$dir/highs-${t}s.json" --json 2>/dev/null); then
+      v=$(printf '%s' "$out" | python3 -c "import json,sys;print(json.load(sys.stdin)['outcome']['prevented_loss'])")
+    else
+      v=infeasible
+    fi
     b=$(python3 -c "import json;d=json.load(open('$dir/highs-${t}s.summary.json'));print(d['dual_bound'], d['status'], sep='\t')")
     line="$line\t$v\t$b"
   done
