@@ -277,19 +277,11 @@ mod diag {
             let open_k: Vec<bool> = (0..np).map(|k| st.placement_units[k] > 0).collect();
             let open_m: Vec<bool> = st.message_used.clone();
             let mut r = relax.root();
-            for k in 0..np {
-                r.placement[k] = if open_k[k] {
-                    Charge::Paid
-                } else {
-                    Charge::Closed
-                };
+            for (charge, &open) in r.placement.iter_mut().zip(&open_k) {
+                *charge = if open { Charge::Paid } else { Charge::Closed };
             }
-            for m in 0..nm {
-                r.message[m] = if open_m[m] {
-                    Charge::Paid
-                } else {
-                    Charge::Closed
-                };
+            for (charge, &open) in r.message.iter_mut().zip(&open_m) {
+                *charge = if open { Charge::Paid } else { Charge::Closed };
             }
             let Relaxed::Solved(fixed) = relax.solve(&r) else {
                 panic!()
