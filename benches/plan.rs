@@ -1,9 +1,10 @@
 //! Planning speed on the built-in Jurong scenario and on generated instances: greedy,
-//! greedy + local search, and the certified bound, at three sizes.
+//! greedy + local search, `lns`, and the certified bound, at three sizes.
 //!
 //! `cargo bench --bench plan`; medians go to the README's performance table.
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use fanzha::Lns;
 use fanzha::generate::{self, Config};
 use fanzha::optimize::{GreedyLocalSearch, bound, plan_and_bound};
 use fanzha::prelude::*;
@@ -94,6 +95,9 @@ fn sizes(c: &mut Criterion) {
                     .plan(black_box(problem))
                     .expect("feasible")
             })
+        });
+        group.bench_function("lns", |b| {
+            b.iter(|| Lns::default().plan(black_box(problem)).expect("feasible"))
         });
         group.bench_function("bound", |b| {
             b.iter(|| bound(black_box(problem)).expect("bounded"))

@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | `greedy` | [`Greedy`] | lazy cost-benefit greedy with fixed costs, batching, safeguard |
 //! | `greedy+ls` | [`GreedyLocalSearch`] | the greedy, then seeded [`LocalSearch`] |
+//! | `lns` | [`Lns`] | `greedy+ls`, then large-neighbourhood search on which messages are produced |
 //! | `exact` | [`Exact`] | branch and bound on the relaxation: proven optimum, small problems |
 //! | `blanket` | [`Blanket`] | today's practice: equal money per channel, no targeting |
 //! | `population` | [`PopulationProportional`] | money in proportion to population |
@@ -17,6 +18,7 @@ pub mod bound;
 mod exact;
 mod floors;
 mod greedy;
+mod lns;
 mod local_search;
 mod relaxation;
 pub(crate) mod state;
@@ -25,6 +27,7 @@ pub use baselines::{Blanket, PopulationProportional, spread};
 pub use bound::{Bound, Relaxation, bound};
 pub use exact::{Exact, ExactSolution};
 pub use greedy::Greedy;
+pub use lns::Lns;
 pub use local_search::{GreedyLocalSearch, LocalSearch};
 
 use crate::error::Error;
@@ -201,6 +204,11 @@ pub const STRATEGIES: &[StrategyInfo] = &[
         name: "greedy+ls",
         about: "the greedy, then seeded local search",
         make: || Box::new(GreedyLocalSearch::default()),
+    },
+    StrategyInfo {
+        name: "lns",
+        about: "greedy+ls, then large-neighbourhood search on the fixed charges",
+        make: || Box::new(Lns::default()),
     },
     StrategyInfo {
         name: "exact",
