@@ -6,7 +6,7 @@
 //! `cargo test --test milp_cli`. No Python: the solver side is `tools/highs/run.py`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fanzha::generate::{self, Config};
 use serde_json::{Value, json};
@@ -18,6 +18,14 @@ fn out_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("fanzha-milp-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
+}
+
+/// `milp` on the tiny generated instance (seed 1, 5 planes per cell) into `dir`, plus `extra`.
+fn export_tiny(dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["--size", "tiny", "--seed", "1", "--planes", "5", "--out"];
+    args.push(dir.to_str().unwrap());
+    args.extend_from_slice(extra);
+    common::run_example("milp", &args)
 }
 
 fn read_json(path: PathBuf) -> Value {
@@ -41,19 +49,7 @@ fn mps_rows(mps: &str) -> Vec<(String, String)> {
 #[test]
 fn tiny_export_has_the_model_and_the_plan_round_trips() {
     let dir = out_dir("tiny");
-    let out = common::run_example(
-        "milp",
-        &[
-            "--size",
-            "tiny",
-            "--seed",
-            "1",
-            "--planes",
-            "5",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
+    let out = export_tiny(&dir, &[]);
     common::ok(&out);
     let problem = generate::scenario(&Config::tiny(), 1).compile().unwrap();
     let summary = read_json(dir.join("summary.json"));
@@ -123,21 +119,7 @@ fn tiny_export_has_the_model_and_the_plan_round_trips() {
     let file = json!({"scenario": map["scenario"], "strategy": "map", "allocations": allocations});
     std::fs::write(&written, file.to_string()).unwrap();
     let again = out_dir("again");
-    let out = common::run_example(
-        "milp",
-        &[
-            "--size",
-            "tiny",
-            "--seed",
-            "1",
-            "--planes",
-            "5",
-            "--out",
-            again.to_str().unwrap(),
-            "--plan",
-            written.to_str().unwrap(),
-        ],
-    );
+    let out = export_tiny(&again, &["--plan", written.to_str().unwrap()]);
     common::ok(&out);
     let back = read_json(again.join("summary.json"));
     assert_eq!(back["value"], summary["value"]);
