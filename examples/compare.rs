@@ -139,15 +139,9 @@ impl Size {
         }
     }
 
+    /// The generated preset of that label (`None` for Jurong).
     fn config(self) -> Option<Config> {
-        match self {
-            Size::Jurong => None,
-            Size::Tiny => Some(Config::tiny()),
-            Size::Small => Some(Config::small()),
-            Size::CityCounty => Some(Config::city_county()),
-            Size::Prefecture => Some(Config::prefecture()),
-            Size::Province => Some(Config::province()),
-        }
+        Config::preset(self.label())
     }
 }
 

@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, ValueEnum};
+use clap::Parser;
 use fanzha::core::{ArmId, CellId, MessageId, PlacementId, floor_threshold, slack};
 use fanzha::generate::{self, Config};
 use fanzha::optimize::bound;
@@ -50,9 +50,9 @@ mod common;
 /// Export a problem as a MILP (MPS) with a column map, and check it with fanzha's plan.
 #[derive(Debug, Parser)]
 struct Args {
-    /// Generated size (with --seed).
-    #[arg(long, value_enum)]
-    size: Option<Size>,
+    /// Generated size (with --seed): a `fanzha::generate::PRESETS` name, as `compare --sizes`.
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(generate::PRESETS))]
+    size: Option<String>,
     /// Seed of the generated instance.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -71,28 +71,6 @@ struct Args {
     /// Tangent planes per cell.
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u64).range(2..))]
     planes: u64,
-}
-
-/// The generated sizes (as `compare --sizes`).
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Size {
-    Tiny,
-    Small,
-    CityCounty,
-    Prefecture,
-    Province,
-}
-
-impl Size {
-    fn config(self) -> Config {
-        match self {
-            Size::Tiny => Config::tiny(),
-            Size::Small => Config::small(),
-            Size::CityCounty => Config::city_county(),
-            Size::Prefecture => Config::prefecture(),
-            Size::Province => Config::province(),
-        }
-    }
 }
 
 /// A column: name, bounds, integrality, objective coefficient.
@@ -472,9 +450,12 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 }
 
 fn run(args: &Args) -> Result<bool, String> {
-    let scenario = match (&args.scenario, args.size) {
+    let scenario = match (
+        &args.scenario,
+        args.size.as_deref().and_then(Config::preset),
+    ) {
         (Some(path), _) => Scenario::from_path(path).map_err(|e| e.to_string())?,
-        (None, Some(size)) => generate::scenario(&size.config(), args.seed),
+        (None, Some(config)) => generate::scenario(&config, args.seed),
         (None, None) => return Err("give --size (with --seed) or --scenario".into()),
     };
     let problem = scenario.compile().map_err(|e| e.to_string())?;

@@ -179,7 +179,30 @@ impl Config {
             ..Config::small()
         }
     }
+
+    /// The preset of that name, as the example programs spell them (one of [`PRESETS`]).
+    ///
+    /// ```
+    /// use fanzha::generate::{Config, PRESETS};
+    ///
+    /// assert_eq!(Config::preset("city-county"), Some(Config::city_county()));
+    /// assert!(PRESETS.iter().all(|name| Config::preset(name).is_some()));
+    /// assert_eq!(Config::preset("county"), None);
+    /// ```
+    pub fn preset(name: &str) -> Option<Config> {
+        match name {
+            "tiny" => Some(Config::tiny()),
+            "small" => Some(Config::small()),
+            "city-county" => Some(Config::city_county()),
+            "prefecture" => Some(Config::prefecture()),
+            "province" => Some(Config::province()),
+            _ => None,
+        }
+    }
 }
+
+/// The names [`Config::preset`] knows, smallest first.
+pub const PRESETS: [&str; 5] = ["tiny", "small", "city-county", "prefecture", "province"];
 
 /// A number spread over `n` decades, `[lo, lo * 10^n)`, without transcendental functions.
 fn decades(rng: &mut ChaCha8Rng, lo: f64, n: u32) -> f64 {
