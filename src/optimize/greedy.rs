@@ -172,7 +172,7 @@ fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
         return (ratio > 0.0).then_some((key, t));
     }
     let (g1, batch) = match curve {
-        Some((g, q)) => curve_batch(g, q, tolerance, tmax),
+        Some((g, q)) => super::state::batch(g, q, tolerance, tmax),
         None => state.first_gain_and_batch(arm, tolerance, tmax),
     };
     if g1 <= 0.0 {
@@ -205,22 +205,6 @@ pub(crate) fn curve_gain(g: f64, q: f64, t: u64) -> (f64, f64) {
     let r = q / g;
     let m = (-t * r).exp_m1();
     (-g * m / r, g * (1.0 + m))
-}
-
-/// A calendar arm's step from its slope `g` and curvature `q`: the first unit's value `g`
-/// and the run of units whose marginal stays above `1 - tolerance` times it, by the Jensen
-/// bound of [`curve_gain`] (as [`State::first_gain_and_batch`] does for one unit).
-fn curve_batch(g: f64, q: f64, tolerance: f64, tmax: u64) -> (f64, u64) {
-    if g <= 0.0 || tolerance <= 0.0 {
-        return (g, 1.min(tmax));
-    }
-    let run = -(-tolerance).ln_1p() * g / q;
-    let t = if run.is_finite() && run < tmax as f64 {
-        1 + run.floor() as u64
-    } else {
-        tmax
-    };
-    (g, t.clamp(1, tmax.max(1)))
 }
 
 /// Maximises `gain(t) / (fixed + per_unit t)` over integers `1..=tmax`, for concave increasing

@@ -295,16 +295,7 @@ impl<'p> State<'p> {
             g += gi;
             weighted_rate += gi * rate;
         }
-        if g <= 0.0 || tolerance <= 0.0 {
-            return (g, 1.min(tmax));
-        }
-        let run = -(-tolerance).ln_1p() * g / weighted_rate;
-        let t = if run.is_finite() && run < tmax as f64 {
-            1 + run.floor() as u64
-        } else {
-            tmax
-        };
-        (g, t.clamp(1, tmax.max(1)))
+        batch(g, weighted_rate, tolerance, tmax)
     }
 
     /// Rebuilds a calendar problem's suffixes where exposures changed since the last sync.
@@ -452,6 +443,23 @@ impl<'p> State<'p> {
         }
         self.shift_exposure(arm, -(t as f64));
     }
+}
+
+/// An arm's step from the first unit's value `g` and the curvature `q` of its marginal
+/// (`g'(t) ~ g exp(-q t / g)`): `g` and the run of units whose marginal stays above
+/// `1 - tolerance` times it, at least 1 and at most `tmax`. Shared by the yearly
+/// ([`State::first_gain_and_batch`]) and the calendar (suffix-priced) greedy.
+pub(crate) fn batch(g: f64, q: f64, tolerance: f64, tmax: u64) -> (f64, u64) {
+    if g <= 0.0 || tolerance <= 0.0 {
+        return (g, 1.min(tmax));
+    }
+    let run = -(-tolerance).ln_1p() * g / q;
+    let t = if run.is_finite() && run < tmax as f64 {
+        1 + run.floor() as u64
+    } else {
+        tmax
+    };
+    (g, t.clamp(1, tmax.max(1)))
 }
 
 #[cfg(test)]
