@@ -74,7 +74,8 @@ pub use evaluate::{Outcome, evaluate};
 pub use model::Scenario;
 pub use optimize::{
     Blanket, Exact, Greedy, GreedyLocalSearch, Improve, Lns, LocalSearch, PopulationProportional,
-    STRATEGIES, STRATEGY_NAMES, Solution, Strategy, UpperBound, plan_and_bound, strategy,
+    Reallocate, STRATEGIES, STRATEGY_NAMES, Solution, Strategy, UpperBound, plan_and_bound,
+    strategy,
 };
 pub use plan::{Allocation, Plan, Usage, Violation};
 pub use problem::Problem;

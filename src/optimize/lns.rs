@@ -351,3 +351,202 @@ mod diag {
         }
     }
 }
+
+#[cfg(test)]
+mod against_highs {
+    use crate::core::{MessageId, PlacementId};
+    use crate::generate::{self, Config};
+    use crate::optimize::floors::meet_floors;
+    use crate::optimize::greedy::Greedy;
+    use crate::optimize::state::State;
+    use crate::optimize::{GreedyLocalSearch, Improve, LocalSearch, Strategy};
+    use crate::plan::{Allocation, Plan};
+    use crate::problem::Problem;
+
+    fn highs_plan(problem: &Problem, path: &str) -> Option<Plan> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let allocs: Vec<Allocation> = serde_json::from_value(v["allocations"].clone()).unwrap();
+        Some(Plan::from_allocations(problem, &allocs).unwrap())
+    }
+
+    /// Greedy + local search restricted to the placements and messages open in `plan`.
+    fn with_open_set(problem: &Problem, plan: &Plan) -> f64 {
+        let st = State::with_units(problem, plan.units());
+        let k: Vec<bool> = st.placement_units.iter().map(|&u| u > 0).collect();
+        with_sets(problem, &k, &st.message_used)
+    }
+
+    /// Greedy + local search restricted to the open placements `k` and messages `m`.
+    fn with_sets(problem: &Problem, k: &[bool], m: &[bool]) -> f64 {
+        let mut s = State::new(problem);
+        for a in 0..problem.arms().len() {
+            let arm = &problem.arms()[a];
+            s.blocked[a] = !k[arm.placement.index()] || !m[arm.message.index()];
+        }
+        meet_floors(&mut s).unwrap();
+        Greedy::default().maximise(&mut s);
+        s.blocked.iter_mut().for_each(|b| *b = false);
+        let p = LocalSearch::default()
+            .improve(problem, &s.to_plan())
+            .unwrap();
+        State::with_units(problem, p.units()).value()
+    }
+
+    /// Relaxation with the open sets `k`, `m` paid and the rest closed; its point rounded
+    /// down, floors, greedy fill, local search. `(bound of the set, rounded+greedy, +ls)`.
+    fn relaxed_allocation(problem: &Problem, k: &[bool], m: &[bool]) -> (f64, f64, f64) {
+        use crate::optimize::relaxation::{Charge, Relaxation, Relaxed};
+        let relax = Relaxation::new(problem);
+        let mut r = relax.root();
+        for (c, &o) in r.placement.iter_mut().zip(k) {
+            *c = if o { Charge::Paid } else { Charge::Closed };
+        }
+        for (c, &o) in r.message.iter_mut().zip(m) {
+            *c = if o { Charge::Paid } else { Charge::Closed };
+        }
+        let Relaxed::Solved(pt) = relax.solve(&r) else {
+            panic!()
+        };
+        let mut s = State::new(problem);
+        for a in 0..problem.arms().len() {
+            let arm = &problem.arms()[a];
+            s.blocked[a] = !k[arm.placement.index()] || !m[arm.message.index()];
+            let want = pt.units[a].floor().max(0.0) as u64;
+            let t = want.min(s.max_units(a));
+            s.add(a, t);
+        }
+        meet_floors(&mut s).unwrap();
+        Greedy::default().maximise(&mut s);
+        s.blocked.iter_mut().for_each(|b| *b = false);
+        let v1 = s.value();
+        let p = LocalSearch::default()
+            .improve(problem, &s.to_plan())
+            .unwrap();
+        (pt.value, v1, State::with_units(problem, p.units()).value())
+    }
+
+    /// Compares greedy+ls with HiGHS's 120-s plan (out/highs/prefecture-SEED/highs-120s.json):
+    /// `cargo test --release --lib against_highs -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn compare() {
+        for seed in [1u64, 3] {
+            let problem = generate::scenario(&Config::prefecture(), seed)
+                .compile()
+                .unwrap();
+            let Some(hp) = highs_plan(
+                &problem,
+                &format!("out/highs/prefecture-{seed}/highs-120s.json"),
+            ) else {
+                continue;
+            };
+            println!(
+                "seed {seed}: highs violations {:?}",
+                hp.violations(&problem).unwrap().len()
+            );
+            let lp = GreedyLocalSearch::default().plan(&problem).unwrap();
+            let (h, l) = (
+                State::with_units(&problem, hp.units()),
+                State::with_units(&problem, lp.units()),
+            );
+            let (hv, lv) = (h.value(), l.value());
+            let hls = LocalSearch::default().improve(&problem, &hp).unwrap();
+            let hlsv = State::with_units(&problem, hls.units()).value();
+            println!(
+                "  highs {hv:.0} ls {lv:.0} ({:+.3}%) ls-from-highs {hlsv:.0} ({:+.3}%)",
+                100.0 * (lv / hv - 1.0),
+                100.0 * (hlsv / hv - 1.0)
+            );
+            println!(
+                "  greedy+ls within highs's open set {:.0}; within ls's open set {:.0}",
+                with_open_set(&problem, &hp),
+                with_open_set(&problem, &lp)
+            );
+            let hk_open: Vec<bool> = h.placement_units.iter().map(|&u| u > 0).collect();
+            let lk_open: Vec<bool> = l.placement_units.iter().map(|&u| u > 0).collect();
+            println!(
+                "  ls placements + highs messages {:.0}; highs placements + ls messages {:.0}",
+                with_sets(&problem, &lk_open, &h.message_used),
+                with_sets(&problem, &hk_open, &l.message_used)
+            );
+            let t0 = std::time::Instant::now();
+            println!(
+                "  relaxed allocation in highs's set {:?}; in ls's set {:?} ({:?} for both)",
+                relaxed_allocation(&problem, &hk_open, &h.message_used),
+                relaxed_allocation(&problem, &lk_open, &l.message_used),
+                t0.elapsed()
+            );
+            let all_k = vec![true; problem.placements().len()];
+            println!(
+                "  all placements + highs messages {:.0}; all placements + ls messages {:.0}",
+                with_sets(&problem, &all_k, &h.message_used),
+                with_sets(&problem, &all_k, &l.message_used)
+            );
+            let np = problem.placements().len();
+            let nm = problem.messages().len();
+            let setup = |k: usize| problem.placement(PlacementId::new(k)).setup_cost;
+            let prod = |m: usize| problem.production_cost(MessageId::new(m));
+            let ko = |s: &State<'_>| {
+                (0..np)
+                    .filter(|&k| s.placement_units[k] > 0)
+                    .collect::<Vec<_>>()
+            };
+            let mo = |s: &State<'_>| (0..nm).filter(|&m| s.message_used[m]).collect::<Vec<_>>();
+            let (hk, lk, hm, lm) = (ko(&h), ko(&l), mo(&h), mo(&l));
+            println!(
+                "  placements open: highs {} ls {}; only highs {:?}; only ls {:?}",
+                hk.len(),
+                lk.len(),
+                hk.iter()
+                    .filter(|k| !lk.contains(k))
+                    .map(|&k| (k, setup(k), h.placement_units[k]))
+                    .collect::<Vec<_>>(),
+                lk.iter()
+                    .filter(|k| !hk.contains(k))
+                    .map(|&k| (k, setup(k), l.placement_units[k]))
+                    .collect::<Vec<_>>(),
+            );
+            println!(
+                "  messages used: highs {} ls {}; only highs {:?}; only ls {:?}",
+                hm.len(),
+                lm.len(),
+                hm.iter()
+                    .filter(|m| !lm.contains(m))
+                    .map(|&m| (m, prod(m)))
+                    .collect::<Vec<_>>(),
+                lm.iter()
+                    .filter(|m| !hm.contains(m))
+                    .map(|&m| (m, prod(m)))
+                    .collect::<Vec<_>>(),
+            );
+            let fixed = |k: &[usize], m: &[usize]| -> (f64, f64) {
+                (
+                    k.iter().map(|&k| setup(k)).sum(),
+                    m.iter().map(|&m| prod(m)).sum(),
+                )
+            };
+            println!(
+                "  setup+production highs {:?} ls {:?}; used highs {:?} ls {:?} limits {:?}",
+                fixed(&hk, &hm),
+                fixed(&lk, &lm),
+                h.used.iter().collect::<Vec<_>>(),
+                l.used.iter().collect::<Vec<_>>(),
+                problem.limits().iter().collect::<Vec<_>>()
+            );
+            let moved: u64 = (0..np)
+                .map(|k| h.placement_units[k].abs_diff(l.placement_units[k]))
+                .sum();
+            let total: u64 = l.placement_units.iter().sum();
+            let arms_diff = (0..problem.arms().len())
+                .filter(|&a| (h.units[a] > 0) != (l.units[a] > 0))
+                .count();
+            println!(
+                "  units: highs {} ls {total}; sum |diff| per placement {moved}; arms used in one only {arms_diff}; arms used highs {} ls {}",
+                h.placement_units.iter().sum::<u64>(),
+                h.units.iter().filter(|&&u| u > 0).count(),
+                l.units.iter().filter(|&&u| u > 0).count()
+            );
+        }
+    }
+}

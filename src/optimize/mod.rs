@@ -9,6 +9,7 @@
 //! | `greedy` | [`Greedy`] | lazy cost-benefit greedy with fixed costs, batching, safeguard |
 //! | `greedy+ls` | [`GreedyLocalSearch`] | the greedy, then seeded [`LocalSearch`] |
 //! | `lns` | [`Lns`] | `greedy+ls`, then large-neighbourhood search on which messages are produced |
+//! | `reallocate` | [`Reallocate`] | `greedy+ls`, then the relaxation's allocation of its open set, rounded and polished |
 //! | `exact` | [`Exact`] | branch and bound on the relaxation: proven optimum, small problems |
 //! | `blanket` | [`Blanket`] | today's practice: equal money per channel, no targeting |
 //! | `population` | [`PopulationProportional`] | money in proportion to population |
@@ -20,6 +21,7 @@ mod floors;
 mod greedy;
 mod lns;
 mod local_search;
+mod reallocate;
 mod relaxation;
 pub(crate) mod state;
 
@@ -29,6 +31,7 @@ pub use exact::{Exact, ExactSolution};
 pub use greedy::Greedy;
 pub use lns::Lns;
 pub use local_search::{GreedyLocalSearch, LocalSearch};
+pub use reallocate::Reallocate;
 
 use crate::error::Error;
 use crate::plan::Plan;
@@ -209,6 +212,11 @@ pub const STRATEGIES: &[StrategyInfo] = &[
         name: "lns",
         about: "greedy+ls, then large-neighbourhood search on the fixed charges",
         make: || Box::new(Lns::default()),
+    },
+    StrategyInfo {
+        name: "reallocate",
+        about: "greedy+ls, then the relaxation's allocation of its open set, rounded and polished",
+        make: || Box::new(Reallocate::default()),
     },
     StrategyInfo {
         name: "exact",
