@@ -30,8 +30,12 @@
 //! the risk reduction per week, group and threat are CSV. Without either flag the plan is the
 //! one-period (yearly) model, as before.
 //!
-//! The default strategy is `greedy+ls` (the greedy followed by local search: the best plans);
-//! `--strategy` takes any name of [`fanzha::STRATEGIES`]. `--bound` computes the certified
+//! The default strategy is `reallocate` (the greedy, local search, then the relaxation's
+//! allocation of the plan's open placements and messages, rounded: the best plans) for a
+//! yearly plan and `greedy+ls` for a calendar or robust plan (problems weeks or draws times the
+//! size, whose relaxation `reallocate` would solve by interior point); `--strategy` takes any
+//! name of
+//! [`fanzha::STRATEGIES`]. `--bound` computes the certified
 //! upper bound ([`fanzha::optimize::bound`]) and fills `upper_bound` and `gap` in the plan
 //! JSON (they are `null` without it).
 //!
@@ -81,9 +85,9 @@ struct Args {
     /// Staff hours available, overriding the scenario's.
     #[arg(long, value_name = "H", allow_negative_numbers = true)]
     staff_hours: Option<f64>,
-    /// Strategy (`main` lists the names).
-    #[arg(long, value_name = "NAME", default_value = "greedy+ls")]
-    strategy: String,
+    /// Strategy (`main` lists the names). Default: reallocate, or greedy+ls for a calendar.
+    #[arg(long, value_name = "NAME")]
+    strategy: Option<String>,
     /// Baseline to compare with (`main` lists the names).
     #[arg(long, value_name = "NAME", default_value = "blanket")]
     baseline: String,
@@ -105,7 +109,7 @@ struct Args {
     /// 0.1) of 200 sample draws of the uncertainty section; prints the certified bound on the
     /// sample objective and the plan's value on 1,000 fresh draws (implies `--uncertainty`
     /// with the scenario's draws unless given). `--strategy` plans the sample problem, which
-    /// is D times the size: `--strategy greedy` is far faster than the default greedy+ls.
+    /// is D times the size: `--strategy greedy` is far faster than the default (greedy+ls).
     #[arg(long, value_name = "BETA[,ALPHA]", value_parser = parse_robust)]
     robust: Option<(f64, f64)>,
     /// Sample draws of `--robust` (fresh draws: five times as many, validation draws:
@@ -317,7 +321,7 @@ fn evaluate_file(
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let report = write_up(args, problem, &file.strategy, &plan)?;
     let violations = plan.violations(problem).map_err(|e| e.to_string())?;
-    let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
+    let strategy = strategy(args, problem)?;
     let uncertain = uncertain(args, run, &plan, strategy.as_ref(), None)?;
     if args.json {
         emit(write_json(out, &report, uncertain.as_ref()))?;
@@ -337,10 +341,22 @@ fn evaluate_file(
     Ok(Verdict::of(&violations))
 }
 
+/// `--strategy`, or the default: `reallocate` for a yearly plan, `greedy+ls` for a calendar
+/// plan and a robust plan (whose problems are weeks or draws times the size, where the
+/// relaxation's interior-point solve of `reallocate` costs more than it gains).
+fn strategy(args: &Args, problem: &Problem) -> Result<Box<dyn Strategy>, String> {
+    let large = problem.structure().weeks.is_some() || args.robust.is_some();
+    let name = args
+        .strategy
+        .as_deref()
+        .unwrap_or(if large { "greedy+ls" } else { "reallocate" });
+    fanzha::strategy(name).map_err(|e| format!("--strategy: {e}"))
+}
+
 /// Plans with `--strategy` and prints it with the `--baseline`.
 fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Result<Verdict, String> {
     let problem = run.problem;
-    let strategy = fanzha::strategy(&args.strategy).map_err(|e| format!("--strategy: {e}"))?;
+    let strategy = strategy(args, problem)?;
     let baseline = fanzha::strategy(&args.baseline).map_err(|e| format!("--baseline: {e}"))?;
     if let Some(goal) = args.target {
         return target(args, problem, strategy.as_ref(), goal, out);

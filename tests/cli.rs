@@ -102,7 +102,7 @@ fn no_arguments_prints_table_kpis_and_baseline() {
         .lines()
         .find(|l| l.contains("x the loss of blanket"))
         .unwrap_or_else(|| panic!("no baseline comparison line:\n{text}"));
-    // "  greedy+ls prevents 1.23x the loss of blanket"
+    // "  reallocate prevents 1.23x the loss of blanket"
     let ratio: f64 = line
         .split_whitespace()
         .find_map(|w| w.strip_suffix('x'))
@@ -110,7 +110,7 @@ fn no_arguments_prints_table_kpis_and_baseline() {
         .unwrap_or_else(|| panic!("no ratio in {line:?}"));
     assert!(ratio.is_finite() && ratio > 0.0, "{line}");
     assert!(
-        line.trim_start().starts_with("greedy+ls prevents"),
+        line.trim_start().starts_with("reallocate prevents"),
         "{line}"
     );
     assert_eq!(stderr(&out), "", "no warnings for a feasible plan");
@@ -123,7 +123,7 @@ fn json_has_the_documented_shape() {
         assert!(v.get(key).is_some(), "missing {key}: {v}");
     }
     assert!(v["scenario"].as_str().is_some_and(|s| !s.is_empty()), "{v}");
-    assert_eq!(v["strategy"], "greedy+ls", "the default strategy");
+    assert_eq!(v["strategy"], "reallocate", "the default strategy");
     let allocations = v["allocations"].as_array().expect("allocations is a list");
     assert!(!allocations.is_empty(), "the default plan buys something");
     for a in allocations {
