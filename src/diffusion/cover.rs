@@ -39,7 +39,9 @@ pub(crate) fn candidate_list(
 ) -> Result<Vec<u32>, DiffusionError> {
     let list: Vec<u32> = match candidates {
         Some(c) => c.to_vec(),
-        None => (0..n as u32).collect(),
+        // Every node once: nothing to check (but an empty graph's list is empty).
+        None if n > 0 => return Ok((0..n as u32).collect()),
+        None => Vec::new(),
     };
     let mut seen = vec![false; n];
     for &c in &list {
@@ -73,8 +75,7 @@ impl CoverWork {
     fn reset(&mut self, index: &InvertedIndex, sets: usize) {
         let n = index.node_count();
         self.deg.clear();
-        self.deg
-            .extend(index.offsets.windows(2).map(|w| (w[1] - w[0]) as u32));
+        index.degrees_into(&mut self.deg);
         debug_assert_eq!(self.deg.len(), n);
         self.covered.clear();
         self.covered.resize(sets, false);
@@ -103,6 +104,75 @@ fn take(
     newly
 }
 
+/// Candidates kept in lazy greedy's heap before they can matter: the heap starts with the
+/// candidates of the largest initial coverage only (at least this many, more on ties), and
+/// takes the others, all at once, the first time its top falls below their initial coverage.
+const HEAP_START: usize = 2048;
+
+/// Lazy greedy's max-heap of (possibly stale) marginal coverages, keyed `(coverage, Reverse(v))`
+/// (ties: the smaller node first), filled lazily: a candidate not yet pushed has current
+/// coverage below `floor` (coverage only falls), so a popped entry that is fresh and at least
+/// `floor` is the maximum over all candidates, and pops come in exactly the order of a heap
+/// built from every candidate at once.
+struct LazyHeap {
+    heap: BinaryHeap<(u32, Reverse<u32>)>,
+    /// Every candidate not in the heap has coverage below this (0: all are in).
+    floor: u32,
+}
+
+impl LazyHeap {
+    /// The candidates whose coverage is among the [`HEAP_START`] largest (by a histogram of
+    /// coverages), with `floor` the least of them.
+    fn new(deg: &[u32], candidates: &[u32]) -> Self {
+        const TOP: usize = 4096;
+        let mut histogram = vec![0usize; TOP + 1];
+        for &v in candidates {
+            histogram[(deg[v as usize] as usize).min(TOP)] += 1;
+        }
+        let mut floor = 1;
+        let mut acc = 0;
+        for d in (1..=TOP).rev() {
+            acc += histogram[d];
+            if acc >= HEAP_START {
+                floor = d as u32;
+                break;
+            }
+        }
+        let heap = candidates
+            .iter()
+            .filter(|&&v| deg[v as usize] >= floor)
+            .map(|&v| (deg[v as usize], Reverse(v)))
+            .collect();
+        LazyHeap { heap, floor }
+    }
+
+    /// Pops the entry a heap of all candidates would pop (`index` gives the initial
+    /// coverages, `deg` the current ones).
+    fn pop(
+        &mut self,
+        index: &InvertedIndex,
+        deg: &[u32],
+        candidates: &[u32],
+    ) -> Option<(u32, Reverse<u32>)> {
+        if self.floor > 0 && self.heap.peek().is_none_or(|&(key, _)| key < self.floor) {
+            // The top may no longer beat the rest: take the rest (those not pushed at the
+            // start, by their initial coverage), at their current coverage.
+            let floor = std::mem::replace(&mut self.floor, 0) as usize;
+            for &v in candidates {
+                let d = deg[v as usize];
+                if d > 0 && index.sets_of(v as usize).len() < floor {
+                    self.heap.push((d, Reverse(v)));
+                }
+            }
+        }
+        self.heap.pop()
+    }
+
+    fn push(&mut self, entry: (u32, Reverse<u32>)) {
+        self.heap.push(entry);
+    }
+}
+
 /// Lazy greedy for `k` seeds among `candidates` (distinct nodes).
 pub(crate) fn greedy_k(
     index: &InvertedIndex,
@@ -114,11 +184,7 @@ pub(crate) fn greedy_k(
     let n = index.node_count();
     work.reset(index, rr.len());
     let CoverWork { deg, covered } = work;
-    let mut heap: BinaryHeap<(u32, Reverse<u32>)> = candidates
-        .iter()
-        .filter(|&&v| deg[v as usize] > 0)
-        .map(|&v| (deg[v as usize], Reverse(v)))
-        .collect();
+    let mut heap = LazyHeap::new(deg, candidates);
     let mut seeds = Vec::with_capacity(k);
     let mut count = 0usize;
     let mut upper = f64::INFINITY;
@@ -127,7 +193,7 @@ pub(crate) fn greedy_k(
         // The k largest current marginals, in order.
         fresh.clear();
         while fresh.len() < k {
-            let Some((key, Reverse(v))) = heap.pop() else {
+            let Some((key, Reverse(v))) = heap.pop(index, deg, candidates) else {
                 break;
             };
             let d = deg[v as usize];

@@ -561,6 +561,10 @@ impl Opim<'_> {
                     return Err(DiffusionError::invalid("k", "must be at least 1"));
                 }
                 let k = k.min(inst.candidates.len());
+                if inst.weights.is_none() {
+                    // Every node weighs 1: the k heaviest weigh k (as the sum below would).
+                    return Ok((k, k as f64, GREEDY_RATIO));
+                }
                 let mut cand_weights: Vec<f64> = inst
                     .candidates
                     .iter()

@@ -397,11 +397,75 @@ pub(crate) fn rr_lt(
 /// Node -> RR-set inverted index, built by counting sort: the sets containing `v` are
 /// `sets[offsets[v]..offsets[v + 1]]`, in increasing order. Rebuilt each round: the offsets
 /// (`O(n)`) are allocated once, the set lists (`O(total RR size)`) freed before the collection
-/// grows and allocated at their exact size.
+/// grows and allocated at their exact size. The offsets are `u32` while the index has fewer than
+/// `2^32` entries (half the memory traffic of the counting sort's random increments), `usize`
+/// beyond.
 #[derive(Default)]
 pub(crate) struct InvertedIndex {
-    pub offsets: Vec<usize>,
+    /// The offsets while the entries fit in `u32` (empty otherwise).
+    narrow: Vec<u32>,
+    /// The offsets beyond (empty otherwise).
+    wide: Vec<usize>,
     pub sets: Vec<u32>,
+    n: usize,
+}
+
+/// An offset of [`InvertedIndex`]: `u32` or `usize`.
+trait Offset: Copy {
+    const ZERO: Self;
+    fn get(self) -> usize;
+    fn of(x: usize) -> Self;
+}
+
+impl Offset for u32 {
+    const ZERO: Self = 0;
+    #[inline(always)]
+    fn get(self) -> usize {
+        self as usize
+    }
+    #[inline(always)]
+    fn of(x: usize) -> Self {
+        x as u32
+    }
+}
+
+impl Offset for usize {
+    const ZERO: Self = 0;
+    #[inline(always)]
+    fn get(self) -> usize {
+        self
+    }
+    #[inline(always)]
+    fn of(x: usize) -> Self {
+        x
+    }
+}
+
+/// The counting sort of [`InvertedIndex::rebuild`]: count, prefix-sum to end positions, then
+/// place sets in reverse so each node's list comes out in increasing order and `offsets[v]`
+/// ends up holding v's start. The caller checks that `rr.nodes.len()` fits in `O`.
+fn count_sort<O: Offset>(n: usize, rr: &RrCollection, offsets: &mut Vec<O>, sets: &mut Vec<u32>) {
+    offsets.clear();
+    offsets.resize(n + 1, O::ZERO);
+    for &v in &rr.nodes {
+        let slot = &mut offsets[v as usize];
+        *slot = O::of(slot.get() + 1);
+    }
+    let mut acc = 0usize;
+    for slot in &mut offsets[..n] {
+        acc += slot.get();
+        *slot = O::of(acc);
+    }
+    offsets[n] = O::of(rr.nodes.len());
+    sets.resize(rr.nodes.len(), 0);
+    for i in (0..rr.len()).rev() {
+        for &v in rr.set(i) {
+            let slot = &mut offsets[v as usize];
+            let at = slot.get() - 1;
+            *slot = O::of(at);
+            sets[at] = i as u32;
+        }
+    }
 }
 
 impl InvertedIndex {
@@ -413,33 +477,41 @@ impl InvertedIndex {
     }
 
     pub fn rebuild(&mut self, n: usize, rr: &RrCollection) {
-        // Count, prefix-sum to end positions, then place sets in reverse so each node's list
-        // comes out in increasing order and `offsets[v]` ends up holding v's start.
-        let offsets = &mut self.offsets;
-        offsets.clear();
-        offsets.resize(n + 1, 0);
-        for &v in &rr.nodes {
-            offsets[v as usize] += 1;
-        }
-        for i in 1..n {
-            offsets[i] += offsets[i - 1];
-        }
-        offsets[n] = rr.nodes.len();
-        self.sets.resize(rr.nodes.len(), 0);
-        for i in (0..rr.len()).rev() {
-            for &v in rr.set(i) {
-                let slot = &mut offsets[v as usize];
-                *slot -= 1;
-                self.sets[*slot] = i as u32;
-            }
+        self.n = n;
+        if u32::try_from(rr.nodes.len()).is_ok() {
+            self.wide = Vec::new();
+            count_sort(n, rr, &mut self.narrow, &mut self.sets);
+        } else {
+            self.narrow = Vec::new();
+            count_sort(n, rr, &mut self.wide, &mut self.sets);
         }
     }
 
     pub fn node_count(&self) -> usize {
-        self.offsets.len() - 1
+        self.n
+    }
+
+    /// `sets_of(v)` spans `sets[range(v)]`.
+    #[inline]
+    fn range(&self, v: usize) -> (usize, usize) {
+        if self.wide.is_empty() {
+            (self.narrow[v] as usize, self.narrow[v + 1] as usize)
+        } else {
+            (self.wide[v], self.wide[v + 1])
+        }
     }
 
     pub fn sets_of(&self, v: usize) -> &[u32] {
-        &self.sets[self.offsets[v]..self.offsets[v + 1]]
+        let (a, b) = self.range(v);
+        &self.sets[a..b]
+    }
+
+    /// Appends the number of sets containing each node, in node order, to `out`.
+    pub fn degrees_into(&self, out: &mut Vec<u32>) {
+        if self.wide.is_empty() {
+            out.extend(self.narrow.windows(2).map(|w| w[1] - w[0]));
+        } else {
+            out.extend(self.wide.windows(2).map(|w| (w[1] - w[0]) as u32));
+        }
     }
 }
