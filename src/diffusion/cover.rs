@@ -106,44 +106,71 @@ fn take(
 
 /// Candidates kept in lazy greedy's heap before they can matter: the heap starts with the
 /// candidates of the largest initial coverage only (at least this many, more on ties), and
-/// takes the others, all at once, the first time its top falls below their initial coverage.
+/// takes the next ones, about four times as many each time, when its top falls below them.
 const HEAP_START: usize = 2048;
 
+/// Initial coverages at or above this share one histogram bucket (then the heap starts with
+/// every candidate of such coverage).
+const HISTOGRAM_TOP: usize = 4096;
+
 /// Lazy greedy's max-heap of (possibly stale) marginal coverages, keyed `(coverage, Reverse(v))`
-/// (ties: the smaller node first), filled lazily: a candidate not yet pushed has current
-/// coverage below `floor` (coverage only falls), so a popped entry that is fresh and at least
-/// `floor` is the maximum over all candidates, and pops come in exactly the order of a heap
-/// built from every candidate at once.
+/// (ties: the smaller node first), filled lazily: a candidate not yet pushed has initial, hence
+/// current, coverage below `floor` (coverage only falls), so a popped entry that is fresh and at
+/// least `floor` is the maximum over all candidates, and pops come in exactly the order of a
+/// heap built from every candidate at once.
 struct LazyHeap {
     heap: BinaryHeap<(u32, Reverse<u32>)>,
-    /// Every candidate not in the heap has coverage below this (0: all are in).
+    /// Every candidate not in the heap has initial coverage below this (0: all are in).
     floor: u32,
+    /// `above[d]`: candidates of initial coverage at least `d` (`d <= HISTOGRAM_TOP`).
+    above: Vec<usize>,
 }
 
 impl LazyHeap {
     /// The candidates whose coverage is among the [`HEAP_START`] largest (by a histogram of
     /// coverages), with `floor` the least of them.
     fn new(deg: &[u32], candidates: &[u32]) -> Self {
-        const TOP: usize = 4096;
-        let mut histogram = vec![0usize; TOP + 1];
+        let mut above = vec![0usize; HISTOGRAM_TOP + 2];
         for &v in candidates {
-            histogram[(deg[v as usize] as usize).min(TOP)] += 1;
+            above[(deg[v as usize] as usize).min(HISTOGRAM_TOP)] += 1;
         }
-        let mut floor = 1;
-        let mut acc = 0;
-        for d in (1..=TOP).rev() {
-            acc += histogram[d];
-            if acc >= HEAP_START {
-                floor = d as u32;
-                break;
+        for d in (0..=HISTOGRAM_TOP).rev() {
+            above[d] += above[d + 1];
+        }
+        let mut lazy = LazyHeap {
+            heap: BinaryHeap::new(),
+            floor: u32::MAX,
+            above,
+        };
+        lazy.take_below(HEAP_START, deg, candidates, |v| deg[v as usize] as usize);
+        lazy
+    }
+
+    /// Lowers `floor` until at least `want` candidates are at or above it (to 0 if that is
+    /// all) and pushes those between the new and the old floor (by `initial` coverage) at their
+    /// current coverage.
+    fn take_below(
+        &mut self,
+        want: usize,
+        deg: &[u32],
+        candidates: &[u32],
+        initial: impl Fn(u32) -> usize,
+    ) {
+        let old = (self.floor as usize).min(HISTOGRAM_TOP + 1);
+        let new = (1..=HISTOGRAM_TOP.min(old.saturating_sub(1)))
+            .rev()
+            .find(|&d| self.above[d] >= want)
+            .unwrap_or(0);
+        let old_floor = self.floor as usize;
+        for &v in candidates {
+            let d0 = initial(v);
+            let d = deg[v as usize];
+            if d > 0 && d0 >= new && d0 < old_floor {
+                self.heap.push((d, Reverse(v)));
             }
         }
-        let heap = candidates
-            .iter()
-            .filter(|&&v| deg[v as usize] >= floor)
-            .map(|&v| (deg[v as usize], Reverse(v)))
-            .collect();
-        LazyHeap { heap, floor }
+        self.floor = new as u32;
+        debug_assert!(old > new || new == 0);
     }
 
     /// Pops the entry a heap of all candidates would pop (`index` gives the initial
@@ -154,16 +181,10 @@ impl LazyHeap {
         deg: &[u32],
         candidates: &[u32],
     ) -> Option<(u32, Reverse<u32>)> {
-        if self.floor > 0 && self.heap.peek().is_none_or(|&(key, _)| key < self.floor) {
-            // The top may no longer beat the rest: take the rest (those not pushed at the
-            // start, by their initial coverage), at their current coverage.
-            let floor = std::mem::replace(&mut self.floor, 0) as usize;
-            for &v in candidates {
-                let d = deg[v as usize];
-                if d > 0 && index.sets_of(v as usize).len() < floor {
-                    self.heap.push((d, Reverse(v)));
-                }
-            }
+        while self.floor > 0 && self.heap.peek().is_none_or(|&(key, _)| key < self.floor) {
+            // The top may no longer beat the rest: take about four times as many.
+            let want = 4 * self.above[(self.floor as usize).min(HISTOGRAM_TOP)].max(HEAP_START);
+            self.take_below(want, deg, candidates, |v| index.sets_of(v as usize).len());
         }
         self.heap.pop()
     }
