@@ -1141,9 +1141,9 @@ mod tests {
 
     #[test]
     fn kl_bounds_are_at_least_as_tight_as_opim_c() {
-        for theta in [256.0, 1024.0, 4096.0, 65_536.0, 16_777_216.0] {
+        for theta in [256.0f64, 1024.0, 4096.0, 65_536.0, 16_777_216.0] {
             for a in [1.0, 5.0, 17.8, 40.0] {
-                for share in [0.0, 1e-4, 0.01, 0.1, 0.2, 0.5, 0.9, 1.0] {
+                for share in [0.0f64, 1e-4, 0.01, 0.1, 0.2, 0.5, 0.9, 1.0] {
                     let x = (share * theta).round();
                     let (ol, ou) = opim_c_bounds(x, x, a);
                     let (l, u) = (binomial_lower(x, theta, a), binomial_upper(x, theta, a));
@@ -1176,7 +1176,10 @@ mod tests {
                 up_fail += usize::from(binomial_upper(x, t, a) < t * p);
             }
             // 10% stated; the Chernoff bound is conservative, so far fewer are expected.
-            assert!(low_fail * 10 <= runs, "{theta} {p}: lower failed {low_fail}");
+            assert!(
+                low_fail * 10 <= runs,
+                "{theta} {p}: lower failed {low_fail}"
+            );
             assert!(up_fail * 10 <= runs, "{theta} {p}: upper failed {up_fail}");
         }
     }
