@@ -989,7 +989,7 @@ pub(crate) fn binomial_lower(x: f64, theta: f64, a: f64) -> f64 {
 /// Proof: for `p > p_U` the event needs `X / theta <= q_p`, where `q_p < p` solves
 /// `theta KL(q_p || p) = a`, and Chernoff's bound gives `Pr[X <= theta q_p] <= e^-a`.
 pub(crate) fn binomial_upper(x: f64, theta: f64, a: f64) -> f64 {
-    if !(theta > 0.0) {
+    if theta.is_nan() || theta <= 0.0 {
         return 0.0;
     }
     let q = (x / theta).max(0.0);

@@ -428,8 +428,8 @@ pub(crate) fn rr_ic_by_level(
                     j += 1;
                 }
             } else {
-                for j in first..end {
-                    if rng.random::<f32>() < probs[j] {
+                for (j, &q) in (first..end).zip(&probs[first..end]) {
+                    if rng.random::<f32>() < q {
                         edges.push(j);
                     }
                 }
