@@ -436,10 +436,8 @@ mod tests {
             }
             let v = order[0];
             count += gain[v as usize];
-            for i in 0..rr.len() {
-                if rr.set(i).contains(&v) {
-                    covered[i] = true;
-                }
+            for (i, c) in covered.iter_mut().enumerate() {
+                *c |= rr.set(i).contains(&v);
             }
             seeds.push(v);
         }
