@@ -39,7 +39,9 @@ pub(crate) fn candidate_list(
 ) -> Result<Vec<u32>, DiffusionError> {
     let list: Vec<u32> = match candidates {
         Some(c) => c.to_vec(),
-        None => (0..n as u32).collect(),
+        // Every node once: nothing to check (but an empty graph's list is empty).
+        None if n > 0 => return Ok((0..n as u32).collect()),
+        None => Vec::new(),
     };
     let mut seen = vec![false; n];
     for &c in &list {
@@ -73,8 +75,7 @@ impl CoverWork {
     fn reset(&mut self, index: &InvertedIndex, sets: usize) {
         let n = index.node_count();
         self.deg.clear();
-        self.deg
-            .extend(index.offsets.windows(2).map(|w| (w[1] - w[0]) as u32));
+        index.degrees_into(&mut self.deg);
         debug_assert_eq!(self.deg.len(), n);
         self.covered.clear();
         self.covered.resize(sets, false);
@@ -103,6 +104,96 @@ fn take(
     newly
 }
 
+/// Candidates kept in lazy greedy's heap before they can matter: the heap starts with the
+/// candidates of the largest initial coverage only (at least this many, more on ties), and
+/// takes the next ones, about four times as many each time, when its top falls below them.
+const HEAP_START: usize = 2048;
+
+/// Initial coverages at or above this share one histogram bucket (then the heap starts with
+/// every candidate of such coverage).
+const HISTOGRAM_TOP: usize = 4096;
+
+/// Lazy greedy's max-heap of (possibly stale) marginal coverages, keyed `(coverage, Reverse(v))`
+/// (ties: the smaller node first), filled lazily: a candidate not yet pushed has initial, hence
+/// current, coverage below `floor` (coverage only falls), so a popped entry that is fresh and at
+/// least `floor` is the maximum over all candidates, and pops come in exactly the order of a
+/// heap built from every candidate at once.
+struct LazyHeap {
+    heap: BinaryHeap<(u32, Reverse<u32>)>,
+    /// Every candidate not in the heap has initial coverage below this (0: all are in).
+    floor: u32,
+    /// `above[d]`: candidates of initial coverage at least `d` (`d <= HISTOGRAM_TOP`).
+    above: Vec<usize>,
+}
+
+impl LazyHeap {
+    /// The candidates whose coverage is among the [`HEAP_START`] largest (by a histogram of
+    /// coverages), with `floor` the least of them.
+    fn new(deg: &[u32], candidates: &[u32]) -> Self {
+        let mut above = vec![0usize; HISTOGRAM_TOP + 2];
+        for &v in candidates {
+            above[(deg[v as usize] as usize).min(HISTOGRAM_TOP)] += 1;
+        }
+        for d in (0..=HISTOGRAM_TOP).rev() {
+            above[d] += above[d + 1];
+        }
+        let mut lazy = LazyHeap {
+            heap: BinaryHeap::new(),
+            floor: u32::MAX,
+            above,
+        };
+        lazy.take_below(HEAP_START, deg, candidates, |v| deg[v as usize] as usize);
+        lazy
+    }
+
+    /// Lowers `floor` until at least `want` candidates are at or above it (to 0 if that is
+    /// all) and pushes those between the new and the old floor (by `initial` coverage) at their
+    /// current coverage.
+    fn take_below(
+        &mut self,
+        want: usize,
+        deg: &[u32],
+        candidates: &[u32],
+        initial: impl Fn(u32) -> usize,
+    ) {
+        let old = (self.floor as usize).min(HISTOGRAM_TOP + 1);
+        let new = (1..=HISTOGRAM_TOP.min(old.saturating_sub(1)))
+            .rev()
+            .find(|&d| self.above[d] >= want)
+            .unwrap_or(0);
+        let old_floor = self.floor as usize;
+        for &v in candidates {
+            let d0 = initial(v);
+            let d = deg[v as usize];
+            if d > 0 && d0 >= new && d0 < old_floor {
+                self.heap.push((d, Reverse(v)));
+            }
+        }
+        self.floor = new as u32;
+        debug_assert!(old > new || new == 0);
+    }
+
+    /// Pops the entry a heap of all candidates would pop (`index` gives the initial
+    /// coverages, `deg` the current ones).
+    fn pop(
+        &mut self,
+        index: &InvertedIndex,
+        deg: &[u32],
+        candidates: &[u32],
+    ) -> Option<(u32, Reverse<u32>)> {
+        while self.floor > 0 && self.heap.peek().is_none_or(|&(key, _)| key < self.floor) {
+            // The top may no longer beat the rest: take about four times as many.
+            let want = 4 * self.above[(self.floor as usize).min(HISTOGRAM_TOP)].max(HEAP_START);
+            self.take_below(want, deg, candidates, |v| index.sets_of(v as usize).len());
+        }
+        self.heap.pop()
+    }
+
+    fn push(&mut self, entry: (u32, Reverse<u32>)) {
+        self.heap.push(entry);
+    }
+}
+
 /// Lazy greedy for `k` seeds among `candidates` (distinct nodes).
 pub(crate) fn greedy_k(
     index: &InvertedIndex,
@@ -114,11 +205,7 @@ pub(crate) fn greedy_k(
     let n = index.node_count();
     work.reset(index, rr.len());
     let CoverWork { deg, covered } = work;
-    let mut heap: BinaryHeap<(u32, Reverse<u32>)> = candidates
-        .iter()
-        .filter(|&&v| deg[v as usize] > 0)
-        .map(|&v| (deg[v as usize], Reverse(v)))
-        .collect();
+    let mut heap = LazyHeap::new(deg, candidates);
     let mut seeds = Vec::with_capacity(k);
     let mut count = 0usize;
     let mut upper = f64::INFINITY;
@@ -127,7 +214,7 @@ pub(crate) fn greedy_k(
         // The k largest current marginals, in order.
         fresh.clear();
         while fresh.len() < k {
-            let Some((key, Reverse(v))) = heap.pop() else {
+            let Some((key, Reverse(v))) = heap.pop(index, deg, candidates) else {
                 break;
             };
             let d = deg[v as usize];
@@ -322,6 +409,79 @@ mod tests {
             proptest::collection::btree_set(0u32..8, 1..4).prop_map(|s| s.into_iter().collect()),
             1..30,
         )
+    }
+
+    /// Plain greedy with exact marginals (ties: the smaller node) and the bound
+    /// `min_i cov(S_i) + top-k marginals w.r.t. S_i`: what `greedy_k` must give.
+    fn plain_greedy(rr: &RrCollection, n: usize, candidates: &[u32], k: usize) -> (Vec<u32>, u64) {
+        let mut covered = vec![false; rr.len()];
+        let (mut seeds, mut count, mut upper) = (Vec::new(), 0u64, u64::MAX);
+        loop {
+            let mut gain = vec![0u64; n];
+            for i in (0..rr.len()).filter(|&i| !covered[i]) {
+                for &v in rr.set(i) {
+                    gain[v as usize] += 1;
+                }
+            }
+            let mut order: Vec<u32> = candidates
+                .iter()
+                .copied()
+                .filter(|&v| gain[v as usize] > 0)
+                .collect();
+            order.sort_by_key(|&v| (Reverse(gain[v as usize]), v));
+            order.truncate(k);
+            upper = upper.min(count + order.iter().map(|&v| gain[v as usize]).sum::<u64>());
+            if seeds.len() == k || order.is_empty() {
+                return (seeds, upper);
+            }
+            let v = order[0];
+            count += gain[v as usize];
+            for (i, c) in covered.iter_mut().enumerate() {
+                *c |= rr.set(i).contains(&v);
+            }
+            seeds.push(v);
+        }
+    }
+
+    #[test]
+    fn lazy_heap_refills_give_the_plain_greedy() {
+        use rand::{Rng, SeedableRng};
+        // 4,000 nodes of skewed popularity: the heap starts with about 2,048 of them; asking
+        // for more seeds than that empties it, so it must refill (and may earlier).
+        let n = 4_000usize;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let sets: Vec<Vec<u32>> = (0..8_000)
+            .map(|_| {
+                let mut s: Vec<u32> = (0..rng.random_range(1..6))
+                    .map(|_| (rng.random::<f64>().powi(2) * n as f64) as u32)
+                    .collect();
+                s.sort_unstable();
+                s.dedup();
+                s
+            })
+            .collect();
+        let rr = collection(&sets);
+        let mut index = InvertedIndex::default();
+        index.rebuild(n, &rr);
+        let candidates: Vec<u32> = (0..n as u32).rev().collect();
+        let mut deg = Vec::new();
+        index.degrees_into(&mut deg);
+        let start = LazyHeap::new(&deg, &candidates);
+        let covering = deg.iter().filter(|&&d| d > 0).count();
+        assert!(
+            start.floor > 1 && start.heap.len() < covering,
+            "floor {}",
+            start.floor
+        );
+        for k in [1, 50, start.heap.len() + 1] {
+            let cover = greedy_k(&index, &rr, &candidates, k, &mut CoverWork::default());
+            let (seeds, upper) = plain_greedy(&rr, n, &candidates, k);
+            assert_eq!(cover.seeds.len(), k);
+            assert_eq!(cover.seeds[..seeds.len()], seeds[..], "k {k}");
+            let ratio = 1.0 - (1.0 - 1.0 / k as f64).powi(k as i32);
+            let count = coverage(&rr, &seeds) as f64;
+            assert_eq!(cover.upper, (upper as f64).min(count / ratio), "k {k}");
+        }
     }
 
     proptest! {

@@ -95,8 +95,10 @@ pub struct SeedSelection {
 /// Two independent RR collections `R1`, `R2` of equal size `theta` start at
 /// `theta_0 = 2 ((1-1/e) sqrt(ln(6/delta)) + sqrt((1-1/e)(ln C(c,k) + ln(6/delta))))^2` and
 /// double. Each round, greedy max coverage on `R1` picks `S`; `R2` gives a lower bound on
-/// `S`'s spread, `R1`'s greedy trace an upper bound on the optimum's (OPIM-C's martingale
-/// bounds, each failing with probability at most `delta / (3 i_max)`). Sampling stops once
+/// `S`'s spread, `R1`'s greedy trace an upper bound on the optimum's (OPIM-C's two events, with
+/// the binomial Chernoff bound in relative-entropy form, which is tighter than OPIM-C's
+/// martingale bounds; each fails with probability at most `delta / (3 i_max)`; see `certify`
+/// in the source). Sampling stops once
 /// `lower / upper >= target`, at `theta_max = theta_0 W / (eps^2 OPT_lb)` (IMM's sample size;
 /// `W` the total weight, `n` untargeted), or at the [`max_rr_sets`](Opim::max_rr_sets) cap
 /// (reported as [`capped`](SeedSelection::capped)). `OPT_lb` is the weight of the best `k`
@@ -559,6 +561,10 @@ impl Opim<'_> {
                     return Err(DiffusionError::invalid("k", "must be at least 1"));
                 }
                 let k = k.min(inst.candidates.len());
+                if inst.weights.is_none() {
+                    // Every node weighs 1: the k heaviest weigh k (as the sum below would).
+                    return Ok((k, k as f64, GREEDY_RATIO));
+                }
                 let mut cand_weights: Vec<f64> = inst
                     .candidates
                     .iter()
@@ -881,9 +887,27 @@ fn mark(in_set: &mut [bool], seeds: &[u32], value: bool) {
     }
 }
 
-/// OPIM-C's bounds for a round: a lower bound on the seeds' coverage of `R2` (`cov2` sets
-/// covered) and an upper bound on the optimum's coverage of `R1` (from greedy's `cover.upper`),
-/// each failing with probability `e^-a`.
+/// The bounds of a round: a lower bound on the seeds' coverage of `R2` (`cov2` of its `r1_len`
+/// sets covered) and an upper bound on the optimum's coverage of `R1` (from greedy's
+/// `cover.upper`), each failing with probability at most `e^-a`, both from the Chernoff bound
+/// in relative-entropy form ([`binomial_lower`], [`binomial_upper`]).
+///
+/// Why these hold. `R1` and `R2` are independent, and each holds `theta = r1_len` independent
+/// RR sets (`theta` is fixed by the schedule, not by the data). The seeds `S` depend on `R1`
+/// only, so given `R1` the number of `R2`'s sets that `S` covers is `Binomial(theta, p_S)` with
+/// `p_S = sigma(S) / W`; [`binomial_lower`] is below `theta p_S` except with probability `e^-a`.
+/// For a fixed optimal set `S*` the number of `R1`'s sets it covers is `Binomial(theta, p*)`,
+/// at most `cover.upper` (greedy's bound holds for every feasible set on `R1`, `S*` included);
+/// [`binomial_upper`] increases with its argument, so `binomial_upper(cover.upper)` is above
+/// `theta p*` except with probability `e^-a`. OPIM-C (Tang et al., SIGMOD 2018, Lemmas 4.2-4.3)
+/// uses the same two events with martingale tail bounds, `exp(-x^2 / (2 theta p))` below and
+/// `exp(-x^2 / (2 theta p + 2x/3))` above the mean; the relative-entropy bound
+/// `exp(-theta KL(q || p))` is the exact Chernoff bound of a binomial, smaller than both
+/// (`KL(q || p) >= (p - q)^2 / (2p)` for `q <= p`, and `>= (q - p)^2 / (2p + 2(q - p)/3)` for
+/// `q >= p`), so the bounds are at least as tight as OPIM-C's with the same failure
+/// probabilities (checked by `kl_bounds_are_at_least_as_tight_as_opim_c` below). They also
+/// see the variance `theta p (1 - p)`, not `theta p`, which matters when the seeds reach a
+/// sizeable share of the population.
 pub(crate) fn certify(
     number: usize,
     cover: Cover,
@@ -892,13 +916,9 @@ pub(crate) fn certify(
     max_rr_sets: usize,
     a: f64,
 ) -> Round {
-    let lower_sqrt = (cov2 + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt();
-    let lower = if lower_sqrt > 0.0 {
-        (lower_sqrt.powi(2) - a / 18.0).max(0.0)
-    } else {
-        0.0
-    };
-    let upper = ((cover.upper + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2);
+    let theta = r1_len as f64;
+    let lower = binomial_lower(cov2, theta, a);
+    let upper = binomial_upper(cover.upper, theta, a);
     Round {
         number,
         seeds: cover.seeds,
@@ -909,6 +929,88 @@ pub(crate) fn certify(
         r1_len,
         capped: r1_len >= max_rr_sets,
     }
+}
+
+/// Relative entropy `KL(q || p)` of Bernoulli laws (natural logarithm), for `q` in `[0, 1]`
+/// and `p` in `(0, 1)`; `0 ln 0 = 0`.
+fn bernoulli_kl(q: f64, p: f64) -> f64 {
+    let up = if q > 0.0 { q * (q / p).ln() } else { 0.0 };
+    let down = if q < 1.0 {
+        (1.0 - q) * ((-q).ln_1p() - (-p).ln_1p())
+    } else {
+        0.0
+    };
+    (up + down).max(0.0)
+}
+
+/// Bisection steps of [`binomial_lower`] and [`binomial_upper`]: the bracket shrinks to
+/// `2^-80` of its width, below an `f64`'s resolution.
+const BISECTION_STEPS: usize = 80;
+
+/// Margin on the confidence term: `KL` is evaluated in floating point, and the bisection keeps
+/// the conservative end only if the evaluation is on the right side of `a`; asking for
+/// `a (1 + 1e-9)` covers relative evaluation errors up to `1e-9` (they are about `1e-13`).
+const A_MARGIN: f64 = 1.0 + 1e-9;
+
+/// A lower confidence bound on `theta p` from `x` successes in `theta` Bernoulli(`p`) trials:
+/// `theta p_L` with `p_L = min { p <= x/theta : theta KL(x/theta || p) <= a }`, so that
+/// `Pr[p < p_L] <= e^-a`.
+///
+/// Proof: for `p < p_L` the event needs `X / theta >= q_p`, where `q_p > p` solves
+/// `theta KL(q_p || p) = a` (`KL(q || p)` increases in `q` above `p`), and Chernoff's bound
+/// gives `Pr[X >= theta q_p] <= exp(-theta KL(q_p || p)) = e^-a`. 0 when `x = 0`.
+pub(crate) fn binomial_lower(x: f64, theta: f64, a: f64) -> f64 {
+    if !(x > 0.0 && theta > 0.0) {
+        return 0.0;
+    }
+    let q = (x / theta).min(1.0);
+    let a = a * A_MARGIN;
+    // theta KL(q || lo) >= a (or lo = 0) and theta KL(q || hi) < a throughout.
+    let (mut lo, mut hi) = (0.0f64, q);
+    for _ in 0..BISECTION_STEPS {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if theta * bernoulli_kl(q, mid) >= a {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    lo * theta
+}
+
+/// An upper confidence bound on `theta p` from a count `x` known to be at least the number of
+/// successes in `theta` Bernoulli(`p`) trials: `theta p_U` with
+/// `p_U = max { p >= x/theta : theta KL(x/theta || p) <= a }` (1 if `x >= theta`), so that
+/// `Pr[p > p_U] <= e^-a`, and `p_U` increases with `x` (so any `x` at least the count will do).
+///
+/// Proof: for `p > p_U` the event needs `X / theta <= q_p`, where `q_p < p` solves
+/// `theta KL(q_p || p) = a`, and Chernoff's bound gives `Pr[X <= theta q_p] <= e^-a`.
+pub(crate) fn binomial_upper(x: f64, theta: f64, a: f64) -> f64 {
+    if theta.is_nan() || theta <= 0.0 {
+        return 0.0;
+    }
+    let q = (x / theta).max(0.0);
+    if q >= 1.0 {
+        return theta;
+    }
+    let a = a * A_MARGIN;
+    // theta KL(q || lo) < a and theta KL(q || hi) >= a (or hi = 1) throughout.
+    let (mut lo, mut hi) = (q, 1.0f64);
+    for _ in 0..BISECTION_STEPS {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if theta * bernoulli_kl(q, mid) >= a {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    hi * theta
 }
 
 /// The largest `w(v) x prod p(e)` over paths from a node of `sources` to a node `v` of positive
@@ -1024,6 +1126,62 @@ mod tests {
         assert_eq!(best_path_value(&g, &w, &[5]), None);
         assert_eq!(best_path_value(&g, &w, &[6, 5]), None);
         assert_eq!(best_path_value(&g, &w, &[3]), Some(4.0));
+    }
+
+    /// OPIM-C's bounds (the martingale forms this module used before).
+    fn opim_c_bounds(cov2: f64, upper: f64, a: f64) -> (f64, f64) {
+        let lower_sqrt = (cov2 + 2.0 * a / 9.0).sqrt() - (a / 2.0).sqrt();
+        let lower = if lower_sqrt > 0.0 {
+            (lower_sqrt.powi(2) - a / 18.0).max(0.0)
+        } else {
+            0.0
+        };
+        (lower, ((upper + a / 2.0).sqrt() + (a / 2.0).sqrt()).powi(2))
+    }
+
+    #[test]
+    fn kl_bounds_are_at_least_as_tight_as_opim_c() {
+        for theta in [256.0f64, 1024.0, 4096.0, 65_536.0, 16_777_216.0] {
+            for a in [1.0, 5.0, 17.8, 40.0] {
+                for share in [0.0f64, 1e-4, 0.01, 0.1, 0.2, 0.5, 0.9, 1.0] {
+                    let x = (share * theta).round();
+                    let (ol, ou) = opim_c_bounds(x, x, a);
+                    let (l, u) = (binomial_lower(x, theta, a), binomial_upper(x, theta, a));
+                    assert!(l <= x && u >= x, "{theta} {a} {x}: {l} {u}");
+                    assert!(l >= ol - 1e-9 * theta, "{theta} {a} {x}: {l} < {ol}");
+                    assert!(u <= ou + 1e-9 * theta, "{theta} {a} {x}: {u} > {ou}");
+                    assert!(u <= theta);
+                }
+            }
+        }
+        // Strictly tighter where the variance matters: 20% covered, 4,096 sets.
+        let (ol, ou) = opim_c_bounds(820.0, 1050.0, 17.8);
+        assert!(binomial_lower(820.0, 4096.0, 17.8) > ol + 10.0);
+        assert!(binomial_upper(1050.0, 4096.0, 17.8) < ou - 10.0);
+    }
+
+    #[test]
+    fn kl_bounds_fail_at_most_as_often_as_stated() {
+        use rand::{Rng, SeedableRng};
+        // a = ln 10: each bound may fail in at most 10% of the draws.
+        let a = 10f64.ln();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for (theta, p) in [(50usize, 0.3), (200, 0.05), (400, 0.6)] {
+            let runs = 4000;
+            let (mut low_fail, mut up_fail) = (0, 0);
+            for _ in 0..runs {
+                let x = (0..theta).filter(|_| rng.random::<f64>() < p).count() as f64;
+                let t = theta as f64;
+                low_fail += usize::from(binomial_lower(x, t, a) > t * p);
+                up_fail += usize::from(binomial_upper(x, t, a) < t * p);
+            }
+            // 10% stated; the Chernoff bound is conservative, so far fewer are expected.
+            assert!(
+                low_fail * 10 <= runs,
+                "{theta} {p}: lower failed {low_fail}"
+            );
+            assert!(up_fail * 10 <= runs, "{theta} {p}: upper failed {up_fail}");
+        }
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub(crate) struct Scratch {
     pub choice: Vec<u32>,
     /// Visited bits for reverse sampling (n bits: stays in cache; cleared after each set).
     pub bits: Vec<u64>,
+    /// Level-batched RR sampling: the in-edge records of one level's nodes.
+    pub level_heads: Vec<(usize, usize, f32, f32)>,
+    /// Level-batched RR sampling: the live in-edges found from one level, then their sources.
+    pub level_edges: Vec<usize>,
 }
 
 impl Scratch {

@@ -257,8 +257,10 @@ fn sample_chunk(graph: &SocialGraph, model: Model, roots: &Roots, mut rng: ChaCh
             let root = roots.sample(n, &mut rng);
             let before = nodes.len();
             match model {
-                Model::IndependentCascade => rr_ic(graph, root, &mut rng, s, &mut nodes, never),
-                Model::LinearThreshold => rr_lt(graph, root, &mut rng, s, &mut nodes, never),
+                Model::IndependentCascade => rr_ic_by_level(graph, root, &mut rng, s, &mut nodes),
+                Model::LinearThreshold => {
+                    rr_lt(graph, root, &mut rng, s, &mut nodes, never);
+                }
             };
             lens.push((nodes.len() - before) as u32);
         }
@@ -361,6 +363,94 @@ pub(crate) fn rr_ic(
     false
 }
 
+/// [`rr_ic`] sampled in full (`stop` never holds), one breadth-first level at a time: the same
+/// set, in the same order, from the same random numbers, faster.
+///
+/// [`rr_ic`] draws, for each node in discovery order, the live in-edges (geometric gaps, one
+/// coin per edge, or all), then tests and appends their sources. The draws need only the
+/// node's in-edge record, not the sources, so a level (the nodes appended by the previous one)
+/// can be handled in passes: read every record of the level (independent loads, which the
+/// processor overlaps, where node by node each waits on the one before behind mispredicted
+/// branches), draw the live edges of every node in order (the same random numbers in the same
+/// order), read every live edge's source, then test and append the sources in order. Nodes
+/// appended by a level are handled after every node of that level, as in [`rr_ic`]'s queue, so
+/// the set and the stream's state afterwards are identical (`tests::by_level_equals_rr_ic`).
+/// Not for early stopping: a stop mid-level would leave later nodes' numbers drawn.
+pub(crate) fn rr_ic_by_level(
+    graph: &SocialGraph,
+    root: u32,
+    rng: &mut ChaCha8Rng,
+    s: &mut Scratch,
+    out: &mut Vec<u32>,
+) {
+    s.need_bits(graph.node_count());
+    let start = out.len();
+    s.set_bit(root);
+    out.push(root);
+    let heads = graph.in_heads();
+    let sources = graph.in_sources();
+    let probs = graph.in_probs();
+    let mut level_heads = std::mem::take(&mut s.level_heads);
+    let mut edges = std::mem::take(&mut s.level_edges);
+    let mut i = start;
+    while i < out.len() {
+        let level_end = out.len();
+        level_heads.clear();
+        level_heads.extend(out[i..level_end].iter().map(|&v| {
+            let (h, next) = (heads[v as usize], heads[v as usize + 1].start);
+            (h.start, next, h.uniform, h.inv_log_q)
+        }));
+        i = level_end;
+        edges.clear();
+        for &(first, end, p, inv) in &level_heads {
+            if first == end {
+                continue;
+            }
+            if p >= 0.0 {
+                if p == 0.0 {
+                    continue;
+                }
+                if p >= 1.0 {
+                    edges.extend(first..end);
+                    continue;
+                }
+                // Gaps between live edges are geometric: floor(ln U / ln(1 - p)).
+                let inv = inv as f64;
+                let mut j = first;
+                loop {
+                    let u01: f64 = 1.0 - rng.random::<f64>();
+                    let gap = (u01.ln() * inv) as usize;
+                    j = j.saturating_add(gap);
+                    if j >= end {
+                        break;
+                    }
+                    edges.push(j);
+                    j += 1;
+                }
+            } else {
+                for (j, &q) in (first..end).zip(&probs[first..end]) {
+                    if rng.random::<f32>() < q {
+                        edges.push(j);
+                    }
+                }
+            }
+        }
+        // Sources in place of the edges, then tested and appended in order.
+        for e in edges.iter_mut() {
+            *e = sources[*e] as usize;
+        }
+        for &u in &edges {
+            let u = u as u32;
+            if s.set_bit(u) {
+                out.push(u);
+            }
+        }
+    }
+    s.clear_bits(&out[start..]);
+    s.level_heads = level_heads;
+    s.level_edges = edges;
+}
+
 /// Linear-threshold RR set of `root`: a reverse random walk that stops at a node listening to
 /// no one or at a node already on the walk; or early, returning `true`, at a node (the root
 /// excluded) for which `stop` holds.
@@ -397,11 +487,75 @@ pub(crate) fn rr_lt(
 /// Node -> RR-set inverted index, built by counting sort: the sets containing `v` are
 /// `sets[offsets[v]..offsets[v + 1]]`, in increasing order. Rebuilt each round: the offsets
 /// (`O(n)`) are allocated once, the set lists (`O(total RR size)`) freed before the collection
-/// grows and allocated at their exact size.
+/// grows and allocated at their exact size. The offsets are `u32` while the index has fewer than
+/// `2^32` entries (half the memory traffic of the counting sort's random increments), `usize`
+/// beyond.
 #[derive(Default)]
 pub(crate) struct InvertedIndex {
-    pub offsets: Vec<usize>,
+    /// The offsets while the entries fit in `u32` (empty otherwise).
+    narrow: Vec<u32>,
+    /// The offsets beyond (empty otherwise).
+    wide: Vec<usize>,
     pub sets: Vec<u32>,
+    n: usize,
+}
+
+/// An offset of [`InvertedIndex`]: `u32` or `usize`.
+trait Offset: Copy {
+    const ZERO: Self;
+    fn get(self) -> usize;
+    fn of(x: usize) -> Self;
+}
+
+impl Offset for u32 {
+    const ZERO: Self = 0;
+    #[inline(always)]
+    fn get(self) -> usize {
+        self as usize
+    }
+    #[inline(always)]
+    fn of(x: usize) -> Self {
+        x as u32
+    }
+}
+
+impl Offset for usize {
+    const ZERO: Self = 0;
+    #[inline(always)]
+    fn get(self) -> usize {
+        self
+    }
+    #[inline(always)]
+    fn of(x: usize) -> Self {
+        x
+    }
+}
+
+/// The counting sort of [`InvertedIndex::rebuild`]: count, prefix-sum to end positions, then
+/// place sets in reverse so each node's list comes out in increasing order and `offsets[v]`
+/// ends up holding v's start. The caller checks that `rr.nodes.len()` fits in `O`.
+fn count_sort<O: Offset>(n: usize, rr: &RrCollection, offsets: &mut Vec<O>, sets: &mut Vec<u32>) {
+    offsets.clear();
+    offsets.resize(n + 1, O::ZERO);
+    for &v in &rr.nodes {
+        let slot = &mut offsets[v as usize];
+        *slot = O::of(slot.get() + 1);
+    }
+    let mut acc = 0usize;
+    for slot in &mut offsets[..n] {
+        acc += slot.get();
+        *slot = O::of(acc);
+    }
+    offsets[n] = O::of(rr.nodes.len());
+    sets.resize(rr.nodes.len(), 0);
+    for i in (0..rr.len()).rev() {
+        for &v in rr.set(i) {
+            let slot = &mut offsets[v as usize];
+            let at = slot.get() - 1;
+            *slot = O::of(at);
+            sets[at] = i as u32;
+        }
+    }
 }
 
 impl InvertedIndex {
@@ -413,33 +567,88 @@ impl InvertedIndex {
     }
 
     pub fn rebuild(&mut self, n: usize, rr: &RrCollection) {
-        // Count, prefix-sum to end positions, then place sets in reverse so each node's list
-        // comes out in increasing order and `offsets[v]` ends up holding v's start.
-        let offsets = &mut self.offsets;
-        offsets.clear();
-        offsets.resize(n + 1, 0);
-        for &v in &rr.nodes {
-            offsets[v as usize] += 1;
-        }
-        for i in 1..n {
-            offsets[i] += offsets[i - 1];
-        }
-        offsets[n] = rr.nodes.len();
-        self.sets.resize(rr.nodes.len(), 0);
-        for i in (0..rr.len()).rev() {
-            for &v in rr.set(i) {
-                let slot = &mut offsets[v as usize];
-                *slot -= 1;
-                self.sets[*slot] = i as u32;
-            }
+        self.n = n;
+        if u32::try_from(rr.nodes.len()).is_ok() {
+            self.wide = Vec::new();
+            count_sort(n, rr, &mut self.narrow, &mut self.sets);
+        } else {
+            self.narrow = Vec::new();
+            count_sort(n, rr, &mut self.wide, &mut self.sets);
         }
     }
 
     pub fn node_count(&self) -> usize {
-        self.offsets.len() - 1
+        self.n
+    }
+
+    /// `sets_of(v)` spans `sets[range(v)]`.
+    #[inline]
+    fn range(&self, v: usize) -> (usize, usize) {
+        if self.wide.is_empty() {
+            (self.narrow[v] as usize, self.narrow[v + 1] as usize)
+        } else {
+            (self.wide[v], self.wide[v + 1])
+        }
     }
 
     pub fn sets_of(&self, v: usize) -> &[u32] {
-        &self.sets[self.offsets[v]..self.offsets[v + 1]]
+        let (a, b) = self.range(v);
+        &self.sets[a..b]
+    }
+
+    /// Appends the number of sets containing each node, in node order, to `out`.
+    pub fn degrees_into(&self, out: &mut Vec<u32>) {
+        if self.wide.is_empty() {
+            out.extend(self.narrow.windows(2).map(|w| w[1] - w[0]));
+        } else {
+            out.extend(self.wide.windows(2).map(|w| (w[1] - w[0]) as u32));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diffusion::{Edge, Probability, chung_lu};
+    use rand::SeedableRng;
+
+    /// Both samplers on every root of `graph`, from equal streams: the same sets, and the
+    /// streams in the same state afterwards.
+    fn same_sets(graph: &SocialGraph) {
+        let mut a = ChaCha8Rng::seed_from_u64(11);
+        let mut b = a.clone();
+        let (mut out_a, mut out_b) = (Vec::new(), Vec::new());
+        let mut sizes = 0;
+        with_scratch(|s| {
+            for root in 0..graph.node_count() as u32 {
+                out_a.clear();
+                out_b.clear();
+                rr_ic(graph, root, &mut a, s, &mut out_a, never);
+                rr_ic_by_level(graph, root, &mut b, s, &mut out_b);
+                assert_eq!(out_a, out_b, "root {root}");
+                sizes += out_a.len();
+            }
+            assert!(s.bits.iter().all(|&w| w == 0), "bits cleared");
+        });
+        assert_eq!(a.random::<u64>(), b.random::<u64>());
+        assert!(sizes > graph.node_count(), "some sets beyond the root");
+    }
+
+    #[test]
+    fn by_level_equals_rr_ic() {
+        // Weighted cascade (geometric gaps), a constant probability, probability 1 (every
+        // edge), and per-edge probabilities (one coin per edge), with self-loops and hubs.
+        same_sets(&chung_lu(3_000, 20_000, 2.5, Probability::WeightedCascade, 3).unwrap());
+        same_sets(&chung_lu(2_000, 8_000, 2.2, Probability::Constant(0.2), 4).unwrap());
+        same_sets(&chung_lu(500, 600, 2.5, Probability::Constant(1.0), 5).unwrap());
+        let mut rng = ChaCha8Rng::seed_from_u64(6);
+        let edges: Vec<Edge> = (0..6_000)
+            .map(|_| Edge {
+                source: rng.random_range(0..1_000),
+                target: rng.random_range(0..1_000),
+                probability: rng.random::<f32>() * 0.5,
+            })
+            .collect();
+        same_sets(&SocialGraph::from_edges(1_000, &edges, Probability::Given).unwrap());
     }
 }
