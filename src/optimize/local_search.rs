@@ -538,6 +538,8 @@ mod diag_branch {
                     }
                 }
                 let best = open.iter().map(|n| n.0).fold(f64::MIN, f64::max);
+                // Every plan lies in one open node: the largest bound stays above the plan's value.
+                assert!(best >= v * (1.0 - 1e-9), "branching cut below the plan");
                 println!(
                     "  after {done} solves: bound {best:.1} gap {:.3}% ({} open)",
                     100.0 * (1.0 - v / best),
@@ -569,6 +571,7 @@ mod diag_run {
         let t0 = std::time::Instant::now();
         let plan = LocalSearch::default().improve(&problem, &g).unwrap();
         let v = crate::evaluate(&problem, &plan).unwrap().prevented_loss;
+        assert!(v >= crate::evaluate(&problem, &g).unwrap().prevented_loss);
         println!(
             "{weeks}w ls {v:.1} in {:?} ({} arms)",
             t0.elapsed(),
