@@ -579,3 +579,64 @@ mod diag_run {
         );
     }
 }
+
+#[cfg(test)]
+mod diag_pair {
+    use super::Search;
+    use crate::optimize::state::State;
+    use crate::optimize::{Greedy, GreedyLocalSearch, Improve, LocalSearch, Strategy};
+
+    /// Whether opening douyin.young_gig with brushing.comic together (the pair the 52-week
+    /// branching pays in full) improves the 52-week plan: shrink, one unit of the pair's best
+    /// week, greedy refill, local search.
+    /// `cargo test --release --lib local_search::diag_pair -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn calendar_pair_open() {
+        let scenario = crate::scenarios::jurong_2023();
+        let yearly = scenario.compile().unwrap();
+        let cal = scenario.compile_calendar(&yearly).unwrap().unwrap();
+        let problem = cal.with_weeks(52).unwrap().unroll(&yearly).unwrap();
+        let plan = GreedyLocalSearch::default().plan(&problem).unwrap();
+        let base = State::with_units(&problem, plan.units());
+        let v = base.value();
+        let k = problem
+            .placements()
+            .iter()
+            .position(|x| x.id == "douyin.young_gig")
+            .unwrap();
+        let m = problem
+            .messages()
+            .iter()
+            .position(|x| x.id == "brushing.comic")
+            .unwrap();
+        let arms: Vec<usize> = (0..problem.arms().len())
+            .filter(|&a| {
+                problem.arms()[a].placement.index() == k && problem.arms()[a].message.index() == m
+            })
+            .collect();
+        let mut best = v;
+        for theta in [0.05, 0.15, 0.4] {
+            let mut trial = base.clone();
+            assert!(Search::shrink(&mut trial, theta));
+            let Some(&b) = arms
+                .iter()
+                .filter(|&&b| trial.max_units(b) > 0)
+                .max_by(|&&x, &&y| trial.gain(x, 1).total_cmp(&trial.gain(y, 1)))
+            else {
+                continue;
+            };
+            trial.add(b, 1);
+            Greedy::default().maximise(&mut trial);
+            let refilled = trial.value();
+            let improved = LocalSearch::default()
+                .improve(&problem, &trial.to_plan())
+                .unwrap();
+            let w = State::with_units(&problem, improved.units()).value();
+            assert!(w >= refilled * (1.0 - 1e-12));
+            best = best.max(w);
+            println!("theta {theta}: plan {v:.1} pair refilled {refilled:.1} then ls {w:.1}");
+        }
+        assert!(best >= v);
+    }
+}
