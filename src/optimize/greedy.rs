@@ -148,7 +148,7 @@ impl Ord for Entry {
 }
 
 /// The best step of an arm now: its ratio and its size.
-fn price(state: &State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
+fn price(state: &mut State<'_>, arm: usize, tolerance: f64) -> Option<(Key, u64)> {
     let tmax = state.max_units(arm);
     if tmax == 0 {
         return None;
@@ -255,7 +255,6 @@ impl Greedy {
         let tol = self.batch_tolerance;
         let mut version = vec![0u32; p.arms().len()];
         let mut heap = BinaryHeap::with_capacity(p.arms().len());
-        state.sync_suffix();
         for arm in 0..p.arms().len() {
             if let Some((key, _)) = price(state, arm, tol) {
                 heap.push(Entry {
@@ -282,7 +281,6 @@ impl Greedy {
             }
             let opens = state.opens(top.arm);
             state.add(top.arm, t);
-            state.sync_suffix();
             version[top.arm] += 1;
             let mut touched = vec![top.arm];
             if opens {

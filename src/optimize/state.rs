@@ -27,7 +27,7 @@ pub(crate) struct State<'p> {
     /// `A_c rho_c` per cell: the value of the whole ceiling.
     stakes: Rc<Vec<f64>>,
     /// A calendar problem's discounted suffixes of marginal value (`None`: yearly problem),
-    /// kept in sync by the greedy ([`State::sync_suffix`]).
+    /// rebuilt where stale when read ([`State::calendar_curve`]).
     suffix: Option<suffix::Suffix>,
     /// Per arm, per absorbed entry: `(cell, coef / kappa, 1 - exp(-coef / kappa))`.
     entries: Rc<Vec<Vec<(usize, f64, f64)>>>,
@@ -298,20 +298,15 @@ impl<'p> State<'p> {
         batch(g, weighted_rate, tolerance, tmax)
     }
 
-    /// Rebuilds a calendar problem's suffixes where exposures changed since the last sync.
-    /// A no-op for a yearly problem.
-    pub(crate) fn sync_suffix(&mut self) {
-        if let Some(suffix) = &mut self.suffix {
-            suffix.sync(&self.stakes, &self.remaining);
-        }
-    }
-
-    /// On a calendar problem (suffixes synced), the gain curve of `arm` from its slope and
-    /// curvature in `O(yearly cells)`: `(g, q)` with slope `g` and `q = -gain''`. `None` for
-    /// a yearly problem.
+    /// On a calendar problem, the gain curve of `arm` from its slope and curvature in
+    /// `O(yearly cells)` (plus the rebuild of the stale suffixes it reads): `(g, q)` with slope
+    /// `g` and `q = -gain''`. `None` for a yearly problem.
     #[inline]
-    pub(crate) fn calendar_curve(&self, arm: usize) -> Option<(f64, f64)> {
-        self.suffix.as_ref().map(|s| s.slope_and_curvature(arm))
+    pub(crate) fn calendar_curve(&mut self, arm: usize) -> Option<(f64, f64)> {
+        let (stakes, remaining) = (&self.stakes, &self.remaining);
+        self.suffix
+            .as_mut()
+            .map(|s| s.slope_and_curvature(arm, stakes, remaining))
     }
 
     /// Whether adding to `arm` would pay its placement's setup cost and its message's
@@ -411,9 +406,9 @@ impl<'p> State<'p> {
             let c = c.index();
             self.absorbed[c] = (self.absorbed[c] + delta * coef).max(0.0);
             self.remaining[c] = (-self.absorbed[c] / p.cells()[c].scale).exp();
-            if let Some(suffix) = &mut self.suffix {
-                suffix.touch(c);
-            }
+        }
+        if let Some(suffix) = &mut self.suffix {
+            suffix.touch_arm(arm);
         }
     }
 
@@ -633,7 +628,6 @@ mod tests {
             s.add(arm, 5 + 20 * i as u64);
         }
         s.remove(3, 2);
-        s.sync_suffix();
         for arm in (0..n).step_by(7) {
             let (g, q) = s.calendar_curve(arm).unwrap();
             let (_, slope) = s.gain_and_slope(arm, 0);

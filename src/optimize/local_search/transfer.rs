@@ -13,11 +13,15 @@ impl<'p> Search<'p> {
     /// cost (an unopened arm counting its fixed costs at its best size).
     pub(super) fn rank_receivers(&mut self) {
         // A calendar problem ranks by the suffixes' gain curve: O(yearly cells) per arm.
-        self.state.sync_suffix();
+        let p = self.state.problem;
+        let curves: Option<Vec<(f64, f64)>> = p.structure().weeks.as_ref().map(|_| {
+            (0..p.arms().len())
+                .map(|b| self.state.calendar_curve(b).unwrap_or((0.0, 0.0)))
+                .collect()
+        });
         let s = &self.state;
-        let p = s.problem;
-        let gain = |b: usize, n: u64| match s.calendar_curve(b) {
-            Some((g, q)) => curve_gain(g, q, n).0,
+        let gain = |b: usize, n: u64| match &curves {
+            Some(curves) => curve_gain(curves[b].0, curves[b].1, n).0,
             None => s.gain(b, n),
         };
         let mut scored: Vec<(f64, usize)> = (0..p.arms().len())

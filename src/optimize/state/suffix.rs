@@ -6,16 +6,18 @@
 //! `w(u, c) = A rho exp(-E / kappa)` the value still reachable in week cell `(u, c)` and
 //! `r_c = coef_c / kappa_c`, the gain's slope at the current plan is
 //! `sum_c r_c D_1(c, t)` and its second derivative `-sum_c r_c^2 D_2(c, t)`, with the
-//! discounted suffixes `D_p(c, t) = w(t, c) + lambda^p D_p(c, t + 1)`. The suffixes of a
-//! yearly cell are rebuilt in `O(weeks)` per retention when a step changes its exposures.
+//! discounted suffixes `D_p(c, t) = w(t, c) + lambda^p D_p(c, t + 1)`. A step that changes
+//! yearly cell `c`'s exposures up to week `u` makes its suffixes of weeks `0..=u` stale; a
+//! price rebuilds only the stale weeks it reads, of its own retention, in `O(weeks)`.
 
 use std::rc::Rc;
 
 use crate::core::ArmId;
 use crate::problem::Problem;
 
-/// An arm's retention index, campaign week, and `(yearly cell, coef / kappa)` of its cells.
-type ArmCells = (usize, usize, Vec<(usize, f64)>);
+/// An arm's retention index, campaign week, `(yearly cell, coef / kappa)` of its cells, and
+/// one past the last week of the horizon its exposures reach.
+type ArmCells = (usize, usize, Vec<(usize, f64)>, u32);
 
 /// The fixed part: retentions, and per arm its retention, week and yearly cells' rates.
 #[derive(Debug)]
@@ -26,23 +28,27 @@ struct Layout {
     horizon: usize,
     /// Yearly cells (cells per week).
     per_week: usize,
-    /// Per arm: `(retention index, campaign week, [(yearly cell, coef / kappa)])`.
+    /// Per arm: `(retention index, campaign week, [(yearly cell, coef / kappa)], end week)`.
     arms: Vec<ArmCells>,
 }
 
-/// The suffixes `D_1`, `D_2` of every retention, yearly cell and week.
+/// The suffixes `D_1`, `D_2` of every retention, yearly cell and week, rebuilt lazily: a
+/// change of week `u`'s exposures makes the suffixes of weeks `0..=u` stale, and a price at
+/// week `t` rebuilds only the stale weeks `t..` of the two chains of the arm's retention and
+/// cells it reads.
 #[derive(Debug, Clone)]
 pub(crate) struct Suffix {
     layout: Rc<Layout>,
-    /// Entry `((l * 2 + p) * horizon + u) * per_week + c`: `D_(p+1)` of retention `l`.
+    /// Entry `((l * per_week + c) * horizon + u) * 2 + p`: `D_(p+1)` of retention `l`, yearly
+    /// cell `c`, week `u` (both chains of a cell side by side, weeks contiguous).
     d: Vec<f64>,
-    /// Yearly cells whose exposures changed since their suffixes were built.
-    dirty: Vec<bool>,
-    dirty_list: Vec<usize>,
+    /// Per `l * per_week + c`: the suffixes of weeks `u < stale[..]` are out of date; those of
+    /// the later weeks are exact.
+    stale: Vec<u32>,
 }
 
 impl Suffix {
-    /// The suffixes of `p` (every cell to sync); `None` for a yearly problem.
+    /// The suffixes of `p` (all stale); `None` for a yearly problem.
     pub(crate) fn of(p: &Problem) -> Option<Suffix> {
         let w = p.structure().weeks.as_ref()?;
         let per_week = w.yearly_segments * p.threat_count();
@@ -69,9 +75,16 @@ impl Suffix {
                 .take_while(|(c, _)| c.index() / per_week.max(1) == t)
                 .map(|(c, coef)| (c.index() % per_week, coef / p.cells()[c.index()].scale))
                 .collect();
-            arms.push((li, t, cells));
+            let end = p
+                .absorbed(a)
+                .map(|(c, _)| c.index() / per_week.max(1) + 1)
+                .filter(|&u| u <= horizon)
+                .max()
+                .unwrap_or(0);
+            arms.push((li, t, cells, end as u32));
         }
-        let n = 2 * lambdas.len() * horizon * per_week;
+        let chains = lambdas.len() * per_week;
+        let stale = u32::try_from(horizon).expect("a horizon of at most 104 weeks");
         Some(Suffix {
             layout: Rc::new(Layout {
                 lambdas,
@@ -79,102 +92,71 @@ impl Suffix {
                 per_week,
                 arms,
             }),
-            d: vec![0.0; n],
-            dirty: vec![true; per_week],
-            dirty_list: (0..per_week).collect(),
+            d: vec![0.0; 2 * chains * horizon],
+            stale: vec![stale; chains],
         })
     }
 
+    /// Marks stale what a change of `arm`'s units changes: the suffixes of its yearly cells
+    /// up to the last week its exposures reach, of every retention.
     #[inline]
-    fn index(&self, chain: usize, u: usize, c: usize) -> usize {
+    pub(crate) fn touch_arm(&mut self, arm: usize) {
         let l = &self.layout;
-        (chain * l.horizon + u) * l.per_week + c
-    }
-
-    /// Rebuilds the suffixes of yearly cell `c` from `w(u, c) = stakes * remaining`.
-    fn sync_cell(&mut self, c: usize, stakes: &[f64], remaining: &[f64]) {
-        let layout = Rc::clone(&self.layout);
-        for (li, &lambda) in layout.lambdas.iter().enumerate() {
-            for (p, factor) in [lambda, lambda * lambda].into_iter().enumerate() {
-                let chain = li * 2 + p;
-                let mut acc = 0.0;
-                for u in (0..layout.horizon).rev() {
-                    let cell = u * layout.per_week + c;
-                    acc = stakes[cell] * remaining[cell] + factor * acc;
-                    let i = self.index(chain, u, c);
-                    self.d[i] = acc;
-                }
+        let (_, _, cells, end) = &l.arms[arm];
+        for chain in 0..l.lambdas.len() {
+            let stale = &mut self.stale[chain * l.per_week..(chain + 1) * l.per_week];
+            for &(c, _) in cells {
+                stale[c] = stale[c].max(*end);
             }
         }
     }
 
-    /// Marks the yearly cell of (week) cell `cell` changed.
+    /// Brings `D_1`, `D_2` of retention `li`, yearly cell `c` up to date from week `t` on;
+    /// returns the index of week `t`'s pair.
     #[inline]
-    pub(crate) fn touch(&mut self, cell: usize) {
-        let per_week = self.layout.per_week.max(1);
-        if cell >= self.layout.horizon * per_week {
-            return;
-        }
-        let c = cell % per_week;
-        if !self.dirty[c] {
-            self.dirty[c] = true;
-            self.dirty_list.push(c);
-        }
-    }
-
-    /// Rebuilds every suffix, week by week over contiguous cells.
-    fn sync_all(&mut self, stakes: &[f64], remaining: &[f64]) {
-        let layout = Rc::clone(&self.layout);
-        let (h, n) = (layout.horizon, layout.per_week);
-        for (li, &lambda) in layout.lambdas.iter().enumerate() {
-            for (p, factor) in [lambda, lambda * lambda].into_iter().enumerate() {
-                let chain = &mut self.d[(li * 2 + p) * h * n..(li * 2 + p + 1) * h * n];
-                for u in (0..h).rev() {
-                    let (now, later) = chain.split_at_mut((u + 1) * n);
-                    let now = &mut now[u * n..];
-                    let w = stakes[u * n..(u + 1) * n].iter().zip(&remaining[u * n..]);
-                    if u + 1 < h {
-                        for ((d, next), (s, r)) in now.iter_mut().zip(&later[..n]).zip(w) {
-                            *d = s * r + factor * next;
-                        }
-                    } else {
-                        for (d, (s, r)) in now.iter_mut().zip(w) {
-                            *d = s * r;
-                        }
-                    }
-                }
+    fn fresh(&mut self, li: usize, c: usize, t: usize, stakes: &[f64], remaining: &[f64]) -> usize {
+        let l = &self.layout;
+        let (h, n) = (l.horizon, l.per_week);
+        let chain = li * n + c;
+        let base = chain * h * 2;
+        let hi = self.stale[chain] as usize;
+        if t < hi {
+            let (f1, f2) = (l.lambdas[li], l.lambdas[li] * l.lambdas[li]);
+            let (mut a1, mut a2) = if hi < h {
+                (self.d[base + 2 * hi], self.d[base + 2 * hi + 1])
+            } else {
+                (0.0, 0.0)
+            };
+            for u in (t..hi).rev() {
+                let cell = u * n + c;
+                let w = stakes[cell] * remaining[cell];
+                a1 = w + f1 * a1;
+                a2 = w + f2 * a2;
+                self.d[base + 2 * u] = a1;
+                self.d[base + 2 * u + 1] = a2;
             }
+            self.stale[chain] = t as u32;
         }
-        for &c in &self.dirty_list {
-            self.dirty[c] = false;
-        }
-        self.dirty_list.clear();
-    }
-
-    /// Rebuilds the suffixes of the yearly cells changed since the last sync.
-    pub(crate) fn sync(&mut self, stakes: &[f64], remaining: &[f64]) {
-        if self.dirty_list.len() * 4 > self.layout.per_week {
-            return self.sync_all(stakes, remaining);
-        }
-        let list = std::mem::take(&mut self.dirty_list);
-        for &c in &list {
-            self.sync_cell(c, stakes, remaining);
-            self.dirty[c] = false;
-        }
-        self.dirty_list = list;
-        self.dirty_list.clear();
+        base + 2 * t
     }
 
     /// `(g, q)`: the gain's slope `g = sum_c r_c D_1(c, t)` and minus its second derivative
-    /// `q = sum_c r_c^2 D_2(c, t)` for arm `arm` as of the last sync.
+    /// `q = sum_c r_c^2 D_2(c, t)` for arm `arm` at the plan whose cells' values at stake and
+    /// remaining shares are `stakes` and `remaining`.
     #[inline]
-    pub(crate) fn slope_and_curvature(&self, arm: usize) -> (f64, f64) {
-        let (li, t, cells) = &self.layout.arms[arm];
-        let (d1, d2) = (li * 2, li * 2 + 1);
+    pub(crate) fn slope_and_curvature(
+        &mut self,
+        arm: usize,
+        stakes: &[f64],
+        remaining: &[f64],
+    ) -> (f64, f64) {
+        let layout = Rc::clone(&self.layout);
+        let (li, t, cells, _) = &layout.arms[arm];
         let (mut g, mut q) = (0.0, 0.0);
         for &(c, r) in cells {
-            g += r * self.d[self.index(d1, *t, c)];
-            q += r * r * self.d[self.index(d2, *t, c)];
+            let i = self.fresh(*li, c, *t, stakes, remaining);
+            g += r * self.d[i];
+            q += r * r * self.d[i + 1];
         }
         (g, q)
     }
