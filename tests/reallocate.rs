@@ -81,3 +81,26 @@ fn reallocate_is_registered() {
     assert_eq!(s.name(), "reallocate");
     assert!(fanzha::STRATEGY_NAMES.contains(&"reallocate"));
 }
+
+/// On a calendar problem the relaxation's point comes from Frank-Wolfe steps (its
+/// interior-point program fills in and took minutes at 12 weeks): `reallocate` finishes
+/// quickly, stays feasible and is never worse than `greedy+ls`.
+#[test]
+fn reallocate_on_a_calendar_problem_is_quick_and_never_worse() {
+    let scenario = scenarios::jurong_2023();
+    let yearly = scenario.compile().unwrap();
+    let weekly = scenario
+        .compile_calendar(&yearly)
+        .unwrap()
+        .expect("Jurong has a calendar")
+        .with_weeks(4)
+        .unwrap()
+        .unroll(&yearly)
+        .unwrap();
+    let start = GreedyLocalSearch::default().plan(&weekly).unwrap();
+    let plan = Reallocate::default().improve(&weekly, &start).unwrap();
+    plan.check(&weekly).unwrap();
+    let (v, s) = (value(&weekly, &plan), value(&weekly, &start));
+    assert!(v >= s, "reallocate {v} < greedy+ls {s}");
+    assert!(v <= bound(&weekly).unwrap().value);
+}

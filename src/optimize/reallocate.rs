@@ -43,8 +43,10 @@ use crate::problem::Problem;
 /// # Complexity
 ///
 /// `greedy+ls`'s, plus per round one relaxation solve (an interior-point solve over the
-/// open set's arms, see [`bound`](super::bound())) and one greedy maximisation `G` (see
-/// [`Greedy`]), plus the polish's [`LocalSearch`] run when set.
+/// open set's arms, see [`bound`](super::bound()); on a calendar problem, whose
+/// interior-point program fills in, at most a dozen Frank-Wolfe linear programs from the
+/// incumbent, as the calendar bound does) and one greedy maximisation `G` (see [`Greedy`]),
+/// plus the polish's [`LocalSearch`] run when set.
 ///
 /// # Example
 ///
@@ -156,7 +158,14 @@ fn reallocated(relaxation: &Relaxation<'_>, problem: &Problem, plan: &Plan) -> O
     for (c, &used) in r.message.iter_mut().zip(&now.message_used) {
         *c = charge(used);
     }
-    let Relaxed::Solved(point) = relaxation.solve(&r) else {
+    // A calendar problem's interior-point program fills in (minutes at 12 weeks): take the
+    // point from Frank-Wolfe steps from the plan instead, as the calendar bound does.
+    let start: Option<Vec<f64>> = problem
+        .structure()
+        .weeks
+        .as_ref()
+        .map(|_| plan.units().iter().map(|&u| u as f64).collect());
+    let Relaxed::Solved(point) = relaxation.solve_from(&r, start.as_deref()) else {
         return None;
     };
     let mut s = State::new(problem);
