@@ -210,3 +210,54 @@ impl Relaxation<'_> {
         Some((x, y))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Relaxation, Relaxed};
+    use crate::Strategy;
+    use crate::generate::{self, Config};
+
+    /// On small calendar problems with production costs, the Frank-Wolfe certificate (lazy
+    /// message rows) is at least the relaxation's optimum as the interior-point solve finds
+    /// it, and within the stop rule's share of it.
+    #[test]
+    fn frank_wolfe_bound_is_valid_and_tight_against_the_conic_solve() {
+        let mut checked = 0;
+        for seed in 1..6 {
+            let config = Config {
+                floors: false,
+                ..Config::tiny()
+            };
+            let yearly = generate::scenario(&config, seed).compile().unwrap();
+            let mut cal =
+                crate::calendar::Calendar::new(&yearly, 3, 1 + seed as usize * 7, 0.6).unwrap();
+            cal.staff_hours_per_week = yearly.staff_hours().map(|h| h / 3.0);
+            cal.money_per_week = yearly.money().map(|m| m / 2.0);
+            let weekly = cal.unroll(&yearly).unwrap();
+            let relaxation = Relaxation::new(&weekly).with_accuracy(1e-8);
+            let root = relaxation.root();
+            let plan = crate::Greedy::default().plan(&weekly).unwrap();
+            let start: Vec<f64> = plan.units().iter().map(|&u| u as f64).collect();
+            let (Relaxed::Solved(fw), Relaxed::Solved(conic)) = (
+                relaxation.solve_from(&root, Some(&start)),
+                relaxation.solve(&root),
+            ) else {
+                panic!("seed {seed}: a solve failed");
+            };
+            let optimum = conic.relaxed_value;
+            assert!(
+                fw.value >= optimum * (1.0 - 1e-7),
+                "seed {seed}: Frank-Wolfe {} below the relaxation's optimum {optimum}",
+                fw.value
+            );
+            assert!(
+                fw.value <= conic.value * (1.0 + 3e-3),
+                "seed {seed}: Frank-Wolfe {} far above the conic bound {}",
+                fw.value,
+                conic.value
+            );
+            checked += 1;
+        }
+        assert_eq!(checked, 5);
+    }
+}
