@@ -37,15 +37,18 @@ impl Relaxation<'_> {
         }
         let gradient = self.gradient(l, live, &absorbed);
         let saturated = self.saturated(l, live);
-        self.certify_at(
+        let point = self.certify_at(
             l,
             rows,
             live,
             &w,
             (&absorbed, &gradient, saturated),
             multipliers,
+        );
+        Point {
             iterations,
-        )
+            ..point
+        }
     }
 
     /// The value with every live cell at its most exposure (every arm at its upper bound):
@@ -63,7 +66,7 @@ impl Relaxation<'_> {
 
     /// As [`Relaxation::certify`] at a point `w` inside the box, given `(absorbed exposures
     /// per cell, value gradient, saturated value)` there (so a caller that has them, e.g.
-    /// Frank-Wolfe, does not recompute them).
+    /// Frank-Wolfe, does not recompute them); `iterations` 0 for the caller to set.
     pub(super) fn certify_at(
         &self,
         l: &Layout,
@@ -72,7 +75,6 @@ impl Relaxation<'_> {
         w: &[f64],
         (absorbed, gradient, saturated): (&[f64], &[f64], f64),
         multipliers: &[f64],
-        iterations: u32,
     ) -> Point {
         let p = self.problem;
         let mut units = vec![0.0; p.arms().len()];
@@ -92,7 +94,7 @@ impl Relaxation<'_> {
             value: value.max(0.0) * (1.0 + 1e-9),
             relaxed_value,
             units,
-            iterations,
+            iterations: 0,
             placement_share,
             message_share,
         }

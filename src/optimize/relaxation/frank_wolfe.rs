@@ -49,15 +49,10 @@ impl Relaxation<'_> {
             // The first step's vertex only gives a direction: the lazy rows it violates join
             // the later steps' programs without a second solve now.
             let (s, y) = self.lazy_linear_program(l, rows, &mut in_lp, &gradient, step > 0)?;
-            let point = self.certify_at(
-                l,
-                rows,
-                live,
-                &w,
-                (&e_w, &gradient, saturated),
-                &y,
-                step as u32,
-            );
+            let point = Point {
+                iterations: step as u32,
+                ..self.certify_at(l, rows, live, &w, (&e_w, &gradient, saturated), &y)
+            };
             let value_w = point.relaxed_value;
             let close = point.value - value_w <= CLOSE * value_w.abs().max(1e-300);
             if best.as_ref().is_none_or(|b| point.value < b.value) {
