@@ -29,40 +29,72 @@ impl Relaxation<'_> {
                     .clamp(l.lower[j], l.upper[j])
             })
             .collect();
-        let mut units = vec![0.0; p.arms().len()];
-        for (j, &a) in l.active.iter().enumerate() {
-            units[a] = w[j];
-        }
         let mut absorbed = vec![0.0; p.cells().len()];
-        for &a in &l.active {
+        for (j, &a) in l.active.iter().enumerate() {
             for (c, coef) in p.absorbed(ArmId::new(a)) {
-                absorbed[c.index()] += units[a] * coef;
+                absorbed[c.index()] += w[j] * coef;
             }
         }
-        let relaxed_value = self.value_of(live, &absorbed);
         let gradient = self.gradient(l, live, &absorbed);
-        let certified = certificate(l, rows, &w, &gradient, relaxed_value, &|i| multipliers[i]);
-        let without_duals = certificate(l, rows, &w, &gradient, relaxed_value, &|_| 0.0);
-        // Every live cell at its most exposure.
-        let mut most = vec![0.0; p.cells().len()];
+        let saturated = self.saturated(l, live);
+        let point = self.certify_at(
+            l,
+            rows,
+            live,
+            &w,
+            (&absorbed, &gradient, saturated),
+            multipliers,
+        );
+        Point {
+            iterations,
+            ..point
+        }
+    }
+
+    /// The value with every live cell at its most exposure (every arm at its upper bound):
+    /// a bound that needs no solver.
+    pub(super) fn saturated(&self, l: &Layout, live: &[usize]) -> f64 {
+        let mut most = vec![0.0; self.problem.cells().len()];
         for &c in live {
             most[c] = l.cell_terms[c]
                 .iter()
                 .map(|&(j, coef)| coef * l.upper[j])
                 .sum::<f64>();
         }
-        let saturated = self.value_of(live, &most);
+        self.value_of(live, &most)
+    }
+
+    /// As [`Relaxation::certify`] at a point `w` inside the box, given `(absorbed exposures
+    /// per cell, value gradient, saturated value)` there (so a caller that has them, e.g.
+    /// Frank-Wolfe, does not recompute them); `iterations` 0 for the caller to set.
+    pub(super) fn certify_at(
+        &self,
+        l: &Layout,
+        rows: &[Row],
+        live: &[usize],
+        w: &[f64],
+        (absorbed, gradient, saturated): (&[f64], &[f64], f64),
+        multipliers: &[f64],
+    ) -> Point {
+        let p = self.problem;
+        let mut units = vec![0.0; p.arms().len()];
+        for (j, &a) in l.active.iter().enumerate() {
+            units[a] = w[j];
+        }
+        let relaxed_value = self.value_of(live, absorbed);
+        let certified = certificate(l, rows, w, gradient, relaxed_value, &|i| multipliers[i]);
+        let without_duals = certificate(l, rows, w, gradient, relaxed_value, &|_| 0.0);
         let value = [certified, without_duals, saturated]
             .into_iter()
             .filter(|v| v.is_finite())
             .fold(f64::INFINITY, f64::min);
         let value = if value.is_finite() { value } else { saturated };
-        let (placement_share, message_share) = self.shares(l, &units, &w);
+        let (placement_share, message_share) = self.shares(l, &units, w);
         Point {
             value: value.max(0.0) * (1.0 + 1e-9),
             relaxed_value,
             units,
-            iterations,
+            iterations: 0,
             placement_share,
             message_share,
         }
@@ -81,7 +113,7 @@ impl Relaxation<'_> {
     }
 
     /// Gradient of the value in the arm variables; zero in the `z` variables.
-    fn gradient(&self, l: &Layout, live: &[usize], absorbed: &[f64]) -> Vec<f64> {
+    pub(super) fn gradient(&self, l: &Layout, live: &[usize], absorbed: &[f64]) -> Vec<f64> {
         let p = self.problem;
         let mut gradient = vec![0.0; l.n_vars()];
         for &c in live {

@@ -77,6 +77,10 @@ const FAST: f64 = 1e-4;
 struct Row {
     terms: Vec<(usize, f64)>,
     rhs: f64,
+    /// A row that rarely binds and is dense over many weeks (a message's aggregated
+    /// production row): the Frank-Wolfe linear program adds it only when its solution
+    /// violates it (leaving a row out is a valid relaxation: its multiplier is 0).
+    lazy: bool,
 }
 
 /// The variables of one solve: a restriction's effective arm bounds, the fixed costs it has

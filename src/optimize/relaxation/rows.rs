@@ -80,6 +80,7 @@ impl Relaxation<'_> {
             rows.push(Row {
                 terms: Vec::new(),
                 rhs: slack(limit) - self.paid(l, r),
+                lazy: false,
             });
         }
         for (j, &a) in l.active.iter().enumerate() {
@@ -126,6 +127,7 @@ impl Relaxation<'_> {
                         .map(|&a| (l.var_of_arm[a.index()], 1.0))
                         .collect(),
                     rhs: capacity as f64,
+                    lazy: false,
                 });
             }
         }
@@ -145,6 +147,7 @@ impl Relaxation<'_> {
                     rows.push(Row {
                         terms: vec![(l.var_of_arm[a], 1.0 / l.hi[a] as f64), (l.z_var[m], -1.0)],
                         rhs: 0.0,
+                        lazy: false,
                     });
                 }
             }
@@ -195,7 +198,11 @@ impl Relaxation<'_> {
                 slack(limit)
             };
             terms.push((l.z_var[m], -room));
-            rows.push(Row { terms, rhs: 0.0 });
+            rows.push(Row {
+                terms,
+                rhs: 0.0,
+                lazy: true,
+            });
         }
     }
 
@@ -222,6 +229,7 @@ impl Relaxation<'_> {
                     .map(|&(j, coef)| (j, -coef))
                     .collect(),
                 rhs: -need,
+                lazy: false,
             });
         }
         Some(rows)
