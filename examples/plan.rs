@@ -32,9 +32,9 @@
 //!
 //! The default strategy is `reallocate` (the greedy, local search, then the relaxation's
 //! allocation of the plan's open placements and messages, rounded: the best plans) for a
-//! yearly plan and `greedy+ls` for a calendar or robust plan (problems weeks or draws times the
-//! size, whose relaxation `reallocate` would solve by interior point); `--strategy` takes any
-//! name of
+//! yearly plan and `greedy+ls` for a calendar or robust plan (on a calendar, `reallocate`'s
+//! Frank-Wolfe point usually stops at the plan itself: one more bound's cost for no gain; a
+//! robust plan's sample problem is draws times the size); `--strategy` takes any name of
 //! [`fanzha::STRATEGIES`]. `--bound` computes the certified
 //! upper bound ([`fanzha::optimize::bound`]) and fills `upper_bound` and `gap` in the plan
 //! JSON (they are `null` without it).
@@ -85,7 +85,8 @@ struct Args {
     /// Staff hours available, overriding the scenario's.
     #[arg(long, value_name = "H", allow_negative_numbers = true)]
     staff_hours: Option<f64>,
-    /// Strategy (`main` lists the names). Default: reallocate, or greedy+ls for a calendar.
+    /// Strategy (`main` lists the names). Default: reallocate; greedy+ls for a calendar or
+    /// robust plan.
     #[arg(long, value_name = "NAME")]
     strategy: Option<String>,
     /// Baseline to compare with (`main` lists the names).
@@ -342,8 +343,8 @@ fn evaluate_file(
 }
 
 /// `--strategy`, or the default: `reallocate` for a yearly plan, `greedy+ls` for a calendar
-/// plan and a robust plan (whose problems are weeks or draws times the size, where the
-/// relaxation's interior-point solve of `reallocate` costs more than it gains).
+/// plan and a robust plan (on a calendar `reallocate`'s Frank-Wolfe point usually stops at
+/// the plan itself; a robust plan's sample problem is draws times the size).
 fn strategy(args: &Args, problem: &Problem) -> Result<Box<dyn Strategy>, String> {
     let large = problem.structure().weeks.is_some() || args.robust.is_some();
     let name = args

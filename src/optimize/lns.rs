@@ -396,34 +396,16 @@ mod against_highs {
     /// Relaxation with the open sets `k`, `m` paid and the rest closed; its point rounded
     /// down, floors, greedy fill, local search. `(bound of the set, rounded+greedy, +ls)`.
     fn relaxed_allocation(problem: &Problem, k: &[bool], m: &[bool]) -> (f64, f64, f64) {
-        use crate::optimize::relaxation::{Charge, Relaxation, Relaxed};
+        use crate::optimize::reallocate::open_set_allocation;
+        use crate::optimize::relaxation::Relaxation;
         let relax = Relaxation::new(problem);
-        let mut r = relax.root();
-        for (c, &o) in r.placement.iter_mut().zip(k) {
-            *c = if o { Charge::Paid } else { Charge::Closed };
-        }
-        for (c, &o) in r.message.iter_mut().zip(m) {
-            *c = if o { Charge::Paid } else { Charge::Closed };
-        }
-        let Relaxed::Solved(pt) = relax.solve(&r) else {
-            panic!()
-        };
-        let mut s = State::new(problem);
-        for a in 0..problem.arms().len() {
-            let arm = &problem.arms()[a];
-            s.blocked[a] = !k[arm.placement.index()] || !m[arm.message.index()];
-            let want = pt.units[a].floor().max(0.0) as u64;
-            let t = want.min(s.max_units(a));
-            s.add(a, t);
-        }
-        meet_floors(&mut s).unwrap();
-        Greedy::default().maximise(&mut s);
+        let (bound, mut s) = open_set_allocation(&relax, (k, m), None).unwrap();
         s.blocked.iter_mut().for_each(|b| *b = false);
         let v1 = s.value();
         let p = LocalSearch::default()
             .improve(problem, &s.to_plan())
             .unwrap();
-        (pt.value, v1, State::with_units(problem, p.units()).value())
+        (bound, v1, State::with_units(problem, p.units()).value())
     }
 
     /// Compares greedy+ls with HiGHS's 120-s plan (out/highs/prefecture-SEED/highs-120s.json):

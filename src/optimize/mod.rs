@@ -9,7 +9,7 @@
 //! | `greedy` | [`Greedy`] | lazy cost-benefit greedy with fixed costs, batching, safeguard |
 //! | `greedy+ls` | [`GreedyLocalSearch`] | the greedy, then seeded [`LocalSearch`] |
 //! | `lns` | [`Lns`] | `greedy+ls`, then large-neighbourhood search on which messages are produced |
-//! | `reallocate` | [`Reallocate`] | `greedy+ls`, then the relaxation's allocation of its open set, rounded and polished |
+//! | `reallocate` | [`Reallocate`] | `greedy+ls`, then the relaxation's allocation of its open set, rounded |
 //! | `exact` | [`Exact`] | branch and bound on the relaxation: proven optimum, small problems |
 //! | `blanket` | [`Blanket`] | today's practice: equal money per channel, no targeting |
 //! | `population` | [`PopulationProportional`] | money in proportion to population |
@@ -215,7 +215,7 @@ pub const STRATEGIES: &[StrategyInfo] = &[
     },
     StrategyInfo {
         name: "reallocate",
-        about: "greedy+ls, then the relaxation's allocation of its open set, rounded and polished",
+        about: "greedy+ls, then the relaxation's allocation of its open set, rounded",
         make: || Box::new(Reallocate::default()),
     },
     StrategyInfo {

@@ -176,8 +176,8 @@ impl Relaxation<'_> {
             tol_gap_abs: 1e-7,
             tol_gap_rel: 1e-7,
             tol_feas: 1e-7,
-            // As in the conic solve: refinement costs about 40% of the time here and the
-            // certificate is valid whatever the accuracy (Jurong's bounds move by < 1e-8).
+            // Refinement costs about 40% of the time here and the certificate is valid
+            // whatever the accuracy (Jurong's bounds move by < 1e-8).
             iterative_refinement_enable: false,
             ..DefaultSettings::default()
         };

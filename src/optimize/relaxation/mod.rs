@@ -124,6 +124,11 @@ impl<'p> Relaxation<'p> {
         }
     }
 
+    /// The problem relaxed.
+    pub(crate) fn problem(&self) -> &'p Problem {
+        self.problem
+    }
+
     /// Solves to relative tolerance `accuracy` from now on.
     pub(crate) fn with_accuracy(mut self, accuracy: f64) -> Self {
         self.accuracy = accuracy;
