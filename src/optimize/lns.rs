@@ -103,13 +103,8 @@ impl Improve for Lns {
     /// As [`LocalSearch::improve`].
     fn improve(&self, problem: &Problem, plan: &Plan) -> Result<Plan, Error> {
         plan.check(problem)?;
-        let mut per_placement = vec![0u64; problem.placements().len()];
-        for (arm, &t) in plan.units().iter().enumerate() {
-            let k = problem.arms()[arm].placement.index();
-            match per_placement[k].checked_add(t) {
-                Some(sum) => per_placement[k] = sum,
-                None => return Ok(plan.clone()),
-            }
+        if !super::state::placement_sums_fit(problem, plan.units()) {
+            return Ok(plan.clone());
         }
         let before = problem.value_of_exposure(&plan.absorbed(problem)?)?;
         let mut best = State::with_units(problem, plan.units());

@@ -158,13 +158,8 @@ impl Improve for LocalSearch {
         let start = plan.units();
         // Units per placement must fit u64 for the incremental accounting; `check` sums them
         // saturating, so a plan at a capacity of u64::MAX could overflow. Leave it as it is.
-        let mut per_placement = vec![0u64; problem.placements().len()];
-        for (arm, &t) in start.iter().enumerate() {
-            let k = problem.arms()[arm].placement;
-            match per_placement[k.index()].checked_add(t) {
-                Some(sum) => per_placement[k.index()] = sum,
-                None => return Ok(plan.clone()),
-            }
+        if !super::state::placement_sums_fit(problem, start) {
+            return Ok(plan.clone());
         }
         let before = problem.value_of_exposure(&plan.absorbed(problem)?)?;
         let mut search = Search::new(problem, start, self);

@@ -457,6 +457,21 @@ pub(crate) fn batch(g: f64, q: f64, tolerance: f64, tmax: u64) -> (f64, u64) {
     (g, t.clamp(1, tmax.max(1)))
 }
 
+/// Whether each placement's units in `units` (one entry per arm) add up within `u64`, as
+/// the incremental [`State`] needs; a plan at a capacity of `u64::MAX` may not
+/// ([`Plan::check`](crate::Plan::check) sums saturating).
+pub(crate) fn placement_sums_fit(problem: &Problem, units: &[u64]) -> bool {
+    let mut per_placement = vec![0u64; problem.placements().len()];
+    for (arm, &t) in units.iter().enumerate() {
+        let k = problem.arms()[arm].placement.index();
+        match per_placement[k].checked_add(t) {
+            Some(sum) => per_placement[k] = sum,
+            None => return false,
+        }
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
