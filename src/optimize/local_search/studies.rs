@@ -31,7 +31,7 @@ mod diag {
     /// Where the calendar plan's gap lies, at 12 and 52 weeks of Jurong (a study, about a
     /// minute in release): the root relaxation against the relaxation restricted to the
     /// plan's open placements and messages.
-    /// `cargo test --release --lib local_search::diag -- --ignored --nocapture`
+    /// `cargo test --release --lib local_search::studies::diag -- --ignored --nocapture`
     #[test]
     #[ignore]
     fn calendar_gap() {
@@ -116,7 +116,7 @@ mod diag_branch {
     /// Branching on the fixed costs the calendar root relaxation pays in part (best bound
     /// first, Frank-Wolfe certificates from the plan): how much of the root gap is the
     /// relaxation's spreading of fixed costs.
-    /// `cargo test --release --lib local_search::diag_branch -- --ignored --nocapture`
+    /// `cargo test --release --lib local_search::studies::diag_branch -- --ignored --nocapture`
     #[test]
     #[ignore]
     fn calendar_fixed_cost_branching() {
@@ -218,7 +218,7 @@ mod diag_run {
     use crate::optimize::{Greedy, Improve, LocalSearch, Strategy};
 
     /// Runs the local search on Jurong's calendar (`WEEKS`, default 52) for profiling:
-    /// `WEEKS=52 cargo test --release --lib local_search::diag_run -- --ignored --nocapture`
+    /// `WEEKS=52 cargo test --release --lib local_search::studies::diag_run -- --ignored --nocapture`
     #[test]
     #[ignore]
     fn calendar_local_search() {
@@ -245,7 +245,7 @@ mod diag_pair {
     /// Whether opening douyin.young_gig with brushing.comic together (the pair the 52-week
     /// branching pays in full) improves the 52-week plan: shrink, one unit of the pair's best
     /// week, greedy refill, local search.
-    /// `cargo test --release --lib local_search::diag_pair -- --ignored --nocapture`
+    /// `cargo test --release --lib local_search::studies::diag_pair -- --ignored --nocapture`
     #[test]
     #[ignore]
     fn calendar_pair_open() {
