@@ -32,9 +32,9 @@
 //!
 //! The default strategy is `reallocate` (the greedy, local search, then the relaxation's
 //! allocation of the plan's open placements and messages, rounded: the best plans) for a
-//! yearly plan and `greedy+ls` for a calendar or robust plan (on a calendar, `reallocate`'s
-//! Frank-Wolfe point usually stops at the plan itself: one more bound's cost for no gain; a
-//! robust plan's sample problem is draws times the size); `--strategy` takes any name of
+//! yearly plan and `greedy+ls` for a calendar or robust plan (on Jurong's calendars
+//! `reallocate` gives back `greedy+ls`'s plan for one more Frank-Wolfe solve; a robust plan's
+//! sample problem is draws times the size); `--strategy` takes any name of
 //! [`fanzha::STRATEGIES`]. `--bound` computes the certified
 //! upper bound ([`fanzha::optimize::bound`]) and fills `upper_bound` and `gap` in the plan
 //! JSON (they are `null` without it).
@@ -343,8 +343,8 @@ fn evaluate_file(
 }
 
 /// `--strategy`, or the default: `reallocate` for a yearly plan, `greedy+ls` for a calendar
-/// plan and a robust plan (on a calendar `reallocate`'s Frank-Wolfe point usually stops at
-/// the plan itself; a robust plan's sample problem is draws times the size).
+/// plan and a robust plan (on Jurong's calendars `reallocate` gives back `greedy+ls`'s plan
+/// for one more Frank-Wolfe solve; a robust plan's sample problem is draws times the size).
 fn strategy(args: &Args, problem: &Problem) -> Result<Box<dyn Strategy>, String> {
     let large = problem.structure().weeks.is_some() || args.robust.is_some();
     let name = args

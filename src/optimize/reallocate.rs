@@ -45,8 +45,8 @@ use crate::problem::Problem;
 /// `greedy+ls`'s, plus per round one relaxation solve (an interior-point solve over the
 /// open set's arms, see [`bound`](super::bound()); on a calendar problem, whose
 /// interior-point program fills in, at most a dozen Frank-Wolfe linear programs from the
-/// incumbent, as the calendar bound does; they stop within 0.2% of the bound, often at the
-/// incumbent itself, so on calendar problems a round rarely gains) and one greedy
+/// incumbent, as the calendar bound does, which stop within 0.2% of the bound: on Jurong's
+/// 12- and 52-week calendars the round gives back `greedy+ls`'s plan) and one greedy
 /// maximisation `G` (see [`Greedy`]),
 /// plus the polish's [`LocalSearch`] run when set.
 ///

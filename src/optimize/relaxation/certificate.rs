@@ -3,7 +3,7 @@
 //! [`bound` module](mod@crate::optimize::bound)).
 
 use super::{Layout, Point, Relaxation, Row, stake};
-use crate::core::{ArmId, CellId, PlacementId};
+use crate::core::{CellId, PlacementId};
 use crate::response;
 
 impl Relaxation<'_> {
@@ -19,7 +19,6 @@ impl Relaxation<'_> {
         multipliers: &[f64],
         iterations: u32,
     ) -> Point {
-        let p = self.problem;
         let w: Vec<f64> = (0..l.n_vars())
             .map(|j| {
                 point
@@ -29,12 +28,7 @@ impl Relaxation<'_> {
                     .clamp(l.lower[j], l.upper[j])
             })
             .collect();
-        let mut absorbed = vec![0.0; p.cells().len()];
-        for (j, &a) in l.active.iter().enumerate() {
-            for (c, coef) in p.absorbed(ArmId::new(a)) {
-                absorbed[c.index()] += w[j] * coef;
-            }
-        }
+        let absorbed = self.exposures(l, &w);
         let gradient = self.gradient(l, live, &absorbed);
         let saturated = self.saturated(l, live);
         let point = self.certify_at(
@@ -110,6 +104,15 @@ impl Relaxation<'_> {
                     * response::reduction(cell.ceiling, cell.scale, e[c])
             })
             .sum()
+    }
+
+    /// Absorbed exposures per cell at `w` (one entry per variable).
+    pub(super) fn exposures(&self, l: &Layout, w: &[f64]) -> Vec<f64> {
+        let mut e = vec![0.0; self.problem.cells().len()];
+        for (c, terms) in l.cell_terms.iter().enumerate() {
+            e[c] = terms.iter().map(|&(j, coef)| coef * w[j]).sum();
+        }
+        e
     }
 
     /// Gradient of the value in the arm variables; zero in the `z` variables.

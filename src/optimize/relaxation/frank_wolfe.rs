@@ -39,7 +39,8 @@ impl Relaxation<'_> {
         for (j, &a) in l.active.iter().enumerate() {
             w[j] = start[a].clamp(l.lower[j], l.upper[j]);
         }
-        // Exposures are linear in the units, so after the first they follow the steps.
+        // Exposures are linear in the units, so after the first they follow the steps (the
+        // clamp below only absorbs rounding: a convex combination of box points is in the box).
         let mut e_w = self.exposures(l, &w);
         let saturated = self.saturated(l, live);
         let mut in_lp: Vec<bool> = rows.iter().map(|row| !row.lazy).collect();
@@ -107,15 +108,6 @@ impl Relaxation<'_> {
                 return Some((s, y));
             }
         }
-    }
-
-    /// Absorbed exposures per cell at `w`.
-    fn exposures(&self, l: &Layout, w: &[f64]) -> Vec<f64> {
-        let mut e = vec![0.0; self.problem.cells().len()];
-        for (c, terms) in l.cell_terms.iter().enumerate() {
-            e[c] = terms.iter().map(|&(j, coef)| coef * w[j]).sum();
-        }
-        e
     }
 
     /// The step in `[0, 1]` along `e_w -> e_s` that maximises the (concave) value: bisection
