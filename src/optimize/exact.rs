@@ -5,10 +5,10 @@ use std::collections::BinaryHeap;
 
 use super::greedy::Greedy;
 use super::local_search::GreedyLocalSearch;
-use super::relaxation::{Charge, Point, Relaxation, Relaxed, Restriction};
+use super::relaxation::{INTEGRAL, Point, Relaxation, Relaxed, Restriction};
 use super::state::State;
 use super::{Bound, Solution, Strategy, UpperBound};
-use crate::core::{ArmId, MessageId, PlacementId, gap};
+use crate::core::gap;
 use crate::error::Error;
 use crate::evaluate::evaluate;
 use crate::plan::Plan;
@@ -131,9 +131,6 @@ impl Ord for Node {
             .then_with(|| other.id.cmp(&self.id))
     }
 }
-
-/// Distance from an integer below which a relaxed unit count counts as integral.
-const INTEGRAL: f64 = 1e-6;
 
 /// The best feasible plan found so far.
 struct Incumbent {
@@ -359,41 +356,8 @@ impl<'e, 'p> Search<'e, 'p> {
 /// costs little. Then the most fractional arm. Then (a node whose integral point was not
 /// pruned because its certificate is loose) the arm with most units, split around its value.
 fn branch(problem: &Problem, r: &Restriction, b: &Point) -> Option<Vec<Restriction>> {
-    let implied = |arms: &[ArmId]| arms.iter().any(|&a| r.lo[a.index()] > 0);
-    let used = |arms: &[ArmId]| arms.iter().any(|&a| b.units[a.index()] > INTEGRAL);
-    // (discount, is a message, index)
-    let mut pick: Option<(f64, bool, usize)> = None;
-    let mut consider = |discount: f64, message: bool, i: usize| {
-        if discount > 0.0 && pick.is_none_or(|(d, _, _)| discount > d) {
-            pick = Some((discount, message, i));
-        }
-    };
-    for k in PlacementId::range(problem.placements().len()) {
-        let arms = problem.arms_of_placement(k);
-        let i = k.index();
-        if r.placement[i] == Charge::Free && !implied(arms) && used(arms) {
-            let setup = problem.placement(k).setup_cost;
-            consider(setup * (1.0 - b.placement_share[i]), false, i);
-        }
-    }
-    for m in MessageId::range(problem.messages().len()) {
-        let arms = problem.arms_of_message(m);
-        let i = m.index();
-        if r.message[i] == Charge::Free && !implied(arms) && used(arms) {
-            let production = problem.production_cost(m);
-            consider(production * (1.0 - b.message_share[i]), true, i);
-        }
-    }
-    if let Some((_, message, i)) = pick {
-        let (mut paid, mut closed) = (r.clone(), r.clone());
-        if message {
-            paid.message[i] = Charge::Paid;
-            closed.message[i] = Charge::Closed;
-        } else {
-            paid.placement[i] = Charge::Paid;
-            closed.placement[i] = Charge::Closed;
-        }
-        return Some(vec![paid, closed]);
+    if let Some(halves) = r.split_fixed_charge(problem, b) {
+        return Some(halves.into());
     }
     let mut frac: Option<(usize, f64)> = None;
     for (a, &x) in b.units.iter().enumerate() {

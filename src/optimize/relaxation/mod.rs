@@ -9,7 +9,7 @@ mod rows;
 mod stocks;
 
 use super::state::State;
-use crate::core::{ArmId, CellId};
+use crate::core::{ArmId, CellId, MessageId, PlacementId};
 use crate::problem::Problem;
 
 /// Whether a placement's or message's fixed cost is open to the relaxation, paid, or closed.
@@ -31,6 +31,87 @@ pub(crate) struct Restriction {
     pub(crate) placement: Vec<Charge>,
     pub(crate) message: Vec<Charge>,
 }
+
+impl Restriction {
+    /// The two halves (paid, closed) of the fixed charge that the relaxed point `b` of this
+    /// restriction discounts most (`F_k` or `P_m` times the share it leaves unpaid), among the
+    /// free placements and messages that `b` uses and no arm's lower bound already pays;
+    /// `None` when `b` pays every used fixed charge in full.
+    ///
+    /// Every plan of the restriction lies in one half: one that uses the item in the paid
+    /// half, one that does not in the closed half.
+    pub(crate) fn split_fixed_charge(
+        &self,
+        problem: &Problem,
+        b: &Point,
+    ) -> Option<[Restriction; 2]> {
+        self.split_fixed_charge_by(problem, b, false)
+            .map(|(_, halves)| halves)
+    }
+
+    /// As [`Restriction::split_fixed_charge`]; with `by_spend`, the item scored by the least
+    /// of its discount and what the point spends on its arms' units (money), so that an item
+    /// whose units are few (closing it costs little) or whose charge is nearly paid (paying it
+    /// costs little) is not split first. Also returns the item's score (yuan).
+    pub(crate) fn split_fixed_charge_by(
+        &self,
+        problem: &Problem,
+        b: &Point,
+        by_spend: bool,
+    ) -> Option<(f64, [Restriction; 2])> {
+        let spend = |arms: &[ArmId]| -> f64 {
+            arms.iter()
+                .map(|&a| {
+                    b.units[a.index()]
+                        * problem
+                            .placement(problem.arms()[a.index()].placement)
+                            .unit_cost
+                })
+                .sum()
+        };
+        let implied = |arms: &[ArmId]| arms.iter().any(|&a| self.lo[a.index()] > 0);
+        let used = |arms: &[ArmId]| arms.iter().any(|&a| b.units[a.index()] > INTEGRAL);
+        // (discount, is a message, index)
+        let mut pick: Option<(f64, bool, usize)> = None;
+        let mut consider = |discount: f64, message: bool, i: usize| {
+            if discount > 0.0 && pick.is_none_or(|(d, _, _)| discount > d) {
+                pick = Some((discount, message, i));
+            }
+        };
+        for k in PlacementId::range(problem.placements().len()) {
+            let arms = problem.arms_of_placement(k);
+            let i = k.index();
+            if self.placement[i] == Charge::Free && !implied(arms) && used(arms) {
+                let setup = problem.placement(k).setup_cost;
+                let d = setup * (1.0 - b.placement_share[i]);
+                consider(if by_spend { d.min(spend(arms)) } else { d }, false, i);
+            }
+        }
+        for m in MessageId::range(problem.messages().len()) {
+            let arms = problem.arms_of_message(m);
+            let i = m.index();
+            if self.message[i] == Charge::Free && !implied(arms) && used(arms) {
+                let production = problem.production_cost(m);
+                let d = production * (1.0 - b.message_share[i]);
+                consider(if by_spend { d.min(spend(arms)) } else { d }, true, i);
+            }
+        }
+        let (score, message, i) = pick?;
+        let (mut paid, mut closed) = (self.clone(), self.clone());
+        if message {
+            paid.message[i] = Charge::Paid;
+            closed.message[i] = Charge::Closed;
+        } else {
+            paid.placement[i] = Charge::Paid;
+            closed.placement[i] = Charge::Closed;
+        }
+        Some((score, [paid, closed]))
+    }
+}
+
+/// Distance from an integer below which a relaxed unit count counts as integral (and a unit
+/// count as used).
+pub(crate) const INTEGRAL: f64 = 1e-6;
 
 /// A certified bound over a restriction's plans, with the relaxation's point.
 #[derive(Debug, Clone, PartialEq)]
