@@ -331,6 +331,15 @@ impl Strategy for Greedy {
     }
 
     fn plan(&self, problem: &Problem) -> Result<Plan, Error> {
+        self.plan_from(&State::new(problem))
+    }
+}
+
+impl Greedy {
+    /// [`Strategy::plan`] of `empty`'s problem from `empty`, the state of the empty plan
+    /// (whose per-arm tables every state of the run shares).
+    pub(crate) fn plan_from(&self, empty: &State<'_>) -> Result<Plan, Error> {
+        let problem = empty.problem;
         if !(0.0..1.0).contains(&self.batch_tolerance) {
             return Err(Error::InvalidParameter {
                 parameter: "batch_tolerance",
@@ -345,7 +354,7 @@ impl Strategy for Greedy {
         };
         let mut first_error = None;
         for &rule in rules {
-            let mut base = State::new(problem);
+            let mut base = empty.emptied();
             if let Err(e) = meet_floors_by(&mut base, rule) {
                 first_error.get_or_insert(e);
                 continue;

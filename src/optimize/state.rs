@@ -192,11 +192,44 @@ impl<'p> State<'p> {
     /// The state of the plan with `units[a]` units of each arm `a`. The caller ensures one
     /// entry per arm and that no placement's total overflows `u64`.
     pub(crate) fn with_units(problem: &'p Problem, units: &[u64]) -> Self {
-        let mut state = State::new(problem);
-        for (arm, &t) in units.iter().enumerate() {
-            state.add(arm, t);
+        State::new(problem).refilled(units)
+    }
+
+    /// The empty plan's state of the same problem, sharing this state's per-arm tables (no
+    /// `O(nnz)` rebuild): what [`State::new`] returns, for the price of the per-cell vectors.
+    pub(crate) fn emptied(&self) -> Self {
+        let st = self.problem.structure();
+        let n_cells = self.absorbed.len();
+        State {
+            problem: self.problem,
+            units: vec![0; st.arms.len()],
+            absorbed: vec![0.0; n_cells],
+            placement_units: vec![0; st.placements.len()],
+            message_used: vec![false; st.messages.len()],
+            used: Resources::filled(st.resources.len(), 0.0),
+            remaining: vec![1.0; n_cells],
+            blocked: vec![false; st.arms.len()],
+            suffix: self.suffix.as_ref().map(suffix::Suffix::emptied),
+            stakes: Rc::clone(&self.stakes),
+            entries: Rc::clone(&self.entries),
+            draws: Rc::clone(&self.draws),
+            weights: weights(self.problem, &Resources::filled(st.resources.len(), true)),
         }
-        state
+    }
+
+    /// [`State::with_units`] from an empty state (`self`, e.g. [`State::emptied`]), sharing its
+    /// per-arm tables. The arms are added in index order as [`State::add`] would, and the
+    /// remaining shares computed once per cell at the end (each is a function of its cell's
+    /// absorbed exposure alone, so the state is the same as adding one arm at a time).
+    pub(crate) fn refilled(mut self, units: &[u64]) -> Self {
+        for (arm, &t) in units.iter().enumerate() {
+            if t > 0 {
+                self.add_units(arm, t);
+                self.shift_absorbed(arm, t as f64);
+            }
+        }
+        self.refresh_remaining();
+        self
     }
 
     /// Counts only the resources in `mask` in step costs from now on.
@@ -386,6 +419,13 @@ impl<'p> State<'p> {
         if t == 0 {
             return;
         }
+        self.add_units(arm, t);
+        self.shift_exposure(arm, t as f64);
+    }
+
+    /// The accounting half of [`State::add`] (`t > 0`): units, resource use, fixed costs
+    /// paid; exposures untouched.
+    fn add_units(&mut self, arm: usize, t: u64) {
         let pays = self.pays(arm);
         let p = self.problem;
         let a = &p.arms()[arm];
@@ -396,7 +436,6 @@ impl<'p> State<'p> {
         self.units[arm] += t;
         self.placement_units[a.placement.index()] += t;
         self.message_used[a.message.index()] = true;
-        self.shift_exposure(arm, t as f64);
     }
 
     /// Adds `delta` units' worth of `arm`'s absorbed exposures (negative to remove).
@@ -405,10 +444,35 @@ impl<'p> State<'p> {
         for (c, coef) in p.absorbed(ArmId::new(arm)) {
             let c = c.index();
             self.absorbed[c] = (self.absorbed[c] + delta * coef).max(0.0);
-            self.remaining[c] = (-self.absorbed[c] / p.cells()[c].scale).exp();
+            self.remaining[c] = remaining_share(self.absorbed[c], p.cells()[c].scale);
         }
+        self.touch(arm);
+    }
+
+    /// [`State::shift_exposure`] without the remaining shares: the caller refreshes them
+    /// ([`State::refresh_remaining`]) before they are read.
+    fn shift_absorbed(&mut self, arm: usize, delta: f64) {
+        let p = self.problem;
+        for (c, coef) in p.absorbed(ArmId::new(arm)) {
+            let c = c.index();
+            self.absorbed[c] = (self.absorbed[c] + delta * coef).max(0.0);
+        }
+        self.touch(arm);
+    }
+
+    /// Marks stale the suffixes a change of `arm`'s exposures changes.
+    fn touch(&mut self, arm: usize) {
         if let Some(suffix) = &mut self.suffix {
             suffix.touch_arm(arm);
+        }
+    }
+
+    /// Recomputes every cell's remaining share from its absorbed exposure: one `exp` per
+    /// cell instead of one per (arm, cell) entry of the steps since the last refresh.
+    fn refresh_remaining(&mut self) {
+        let cells = self.problem.cells();
+        for (c, r) in self.remaining.iter_mut().enumerate() {
+            *r = remaining_share(self.absorbed[c], cells[c].scale);
         }
     }
 
@@ -420,6 +484,47 @@ impl<'p> State<'p> {
         if t == 0 {
             return;
         }
+        self.remove_units(arm, t);
+        self.shift_exposure(arm, -(t as f64));
+    }
+
+    /// [`State::remove`] of `t` units of each `(arm, t)` in turn, with the remaining shares
+    /// computed once per cell at the end: the same state as the removals one at a time (a
+    /// remaining share is a function of its cell's absorbed exposure alone), for one `exp`
+    /// per cell instead of one per entry of every arm.
+    pub(crate) fn remove_each(&mut self, removals: impl IntoIterator<Item = (usize, u64)>) {
+        let mut any = false;
+        for (arm, t) in removals {
+            let t = t.min(self.units[arm]);
+            if t > 0 {
+                self.remove_units(arm, t);
+                self.shift_absorbed(arm, -(t as f64));
+                any = true;
+            }
+        }
+        if any {
+            self.refresh_remaining();
+        }
+    }
+
+    /// Undoes [`State::add`] (`added`) or [`State::remove`] of `t` units of `arm` in units,
+    /// resource use and fixed costs only, marking the arm's suffixes stale: for a caller that
+    /// restores the absorbed exposures and remaining shares (and resource use) it saved.
+    pub(crate) fn undo_units(&mut self, arm: usize, t: u64, added: bool) {
+        if added {
+            let t = t.min(self.units[arm]);
+            if t > 0 {
+                self.remove_units(arm, t);
+            }
+        } else if t > 0 {
+            self.add_units(arm, t);
+        }
+        self.touch(arm);
+    }
+
+    /// The accounting half of [`State::remove`] (`0 < t <= units[arm]`): units, resource use,
+    /// fixed costs refunded; exposures untouched.
+    fn remove_units(&mut self, arm: usize, t: u64) {
         let p = self.problem;
         let a = &p.arms()[arm];
         self.units[arm] -= t;
@@ -436,8 +541,13 @@ impl<'p> State<'p> {
             let amount = d.amount((refund_setup, refund_production));
             self.used[d.resource] -= amount.fixed + amount.per_unit * t as f64;
         }
-        self.shift_exposure(arm, -(t as f64));
     }
+}
+
+/// `exp(-absorbed / scale)`: the share of a cell's ceiling not yet reached.
+#[inline]
+fn remaining_share(absorbed: f64, scale: f64) -> f64 {
+    (-absorbed / scale).exp()
 }
 
 /// An arm's step from the first unit's value `g` and the curvature `q` of its marginal
