@@ -307,12 +307,23 @@ impl Greedy {
     }
 }
 
+/// Relative margin on [`State::gain_ceiling`] against the rounding of the sums it bounds.
+const CEILING_MARGIN: f64 = 1e-9;
+
 /// The best plan made of the floor plan plus a single arm filled to the most it can afford.
 fn best_single<'p>(base: &State<'p>) -> Option<(f64, State<'p>)> {
     let mut best: Option<(f64, State<'p>)> = None;
     for arm in 0..base.problem.arms().len() {
         let t = base.max_units(arm);
         if t == 0 {
+            continue;
+        }
+        // Most arms cannot beat the best so far: a bound without `exp` skips their gains
+        // (only arms whose gain could not win are skipped, so the choice is the same).
+        if best
+            .as_ref()
+            .is_some_and(|(g, _)| base.gain_ceiling(arm, t) * (1.0 + CEILING_MARGIN) < *g)
+        {
             continue;
         }
         let gain = base.gain(arm, t);

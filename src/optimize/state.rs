@@ -1,6 +1,7 @@
 //! Incremental plan state shared by the strategies: absorbed exposures, resource use, which
 //! placements and messages are already paid for, and what one more step would cost.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 mod suffix;
@@ -29,8 +30,12 @@ pub(crate) struct State<'p> {
     /// A calendar problem's discounted suffixes of marginal value (`None`: yearly problem),
     /// rebuilt where stale when read ([`State::calendar_curve`]).
     suffix: Option<suffix::Suffix>,
-    /// Per arm, per absorbed entry: `(cell, coef / kappa, 1 - exp(-coef / kappa))`.
-    entries: Rc<Vec<Vec<(usize, f64, f64)>>>,
+    /// Per arm, per absorbed entry: `(cell, coef / kappa)`.
+    entries: Rc<Vec<Vec<(usize, f64)>>>,
+    /// Per arm, per absorbed entry: `1 - exp(-coef / kappa)`, the first unit's share of the
+    /// entry's remaining stake; built on first use ([`State::firsts`]), as a calendar
+    /// problem's greedy prices through the suffixes and never reads it.
+    first: Rc<OnceCell<Vec<Vec<f64>>>>,
     /// Per arm, what it draws on each resource it uses.
     draws: Rc<Vec<Vec<Draw>>>,
     /// A step's scalar cost is `sum_r weight_r * use_r`: `1 / limit_r` over the counted
@@ -167,15 +172,13 @@ impl<'p> State<'p> {
                     .map(|c| problem.value_at_risk(c) * problem.cells()[c.index()].ceiling)
                     .collect(),
             ),
+            first: Rc::new(OnceCell::new()),
             entries: Rc::new(
                 ArmId::range(st.arms.len())
                     .map(|a| {
                         problem
                             .absorbed(a)
-                            .map(|(c, coef)| {
-                                let rate = coef / problem.cells()[c.index()].scale;
-                                (c.index(), rate, -(-rate).exp_m1())
-                            })
+                            .map(|(c, coef)| (c.index(), coef / problem.cells()[c.index()].scale))
                             .collect()
                     })
                     .collect(),
@@ -212,6 +215,7 @@ impl<'p> State<'p> {
             suffix: self.suffix.as_ref().map(suffix::Suffix::emptied),
             stakes: Rc::clone(&self.stakes),
             entries: Rc::clone(&self.entries),
+            first: Rc::clone(&self.first),
             draws: Rc::clone(&self.draws),
             weights: weights(self.problem, &Resources::filled(st.resources.len(), true)),
         }
@@ -265,10 +269,47 @@ impl<'p> State<'p> {
     /// `sum A rho exp(-E / kappa) (1 - exp(-t coef / kappa))`.
     #[inline]
     pub(crate) fn gain(&self, arm: usize, t: u64) -> f64 {
+        if t == 1 {
+            // `1 - exp(-rate)` is tabled: the same numbers, without an `expm1` per entry.
+            return self.entries[arm]
+                .iter()
+                .zip(&self.firsts()[arm])
+                .map(|(&(c, _), &first)| self.stakes[c] * self.remaining[c] * first)
+                .sum();
+        }
         let t = t as f64;
         self.entries[arm]
             .iter()
-            .map(|&(c, rate, _)| self.stakes[c] * self.remaining[c] * -(-t * rate).exp_m1())
+            .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * -(-t * rate).exp_m1())
+            .sum()
+    }
+
+    /// Per arm, per entry, `1 - exp(-coef / kappa)` (computed as [`State::gain`] of one unit
+    /// computes it), built on first use and shared by every clone.
+    fn firsts(&self) -> &[Vec<f64>] {
+        self.first.get_or_init(|| {
+            self.entries
+                .iter()
+                .map(|e| e.iter().map(|&(_, rate)| -(-rate).exp_m1()).collect())
+                .collect()
+        })
+    }
+
+    /// An upper bound on [`State::gain`] of `t` units of `arm` without an `exp`: each entry's
+    /// `1 - exp(-t r)` is at most `min(1, t r)` (and an entry of no positive stake gains
+    /// nothing). Exact up to rounding, so compare it with a margin.
+    pub(crate) fn gain_ceiling(&self, arm: usize, t: u64) -> f64 {
+        let t = t as f64;
+        self.entries[arm]
+            .iter()
+            .map(|&(c, rate)| {
+                let w = self.stakes[c] * self.remaining[c];
+                if w > 0.0 {
+                    w * (t * rate).min(1.0)
+                } else {
+                    0.0
+                }
+            })
             .sum()
     }
 
@@ -279,7 +320,7 @@ impl<'p> State<'p> {
     pub(crate) fn gain_and_slope(&self, arm: usize, t: u64) -> (f64, f64) {
         let t = t as f64;
         let (mut gain, mut slope) = (0.0, 0.0);
-        for &(c, rate, _) in &self.entries[arm] {
+        for &(c, rate) in &self.entries[arm] {
             let weight = self.stakes[c] * self.remaining[c];
             let m = (-t * rate).exp_m1();
             gain -= weight * m;
@@ -294,7 +335,7 @@ impl<'p> State<'p> {
         let t = t as f64;
         self.entries[arm]
             .iter()
-            .map(|&(c, rate, _)| self.stakes[c] * self.remaining[c] * (t * rate).exp_m1())
+            .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * (t * rate).exp_m1())
             .sum()
     }
 
@@ -305,7 +346,8 @@ impl<'p> State<'p> {
         let before = (j - 1) as f64;
         self.entries[arm]
             .iter()
-            .map(|&(c, rate, first)| {
+            .zip(&self.firsts()[arm])
+            .map(|(&(c, rate), &first)| {
                 let decay = if j == 1 { 1.0 } else { (-before * rate).exp() };
                 self.stakes[c] * self.remaining[c] * first * decay
             })
@@ -323,7 +365,7 @@ impl<'p> State<'p> {
     pub(crate) fn first_gain_and_batch(&self, arm: usize, tolerance: f64, tmax: u64) -> (f64, u64) {
         let mut g = 0.0;
         let mut weighted_rate = 0.0;
-        for &(c, rate, first) in &self.entries[arm] {
+        for (&(c, rate), &first) in self.entries[arm].iter().zip(&self.firsts()[arm]) {
             let gi = self.stakes[c] * self.remaining[c] * first;
             g += gi;
             weighted_rate += gi * rate;
@@ -758,7 +800,7 @@ mod tests {
             let (_, slope) = s.gain_and_slope(arm, 0);
             let curvature: f64 = s.entries[arm]
                 .iter()
-                .map(|&(c, rate, _)| s.stakes[c] * s.remaining[c] * rate * rate)
+                .map(|&(c, rate)| s.stakes[c] * s.remaining[c] * rate * rate)
                 .sum();
             assert!(
                 (g - slope).abs() <= 1e-9 * slope.abs().max(1e-300),
