@@ -225,6 +225,8 @@ impl<'p> Search<'p> {
     /// The search from `state` (the start plan's).
     fn new(mut state: State<'p>, settings: &LocalSearch) -> Self {
         let problem = state.problem;
+        // The open move prices the first unit of every arm of every unused item each round.
+        state.tabulate_first_units();
         let mask = state.binding(BINDING_SHARE);
         state.set_mask(&mask);
         let mut floors_of_arm = vec![Vec::new(); problem.arms().len()];

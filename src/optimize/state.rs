@@ -34,7 +34,8 @@ pub(crate) struct State<'p> {
     entries: Rc<Vec<Vec<(usize, f64)>>>,
     /// Per arm, per absorbed entry: `1 - exp(-coef / kappa)`, the first unit's share of the
     /// entry's remaining stake; built on first use ([`State::firsts`]), as a calendar
-    /// problem's greedy prices through the suffixes and never reads it.
+    /// problem's greedy prices through the suffixes and never reads it (its one-unit gains,
+    /// rare, compute the same numbers without it).
     first: Rc<OnceCell<Vec<Vec<f64>>>>,
     /// Per arm, what it draws on each resource it uses.
     draws: Rc<Vec<Vec<Draw>>>,
@@ -269,11 +270,11 @@ impl<'p> State<'p> {
     /// `sum A rho exp(-E / kappa) (1 - exp(-t coef / kappa))`.
     #[inline]
     pub(crate) fn gain(&self, arm: usize, t: u64) -> f64 {
-        if t == 1 {
+        if let (1, Some(firsts)) = (t, self.first.get()) {
             // `1 - exp(-rate)` is tabled: the same numbers, without an `expm1` per entry.
             return self.entries[arm]
                 .iter()
-                .zip(&self.firsts()[arm])
+                .zip(&firsts[arm])
                 .map(|(&(c, _), &first)| self.stakes[c] * self.remaining[c] * first)
                 .sum();
         }
@@ -282,6 +283,12 @@ impl<'p> State<'p> {
             .iter()
             .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * -(-t * rate).exp_m1())
             .sum()
+    }
+
+    /// Tables the first unit's share of every entry ([`State::firsts`]) for a caller that
+    /// prices many one-unit gains ([`State::gain`] uses the table once it exists).
+    pub(crate) fn tabulate_first_units(&self) {
+        self.firsts();
     }
 
     /// Per arm, per entry, `1 - exp(-coef / kappa)` (computed as [`State::gain`] of one unit
