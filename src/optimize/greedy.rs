@@ -307,12 +307,23 @@ impl Greedy {
     }
 }
 
+/// Relative margin on [`State::gain_ceiling`] against the rounding of the sums it bounds.
+const CEILING_MARGIN: f64 = 1e-9;
+
 /// The best plan made of the floor plan plus a single arm filled to the most it can afford.
 fn best_single<'p>(base: &State<'p>) -> Option<(f64, State<'p>)> {
     let mut best: Option<(f64, State<'p>)> = None;
     for arm in 0..base.problem.arms().len() {
         let t = base.max_units(arm);
         if t == 0 {
+            continue;
+        }
+        // Most arms cannot beat the best so far: a bound without `exp` skips their gains
+        // (only arms whose gain could not win are skipped, so the choice is the same).
+        if best
+            .as_ref()
+            .is_some_and(|(g, _)| base.gain_ceiling(arm, t) * (1.0 + CEILING_MARGIN) < *g)
+        {
             continue;
         }
         let gain = base.gain(arm, t);
@@ -331,6 +342,15 @@ impl Strategy for Greedy {
     }
 
     fn plan(&self, problem: &Problem) -> Result<Plan, Error> {
+        self.plan_from(&State::new(problem))
+    }
+}
+
+impl Greedy {
+    /// [`Strategy::plan`] of `empty`'s problem from `empty`, the state of the empty plan
+    /// (whose per-arm tables every state of the run shares).
+    pub(crate) fn plan_from(&self, empty: &State<'_>) -> Result<Plan, Error> {
+        let problem = empty.problem;
         if !(0.0..1.0).contains(&self.batch_tolerance) {
             return Err(Error::InvalidParameter {
                 parameter: "batch_tolerance",
@@ -345,7 +365,7 @@ impl Strategy for Greedy {
         };
         let mut first_error = None;
         for &rule in rules {
-            let mut base = State::new(problem);
+            let mut base = empty.emptied();
             if let Err(e) = meet_floors_by(&mut base, rule) {
                 first_error.get_or_insert(e);
                 continue;

@@ -150,6 +150,19 @@ impl Improve for LocalSearch {
     /// (listing the violations) if it breaks a constraint of `problem`,
     /// [`Error::InvalidParameter`] if `tolerance` is negative or not finite.
     fn improve(&self, problem: &Problem, plan: &Plan) -> Result<Plan, Error> {
+        self.improve_from(problem, plan, None)
+    }
+}
+
+impl LocalSearch {
+    /// [`Improve::improve`], building the search's state from `empty` (the empty plan's
+    /// state of `problem`, sharing its per-arm tables) when given.
+    fn improve_from(
+        &self,
+        problem: &Problem,
+        plan: &Plan,
+        empty: Option<&State<'_>>,
+    ) -> Result<Plan, Error> {
         if !(self.tolerance.is_finite() && self.tolerance >= 0.0) {
             return Err(Error::InvalidParameter {
                 parameter: "tolerance",
@@ -164,7 +177,11 @@ impl Improve for LocalSearch {
             return Ok(plan.clone());
         }
         let before = problem.value_of_exposure(&plan.absorbed(problem)?)?;
-        let mut search = Search::new(problem, start, self);
+        let state = match empty {
+            Some(e) if std::ptr::eq(e.problem, problem) => e.emptied().refilled(start),
+            _ => State::with_units(problem, start),
+        };
+        let mut search = Search::new(state, self);
         search.run(self.max_rounds, self.tolerance);
         let improved = search.state.to_plan();
         // Belt and braces: the moves keep every limit by construction; re-check from scratch.
@@ -205,8 +222,11 @@ struct Search<'p> {
 }
 
 impl<'p> Search<'p> {
-    fn new(problem: &'p Problem, units: &[u64], settings: &LocalSearch) -> Self {
-        let mut state = State::with_units(problem, units);
+    /// The search from `state` (the start plan's).
+    fn new(mut state: State<'p>, settings: &LocalSearch) -> Self {
+        let problem = state.problem;
+        // The open move prices the first unit of every arm of every unused item each round.
+        state.tabulate_first_units();
         let mask = state.binding(BINDING_SHARE);
         state.set_mask(&mask);
         let mut floors_of_arm = vec![Vec::new(); problem.arms().len()];
@@ -325,7 +345,9 @@ impl Strategy for GreedyLocalSearch {
     }
 
     fn plan(&self, problem: &Problem) -> Result<Plan, Error> {
-        let plan = self.greedy.plan(problem)?;
-        self.local_search.improve(problem, &plan)
+        // One empty state for both: its per-arm tables are built once.
+        let empty = State::new(problem);
+        let plan = self.greedy.plan_from(&empty)?;
+        self.local_search.improve_from(problem, &plan, Some(&empty))
     }
 }

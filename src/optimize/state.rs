@@ -1,6 +1,7 @@
 //! Incremental plan state shared by the strategies: absorbed exposures, resource use, which
 //! placements and messages are already paid for, and what one more step would cost.
 
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 mod suffix;
@@ -29,8 +30,13 @@ pub(crate) struct State<'p> {
     /// A calendar problem's discounted suffixes of marginal value (`None`: yearly problem),
     /// rebuilt where stale when read ([`State::calendar_curve`]).
     suffix: Option<suffix::Suffix>,
-    /// Per arm, per absorbed entry: `(cell, coef / kappa, 1 - exp(-coef / kappa))`.
-    entries: Rc<Vec<Vec<(usize, f64, f64)>>>,
+    /// Per arm, per absorbed entry: `(cell, coef / kappa)`.
+    entries: Rc<Vec<Vec<(usize, f64)>>>,
+    /// Per arm, per absorbed entry: `1 - exp(-coef / kappa)`, the first unit's share of the
+    /// entry's remaining stake; built on first use ([`State::firsts`]), as a calendar
+    /// problem's greedy prices through the suffixes and never reads it (its one-unit gains,
+    /// rare, compute the same numbers without it).
+    first: Rc<OnceCell<Vec<Vec<f64>>>>,
     /// Per arm, what it draws on each resource it uses.
     draws: Rc<Vec<Vec<Draw>>>,
     /// A step's scalar cost is `sum_r weight_r * use_r`: `1 / limit_r` over the counted
@@ -167,15 +173,13 @@ impl<'p> State<'p> {
                     .map(|c| problem.value_at_risk(c) * problem.cells()[c.index()].ceiling)
                     .collect(),
             ),
+            first: Rc::new(OnceCell::new()),
             entries: Rc::new(
                 ArmId::range(st.arms.len())
                     .map(|a| {
                         problem
                             .absorbed(a)
-                            .map(|(c, coef)| {
-                                let rate = coef / problem.cells()[c.index()].scale;
-                                (c.index(), rate, -(-rate).exp_m1())
-                            })
+                            .map(|(c, coef)| (c.index(), coef / problem.cells()[c.index()].scale))
                             .collect()
                     })
                     .collect(),
@@ -192,11 +196,45 @@ impl<'p> State<'p> {
     /// The state of the plan with `units[a]` units of each arm `a`. The caller ensures one
     /// entry per arm and that no placement's total overflows `u64`.
     pub(crate) fn with_units(problem: &'p Problem, units: &[u64]) -> Self {
-        let mut state = State::new(problem);
-        for (arm, &t) in units.iter().enumerate() {
-            state.add(arm, t);
+        State::new(problem).refilled(units)
+    }
+
+    /// The empty plan's state of the same problem, sharing this state's per-arm tables (no
+    /// `O(nnz)` rebuild): what [`State::new`] returns, for the price of the per-cell vectors.
+    pub(crate) fn emptied(&self) -> Self {
+        let st = self.problem.structure();
+        let n_cells = self.absorbed.len();
+        State {
+            problem: self.problem,
+            units: vec![0; st.arms.len()],
+            absorbed: vec![0.0; n_cells],
+            placement_units: vec![0; st.placements.len()],
+            message_used: vec![false; st.messages.len()],
+            used: Resources::filled(st.resources.len(), 0.0),
+            remaining: vec![1.0; n_cells],
+            blocked: vec![false; st.arms.len()],
+            suffix: self.suffix.as_ref().map(suffix::Suffix::emptied),
+            stakes: Rc::clone(&self.stakes),
+            entries: Rc::clone(&self.entries),
+            first: Rc::clone(&self.first),
+            draws: Rc::clone(&self.draws),
+            weights: weights(self.problem, &Resources::filled(st.resources.len(), true)),
         }
-        state
+    }
+
+    /// [`State::with_units`] from an empty state (`self`, e.g. [`State::emptied`]), sharing its
+    /// per-arm tables. The arms are added in index order as [`State::add`] would, and the
+    /// remaining shares computed once per cell at the end (each is a function of its cell's
+    /// absorbed exposure alone, so the state is the same as adding one arm at a time).
+    pub(crate) fn refilled(mut self, units: &[u64]) -> Self {
+        for (arm, &t) in units.iter().enumerate() {
+            if t > 0 {
+                self.add_units(arm, t);
+                self.shift_absorbed(arm, t as f64);
+            }
+        }
+        self.refresh_remaining();
+        self
     }
 
     /// Counts only the resources in `mask` in step costs from now on.
@@ -232,10 +270,53 @@ impl<'p> State<'p> {
     /// `sum A rho exp(-E / kappa) (1 - exp(-t coef / kappa))`.
     #[inline]
     pub(crate) fn gain(&self, arm: usize, t: u64) -> f64 {
+        if let (1, Some(firsts)) = (t, self.first.get()) {
+            // `1 - exp(-rate)` is tabled: the same numbers, without an `expm1` per entry.
+            return self.entries[arm]
+                .iter()
+                .zip(&firsts[arm])
+                .map(|(&(c, _), &first)| self.stakes[c] * self.remaining[c] * first)
+                .sum();
+        }
         let t = t as f64;
         self.entries[arm]
             .iter()
-            .map(|&(c, rate, _)| self.stakes[c] * self.remaining[c] * -(-t * rate).exp_m1())
+            .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * -(-t * rate).exp_m1())
+            .sum()
+    }
+
+    /// Tables the first unit's share of every entry ([`State::firsts`]) for a caller that
+    /// prices many one-unit gains ([`State::gain`] uses the table once it exists).
+    pub(crate) fn tabulate_first_units(&self) {
+        self.firsts();
+    }
+
+    /// Per arm, per entry, `1 - exp(-coef / kappa)` (computed as [`State::gain`] of one unit
+    /// computes it), built on first use and shared by every clone.
+    fn firsts(&self) -> &[Vec<f64>] {
+        self.first.get_or_init(|| {
+            self.entries
+                .iter()
+                .map(|e| e.iter().map(|&(_, rate)| -(-rate).exp_m1()).collect())
+                .collect()
+        })
+    }
+
+    /// An upper bound on [`State::gain`] of `t` units of `arm` without an `exp`: each entry's
+    /// `1 - exp(-t r)` is at most `min(1, t r)` (and an entry of no positive stake gains
+    /// nothing). Exact up to rounding, so compare it with a margin.
+    pub(crate) fn gain_ceiling(&self, arm: usize, t: u64) -> f64 {
+        let t = t as f64;
+        self.entries[arm]
+            .iter()
+            .map(|&(c, rate)| {
+                let w = self.stakes[c] * self.remaining[c];
+                if w > 0.0 {
+                    w * (t * rate).min(1.0)
+                } else {
+                    0.0
+                }
+            })
             .sum()
     }
 
@@ -246,7 +327,7 @@ impl<'p> State<'p> {
     pub(crate) fn gain_and_slope(&self, arm: usize, t: u64) -> (f64, f64) {
         let t = t as f64;
         let (mut gain, mut slope) = (0.0, 0.0);
-        for &(c, rate, _) in &self.entries[arm] {
+        for &(c, rate) in &self.entries[arm] {
             let weight = self.stakes[c] * self.remaining[c];
             let m = (-t * rate).exp_m1();
             gain -= weight * m;
@@ -261,7 +342,7 @@ impl<'p> State<'p> {
         let t = t as f64;
         self.entries[arm]
             .iter()
-            .map(|&(c, rate, _)| self.stakes[c] * self.remaining[c] * (t * rate).exp_m1())
+            .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * (t * rate).exp_m1())
             .sum()
     }
 
@@ -272,7 +353,8 @@ impl<'p> State<'p> {
         let before = (j - 1) as f64;
         self.entries[arm]
             .iter()
-            .map(|&(c, rate, first)| {
+            .zip(&self.firsts()[arm])
+            .map(|(&(c, rate), &first)| {
                 let decay = if j == 1 { 1.0 } else { (-before * rate).exp() };
                 self.stakes[c] * self.remaining[c] * first * decay
             })
@@ -290,7 +372,7 @@ impl<'p> State<'p> {
     pub(crate) fn first_gain_and_batch(&self, arm: usize, tolerance: f64, tmax: u64) -> (f64, u64) {
         let mut g = 0.0;
         let mut weighted_rate = 0.0;
-        for &(c, rate, first) in &self.entries[arm] {
+        for (&(c, rate), &first) in self.entries[arm].iter().zip(&self.firsts()[arm]) {
             let gi = self.stakes[c] * self.remaining[c] * first;
             g += gi;
             weighted_rate += gi * rate;
@@ -386,6 +468,13 @@ impl<'p> State<'p> {
         if t == 0 {
             return;
         }
+        self.add_units(arm, t);
+        self.shift_exposure(arm, t as f64);
+    }
+
+    /// The accounting half of [`State::add`] (`t > 0`): units, resource use, fixed costs
+    /// paid; exposures untouched.
+    fn add_units(&mut self, arm: usize, t: u64) {
         let pays = self.pays(arm);
         let p = self.problem;
         let a = &p.arms()[arm];
@@ -396,7 +485,6 @@ impl<'p> State<'p> {
         self.units[arm] += t;
         self.placement_units[a.placement.index()] += t;
         self.message_used[a.message.index()] = true;
-        self.shift_exposure(arm, t as f64);
     }
 
     /// Adds `delta` units' worth of `arm`'s absorbed exposures (negative to remove).
@@ -405,10 +493,35 @@ impl<'p> State<'p> {
         for (c, coef) in p.absorbed(ArmId::new(arm)) {
             let c = c.index();
             self.absorbed[c] = (self.absorbed[c] + delta * coef).max(0.0);
-            self.remaining[c] = (-self.absorbed[c] / p.cells()[c].scale).exp();
+            self.remaining[c] = remaining_share(self.absorbed[c], p.cells()[c].scale);
         }
+        self.touch(arm);
+    }
+
+    /// [`State::shift_exposure`] without the remaining shares: the caller refreshes them
+    /// ([`State::refresh_remaining`]) before they are read.
+    fn shift_absorbed(&mut self, arm: usize, delta: f64) {
+        let p = self.problem;
+        for (c, coef) in p.absorbed(ArmId::new(arm)) {
+            let c = c.index();
+            self.absorbed[c] = (self.absorbed[c] + delta * coef).max(0.0);
+        }
+        self.touch(arm);
+    }
+
+    /// Marks stale the suffixes a change of `arm`'s exposures changes.
+    fn touch(&mut self, arm: usize) {
         if let Some(suffix) = &mut self.suffix {
             suffix.touch_arm(arm);
+        }
+    }
+
+    /// Recomputes every cell's remaining share from its absorbed exposure: one `exp` per
+    /// cell instead of one per (arm, cell) entry of the steps since the last refresh.
+    fn refresh_remaining(&mut self) {
+        let cells = self.problem.cells();
+        for (c, r) in self.remaining.iter_mut().enumerate() {
+            *r = remaining_share(self.absorbed[c], cells[c].scale);
         }
     }
 
@@ -420,6 +533,47 @@ impl<'p> State<'p> {
         if t == 0 {
             return;
         }
+        self.remove_units(arm, t);
+        self.shift_exposure(arm, -(t as f64));
+    }
+
+    /// [`State::remove`] of `t` units of each `(arm, t)` in turn, with the remaining shares
+    /// computed once per cell at the end: the same state as the removals one at a time (a
+    /// remaining share is a function of its cell's absorbed exposure alone), for one `exp`
+    /// per cell instead of one per entry of every arm.
+    pub(crate) fn remove_each(&mut self, removals: impl IntoIterator<Item = (usize, u64)>) {
+        let mut any = false;
+        for (arm, t) in removals {
+            let t = t.min(self.units[arm]);
+            if t > 0 {
+                self.remove_units(arm, t);
+                self.shift_absorbed(arm, -(t as f64));
+                any = true;
+            }
+        }
+        if any {
+            self.refresh_remaining();
+        }
+    }
+
+    /// Undoes [`State::add`] (`added`) or [`State::remove`] of `t` units of `arm` in units,
+    /// resource use and fixed costs only, marking the arm's suffixes stale: for a caller that
+    /// restores the absorbed exposures and remaining shares (and resource use) it saved.
+    pub(crate) fn undo_units(&mut self, arm: usize, t: u64, added: bool) {
+        if added {
+            let t = t.min(self.units[arm]);
+            if t > 0 {
+                self.remove_units(arm, t);
+            }
+        } else if t > 0 {
+            self.add_units(arm, t);
+        }
+        self.touch(arm);
+    }
+
+    /// The accounting half of [`State::remove`] (`0 < t <= units[arm]`): units, resource use,
+    /// fixed costs refunded; exposures untouched.
+    fn remove_units(&mut self, arm: usize, t: u64) {
         let p = self.problem;
         let a = &p.arms()[arm];
         self.units[arm] -= t;
@@ -436,8 +590,13 @@ impl<'p> State<'p> {
             let amount = d.amount((refund_setup, refund_production));
             self.used[d.resource] -= amount.fixed + amount.per_unit * t as f64;
         }
-        self.shift_exposure(arm, -(t as f64));
     }
+}
+
+/// `exp(-absorbed / scale)`: the share of a cell's ceiling not yet reached.
+#[inline]
+fn remaining_share(absorbed: f64, scale: f64) -> f64 {
+    (-absorbed / scale).exp()
 }
 
 /// An arm's step from the first unit's value `g` and the curvature `q` of its marginal
@@ -648,7 +807,7 @@ mod tests {
             let (_, slope) = s.gain_and_slope(arm, 0);
             let curvature: f64 = s.entries[arm]
                 .iter()
-                .map(|&(c, rate, _)| s.stakes[c] * s.remaining[c] * rate * rate)
+                .map(|&(c, rate)| s.stakes[c] * s.remaining[c] * rate * rate)
                 .sum();
             assert!(
                 (g - slope).abs() <= 1e-9 * slope.abs().max(1e-300),

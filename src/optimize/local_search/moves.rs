@@ -49,13 +49,15 @@ impl<'p> Search<'p> {
     /// Removes a share `theta` of the units of every arm (keeping at least one, so no fixed
     /// cost is refunded), then meets the floors again.
     pub(super) fn shrink(trial: &mut State<'p>, theta: f64) -> bool {
-        for a in 0..trial.units.len() {
-            let u = trial.units[a];
-            if u > 1 {
-                let r = ((u as f64 * theta) as u64).min(u - 1);
-                trial.remove(a, r);
-            }
-        }
+        // One batch: the remaining shares are recomputed once per cell, not once per entry.
+        let removals: Vec<(usize, u64)> = trial
+            .units
+            .iter()
+            .enumerate()
+            .filter(|&(_, &u)| u > 1)
+            .map(|(a, &u)| (a, ((u as f64 * theta) as u64).min(u - 1)))
+            .collect();
+        trial.remove_each(removals);
         meet_floors(trial).is_ok()
     }
 

@@ -97,12 +97,9 @@ impl<'p> Search<'p> {
     pub(super) fn rollback(&mut self) {
         let j = &mut self.journal;
         let s = &mut self.state;
+        // The exposures come back from the journal below: undo only the units and costs.
         for &(arm, t, added) in j.ops.iter().rev() {
-            if added {
-                s.remove(arm, t);
-            } else {
-                s.add(arm, t);
-            }
+            s.undo_units(arm, t, added);
         }
         for &(c, e, r) in j.cells.iter().rev() {
             s.absorbed[c] = e;

@@ -97,6 +97,17 @@ impl Suffix {
         })
     }
 
+    /// The suffixes of the empty plan, sharing this one's layout: every week stale (the
+    /// values of stale weeks are never read).
+    pub(crate) fn emptied(&self) -> Suffix {
+        let stale = u32::try_from(self.layout.horizon).expect("a horizon of at most 104 weeks");
+        Suffix {
+            layout: Rc::clone(&self.layout),
+            d: vec![0.0; self.d.len()],
+            stale: vec![stale; self.stale.len()],
+        }
+    }
+
     /// Marks stale what a change of `arm`'s units changes: the suffixes of its yearly cells
     /// up to the last week its exposures reach, of every retention.
     #[inline]
