@@ -125,6 +125,10 @@ const BIG_MOVE_RETRY: f64 = 1e-3;
 /// Unused items tried per open pass.
 const OPEN_CANDIDATES: usize = 12;
 
+/// The best-ranked unused items of an open pass that are also opened by making room and
+/// growing (the rest only by shrinking everything).
+const OPEN_GROW_CANDIDATES: usize = 4;
+
 /// Accepted transfers between two rankings of the receivers.
 const RERANK: usize = 8;
 

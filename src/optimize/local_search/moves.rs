@@ -6,7 +6,7 @@ use std::collections::BinaryHeap;
 
 use rand::seq::SliceRandom;
 
-use super::{BINDING_SHARE, OPEN_CANDIDATES, Search};
+use super::{BINDING_SHARE, OPEN_CANDIDATES, OPEN_GROW_CANDIDATES, Search};
 use crate::core::{Measure, MessageId, PlacementId, ResourceId};
 use crate::optimize::floors::meet_floors;
 use crate::optimize::greedy::{best_ratio, curve_gain};
@@ -17,6 +17,9 @@ const MAX_REPAIR_STEPS: usize = 4096;
 
 /// Most batches an opening adds to the arms whose fixed costs it paid.
 const GROW_STEPS: usize = 32;
+
+/// Receivers whose batch did not pay after which the growing stops.
+const GROW_FAILURES: usize = 3;
 
 /// Batch tolerance of those batches (coarser than the greedy's: each costs a repair).
 const GROW_TOLERANCE: f64 = 0.1;
@@ -114,11 +117,12 @@ impl<'p> Search<'p> {
         items.sort_by(|x, y| y.0.total_cmp(&x.0));
         items.truncate(OPEN_CANDIDATES);
         let mut improved = false;
-        for (_, is_placement, i) in items {
+        for (rank, (_, is_placement, i)) in items.into_iter().enumerate() {
             // Open the item's best arm, make room for it and grow what its fixed costs paid
             // for; failing that, shrink everything and let the greedy refill.
             let arms = arms_of(&self.state, is_placement, i);
-            if let Some((_, b)) = best_unit_return(&self.state, &arms, false)
+            if rank < OPEN_GROW_CANDIDATES
+                && let Some((_, b)) = best_unit_return(&self.state, &arms, false)
                 && let Some(trial) = self.open_and_grow(b)
                 && self.consider(trial)
             {
@@ -360,6 +364,7 @@ impl<'p> Search<'p> {
         group.sort_unstable();
         group.dedup();
         let mut value = trial.value();
+        let mut failures = 0;
         for _ in 0..GROW_STEPS {
             // The best receiver and its batch.
             let mut best: Option<(f64, usize, u64)> = None;
@@ -386,6 +391,10 @@ impl<'p> Search<'p> {
                 value = grown.value();
                 trial = grown;
             } else {
+                failures += 1;
+                if failures == GROW_FAILURES {
+                    break;
+                }
                 group.retain(|&x| x != c);
             }
         }
