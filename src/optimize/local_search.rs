@@ -32,18 +32,19 @@ mod transfer;
 ///    keeping one unit so no fixed cost is refunded, and refill with the greedy, ranking
 ///    steps both by the binding resources and by every limited resource.
 /// 3. **Open** the most promising unused messages and placements (best marginal return per
-///    unit of normalised cost, at most 12 per round). The best 4 are first opened by making
-///    room: put the greedy's opening step on the item's best arm (the units that maximise
-///    gain per normalised cost, fixed costs included; that arm may open a placement and a
-///    message at once), whatever the money and hours, then take units off the arms that lose
-///    least per share of the excess until every limit holds; then grow the arms whose fixed
-///    costs that paid for (batch by batch, best return first, each made room for and kept only
-///    if it pays, at most 32 batches) and refill with the greedy. An item not opened that way
-///    is tried by shrinking every arm by 5%, 15% or 40%, putting one unit on its best arm and
-///    refilling with the greedy. (A uniform shrink can lose more than a large fixed cost
-///    gains: on Jurong's 52-week calendar the pair douyin.young_gig + brushing.comic is worth
-///    1.1% made room for and grown, and -0.4% after the 40% shrink, the only one that affords
-///    its fixed costs.)
+///    unit of normalised cost, at most 12 per round): shrink every arm by 5%, 15% or 40%, put
+///    one unit on the item's best arm (paying its fixed cost) and refill with the greedy.
+///    If that does not pay for one of the best 4, make room instead: put the greedy's
+///    opening step on the item's best arm (the units that maximise gain per normalised cost,
+///    fixed costs included; that arm may open a placement and a message at once), whatever
+///    the money and hours, take units off the arms that lose least per share of the excess
+///    until every limit holds, grow the arms whose fixed costs that paid for (batch by batch,
+///    best return first, each made room for and kept only if it pays, at most 32 batches),
+///    refill with the greedy, and keep the result if it gains more than 0.02% (smaller gains
+///    steered the search into worse local optima on generated instances). A uniform shrink
+///    can lose more than a large fixed cost gains: on Jurong's 52-week calendar the pair
+///    douyin.young_gig + brushing.comic is worth 1.1% made room for and grown, and -0.4%
+///    after the 40% shrink, the only one that affords its fixed costs.
 /// 4. **Transfer** units from each used arm, in an order drawn from the seed, trying all
 ///    its units and then halves down to one unit: remove them (closing the arm, and
 ///    refunding fixed costs, when all go) and spend what they free on up to four receivers,
@@ -81,7 +82,7 @@ mod transfer;
 /// release build, measured before openings made room: 17.6 ms on Jurong, 26.9 ms on
 /// city-county seed 1 (160 arms), 1.79 s on province seed 1 (2,400 arms). On Jurong's
 /// calendar (`plan --weeks N`, wall time, 2 busy cores) making room took 12 weeks from 0.83 s
-/// to 1.22 s and 52 weeks from 6.5 s to 6.3 s, and the plans from 263,780 to 264,880 and from
+/// to 1.24 s and 52 weeks from 6.5 s to 6.2 s, and the plans from 263,780 to 264,880 and from
 /// 795,670 to 804,829.
 ///
 /// # Example
@@ -141,7 +142,7 @@ const BIG_MOVE_RETRY: f64 = 1e-3;
 const OPEN_CANDIDATES: usize = 12;
 
 /// The best-ranked unused items of an open pass that are also opened by making room and
-/// growing (the rest only by shrinking everything).
+/// growing when shrinking everything does not pay (the rest only by shrinking).
 const OPEN_GROW_CANDIDATES: usize = 4;
 
 /// Accepted transfers between two rankings of the receivers.

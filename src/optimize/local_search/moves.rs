@@ -23,7 +23,7 @@ const GROW_FAILURES: usize = 3;
 
 /// Least relative gain for which an opening made room for is kept: smaller gains steered
 /// local search into worse local optima on generated instances (city-county seed 4).
-const OPEN_GROW_GAIN: f64 = 1e-3;
+const OPEN_GROW_GAIN: f64 = 2e-4;
 
 /// Batch tolerance of those batches (coarser than the greedy's: each costs a repair).
 const GROW_TOLERANCE: f64 = 0.1;
@@ -314,10 +314,10 @@ fn donor_score(state: &State<'_>, a: usize, over: &[(ResourceId, f64)]) -> Optio
 }
 
 /// Adds `t` units of `b` whatever the money and hours limits, then removes units of the
-/// other arms, least value lost per share of the excess relieved first (a lazy queue: losses
+/// other arms (except `keep`), least value lost per share of the excess relieved first (a lazy queue: losses
 /// only grow as units go), until every limit holds again, and meets the floors again. False
 /// if some excess cannot be relieved (the trial is then infeasible and must be dropped).
-pub(super) fn insert_and_repair(trial: &mut State<'_>, b: usize, t: u64) -> bool {
+pub(super) fn insert_and_repair(trial: &mut State<'_>, b: usize, t: u64, keep: usize) -> bool {
     trial.add(b, t);
     let resources = trial.problem.limits().len();
     let mut over = excesses(trial, (0..resources).map(ResourceId::new));
@@ -327,7 +327,7 @@ pub(super) fn insert_and_repair(trial: &mut State<'_>, b: usize, t: u64) -> bool
     while !over.is_empty() {
         if stale {
             heap = (0..trial.units.len())
-                .filter(|&a| a != b)
+                .filter(|&a| a != b && a != keep)
                 .filter_map(|a| {
                     donor_score(trial, a, &over).map(|(score, _)| Donor { score, arm: a })
                 })
@@ -370,7 +370,7 @@ impl<'p> Search<'p> {
         let p = self.state.problem;
         let mut trial = self.state.clone();
         let t = open_size(&mut trial, b);
-        if t == 0 || !insert_and_repair(&mut trial, b, t) {
+        if t == 0 || !insert_and_repair(&mut trial, b, t, b) {
             return None;
         }
         let arm = &p.arms()[b];
@@ -407,7 +407,7 @@ impl<'p> Search<'p> {
                 break;
             };
             let mut grown = trial.clone();
-            if insert_and_repair(&mut grown, c, s) && grown.value() > value {
+            if insert_and_repair(&mut grown, c, s, b) && grown.value() > value {
                 value = grown.value();
                 trial = grown;
             } else {
@@ -439,7 +439,7 @@ mod tests {
         for b in (0..problem.arms().len()).filter(|&b| search.state.opens(b)) {
             let mut trial = search.state.clone();
             let t = open_size(&mut trial, b);
-            if t > 0 && insert_and_repair(&mut trial, b, t) {
+            if t > 0 && insert_and_repair(&mut trial, b, t, b) {
                 assert!(trial.units[b] >= t, "arm {b}");
                 trial.to_plan().check(&problem).unwrap();
                 repaired += 1;
