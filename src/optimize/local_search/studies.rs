@@ -1,7 +1,7 @@
 //! Ignored studies of local search on Jurong's calendar: where the gap lies, branching on
 //! the fixed costs, a profiling run, opening a placement and a message together, how the open
-//! pass ranks and makes room for unused items. Each prints
-//! what it finds and asserts what must hold (e.g. no plan above the bound).
+//! pass ranks and makes room for unused items. Each prints what it finds and asserts what
+//! must hold (e.g. no plan above the bound).
 
 // Test-only (declared `#[cfg(test)] mod studies;`); the attribute, redundant for the compiler,
 // tells `tests/architecture.rs` that what follows is test code.
