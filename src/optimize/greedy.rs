@@ -215,7 +215,7 @@ pub(crate) fn curve_gain(g: f64, q: f64, t: u64) -> (f64, f64) {
 /// falls with `t` (`h' = gain'' cost <= 0`), so the continuous maximiser is the root of `h`:
 /// bisection finds the last integer with `h >= 0` in `log2(tmax)` evaluations, and the
 /// integer maximum is there or one unit further.
-fn best_ratio(
+pub(crate) fn best_ratio(
     gain_slope: impl Fn(u64) -> (f64, f64),
     fixed: f64,
     per_unit: f64,

@@ -1,6 +1,7 @@
 //! Ignored studies of local search on Jurong's calendar: where the gap lies, branching on
-//! the fixed costs, a profiling run, opening a placement and a message together. Each prints
-//! what it finds and asserts what must hold (e.g. no plan above the bound).
+//! the fixed costs, a profiling run, opening a placement and a message together, how the open
+//! pass ranks and makes room for unused items. Each prints what it finds and asserts what
+//! must hold (e.g. no plan above the bound).
 
 // Test-only (declared `#[cfg(test)] mod studies;`); the attribute, redundant for the compiler,
 // tells `tests/architecture.rs` that what follows is test code.
@@ -291,5 +292,140 @@ mod diag_pair {
             println!("theta {theta}: plan {v:.1} pair refilled {refilled:.1} then ls {w:.1}");
         }
         assert!(best >= v);
+    }
+}
+
+mod diag_open {
+    use super::super::Search;
+    use super::super::moves::{arms_of, best_unit_return};
+    use crate::optimize::{GreedyLocalSearch, LocalSearch, Strategy};
+
+    /// Why the open pass misses a pair: at `WEEKS` (default 52) weeks, the open pass's ranking
+    /// of the final plan's unused items, the arm each would open, and what opening each
+    /// unused (placement, message) pair on its best arm then refilling gives.
+    /// `cargo test --release --lib local_search::studies::diag_open -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn calendar_open_ranking() {
+        let weeks = super::weeks_from_env(&[52])[0];
+        let problem = super::jurong_calendar(weeks);
+        let plan = GreedyLocalSearch::default().plan(&problem).unwrap();
+        let search = Search::new(&problem, plan.units(), &LocalSearch::default());
+        let s = &search.state;
+        let v = s.value();
+        let p = &problem;
+        let name = |a: usize| {
+            let arm = &p.arms()[a];
+            format!(
+                "{}/{}/w{}",
+                p.placements()[arm.placement.index()].id,
+                p.messages()[arm.message.index()].id,
+                a % weeks
+            )
+        };
+        println!("{weeks}w plan {v:.1}");
+        let mut items = Vec::new();
+        for k in 0..p.placements().len() {
+            if s.placement_units[k] == 0 {
+                let r = best_unit_return(s, &arms_of(s, true, k), false);
+                items.push((r, format!("placement {}", p.placements()[k].id)));
+            }
+        }
+        for m in 0..p.messages().len() {
+            if !s.message_used[m] {
+                let r = best_unit_return(s, &arms_of(s, false, m), false);
+                items.push((r, format!("message {}", p.messages()[m].id)));
+            }
+        }
+        items.sort_by(|x, y| {
+            let rx = x.0.map_or(f64::MIN, |r| r.0);
+            let ry = y.0.map_or(f64::MIN, |r| r.0);
+            ry.total_cmp(&rx)
+        });
+        for (i, (r, what)) in items.iter().enumerate() {
+            match r {
+                Some((r, b)) => {
+                    let c = s.step_cost(*b);
+                    println!(
+                        "  {i:2} {what}: return {r:.4e} on {} (fixed {:.4e}, per unit {:.4e}, max {})",
+                        name(*b),
+                        c.fixed,
+                        c.per_unit,
+                        s.max_units(*b)
+                    );
+                }
+                None => println!("  {i:2} {what}: no arm gains"),
+            }
+        }
+        // Each item's best arm opened, repaired and grown.
+        for (r, what) in items.iter().take(16) {
+            let Some((_, b)) = r else { continue };
+            let t0 = std::time::Instant::now();
+            match search.open_and_grow(*b) {
+                None => println!("  grow {what} on {}: no repair", name(*b)),
+                Some(trial) => {
+                    let w = trial.value();
+                    let on: u64 = arms_of(&trial, true, p.arms()[*b].placement.index())
+                        .iter()
+                        .filter(|&&a| p.arms()[a].message == p.arms()[*b].message)
+                        .map(|&a| trial.units[a])
+                        .sum();
+                    println!(
+                        "  grow {what} on {}: {w:.1} ({:+.3}%), {on} units on its pair, {:?}",
+                        name(*b),
+                        100.0 * (w / v - 1.0),
+                        t0.elapsed()
+                    );
+                }
+            }
+        }
+        if std::env::var("PAIRS").is_err() {
+            return;
+        }
+        // Every unused pair: the refill after opening its best (per unit) arm.
+        let mut pairs = Vec::new();
+        for k in (0..p.placements().len()).filter(|&k| s.placement_units[k] == 0) {
+            for m in (0..p.messages().len()).filter(|&m| !s.message_used[m]) {
+                let arms: Vec<usize> = arms_of(s, true, k)
+                    .into_iter()
+                    .filter(|&a| p.arms()[a].message.index() == m)
+                    .collect();
+                if arms.is_empty() {
+                    continue;
+                }
+                let mut best = f64::MIN;
+                for theta in [0.05, 0.15, 0.4] {
+                    let mut trial = s.clone();
+                    if !Search::shrink(&mut trial, theta) {
+                        continue;
+                    }
+                    let Some((_, b)) = best_unit_return(&trial, &arms, true) else {
+                        continue;
+                    };
+                    trial.add(b, 1);
+                    search.refill.maximise(&mut trial);
+                    let units_on: u64 = arms.iter().map(|&a| trial.units[a]).sum();
+                    let w = trial.value();
+                    println!(
+                        "  pair {}+{} theta {theta}: refilled {w:.1} ({:+.3}%), {units_on} units on the pair",
+                        p.placements()[k].id,
+                        p.messages()[m].id,
+                        100.0 * (w / v - 1.0)
+                    );
+                    best = best.max(w);
+                }
+                pairs.push((best, k, m));
+            }
+        }
+        pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
+        for (w, k, m) in pairs.iter().take(10) {
+            println!(
+                "best pair {}+{}: {w:.1} ({:+.3}%)",
+                p.placements()[*k].id,
+                p.messages()[*m].id,
+                100.0 * (w / v - 1.0)
+            );
+        }
+        assert!(v > 0.0);
     }
 }
