@@ -436,7 +436,10 @@ mod tests {
     fn openings_made_room_for_keep_every_limit() {
         let problem = crate::scenarios::jurong_2023().compile().unwrap();
         let plan = Greedy::default().plan(&problem).unwrap();
-        let search = Search::new(&problem, plan.units(), &LocalSearch::default());
+        let search = Search::new(
+            State::with_units(&problem, plan.units()),
+            &LocalSearch::default(),
+        );
         let (mut repaired, mut grown) = (0, 0);
         for b in (0..problem.arms().len()).filter(|&b| search.state.opens(b)) {
             let mut trial = search.state.clone();

@@ -298,6 +298,7 @@ mod diag_pair {
 mod diag_open {
     use super::super::Search;
     use super::super::moves::{arms_of, best_unit_return};
+    use crate::optimize::state::State;
     use crate::optimize::{GreedyLocalSearch, LocalSearch, Strategy};
 
     /// Why the open pass misses a pair: at `WEEKS` (default 52) weeks, the open pass's ranking
@@ -310,7 +311,10 @@ mod diag_open {
         let weeks = super::weeks_from_env(&[52])[0];
         let problem = super::jurong_calendar(weeks);
         let plan = GreedyLocalSearch::default().plan(&problem).unwrap();
-        let search = Search::new(&problem, plan.units(), &LocalSearch::default());
+        let search = Search::new(
+            State::with_units(&problem, plan.units()),
+            &LocalSearch::default(),
+        );
         let s = &search.state;
         let v = s.value();
         let p = &problem;
