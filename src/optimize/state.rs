@@ -44,6 +44,15 @@ pub(crate) struct State<'p> {
     weights: Resources<f64>,
 }
 
+/// The per-problem tables of a [`State`], shared (by `Rc`) between states of one problem.
+struct Tables {
+    suffix: Option<suffix::Suffix>,
+    stakes: Rc<Vec<f64>>,
+    first: Rc<OnceCell<Vec<Vec<f64>>>>,
+    entries: Rc<Vec<Vec<(usize, f64)>>>,
+    draws: Rc<Vec<Vec<Draw>>>,
+}
+
 /// Which resources count in a step's normalised cost.
 pub(crate) type Mask = Resources<bool>;
 
@@ -158,15 +167,7 @@ impl<'p> State<'p> {
     pub(crate) fn new(problem: &'p Problem) -> Self {
         let st = problem.structure();
         let n_cells = problem.cells().len();
-        State {
-            problem,
-            units: vec![0; st.arms.len()],
-            absorbed: vec![0.0; n_cells],
-            placement_units: vec![0; st.placements.len()],
-            message_used: vec![false; st.messages.len()],
-            used: Resources::filled(st.resources.len(), 0.0),
-            remaining: vec![1.0; n_cells],
-            blocked: vec![false; st.arms.len()],
+        let tables = Tables {
             suffix: suffix::Suffix::of(problem),
             stakes: Rc::new(
                 CellId::range(n_cells)
@@ -189,6 +190,29 @@ impl<'p> State<'p> {
                     .map(|a| Draw::of(problem, a))
                     .collect(),
             ),
+        };
+        State::empty(problem, tables)
+    }
+
+    /// The empty plan's state with the given per-arm tables, every resource counted in step
+    /// costs.
+    fn empty(problem: &'p Problem, tables: Tables) -> Self {
+        let st = problem.structure();
+        let n_cells = problem.cells().len();
+        State {
+            problem,
+            units: vec![0; st.arms.len()],
+            absorbed: vec![0.0; n_cells],
+            placement_units: vec![0; st.placements.len()],
+            message_used: vec![false; st.messages.len()],
+            used: Resources::filled(st.resources.len(), 0.0),
+            remaining: vec![1.0; n_cells],
+            blocked: vec![false; st.arms.len()],
+            suffix: tables.suffix,
+            stakes: tables.stakes,
+            first: tables.first,
+            entries: tables.entries,
+            draws: tables.draws,
             weights: weights(problem, &Resources::filled(st.resources.len(), true)),
         }
     }
@@ -202,24 +226,14 @@ impl<'p> State<'p> {
     /// The empty plan's state of the same problem, sharing this state's per-arm tables (no
     /// `O(nnz)` rebuild): what [`State::new`] returns, for the price of the per-cell vectors.
     pub(crate) fn emptied(&self) -> Self {
-        let st = self.problem.structure();
-        let n_cells = self.absorbed.len();
-        State {
-            problem: self.problem,
-            units: vec![0; st.arms.len()],
-            absorbed: vec![0.0; n_cells],
-            placement_units: vec![0; st.placements.len()],
-            message_used: vec![false; st.messages.len()],
-            used: Resources::filled(st.resources.len(), 0.0),
-            remaining: vec![1.0; n_cells],
-            blocked: vec![false; st.arms.len()],
+        let tables = Tables {
             suffix: self.suffix.as_ref().map(suffix::Suffix::emptied),
             stakes: Rc::clone(&self.stakes),
             entries: Rc::clone(&self.entries),
             first: Rc::clone(&self.first),
             draws: Rc::clone(&self.draws),
-            weights: weights(self.problem, &Resources::filled(st.resources.len(), true)),
-        }
+        };
+        State::empty(self.problem, tables)
     }
 
     /// [`State::with_units`] from an empty state (`self`, e.g. [`State::emptied`]), sharing its
