@@ -55,6 +55,7 @@
 
 use super::UpperBound;
 use super::relaxation::{self, Point, Relaxed, Restriction};
+use crate::core::ArmId;
 use crate::error::Error;
 use crate::problem::Problem;
 
@@ -170,9 +171,8 @@ const CALENDAR_NODES: usize = 4;
 ///
 /// The relaxation ([module docs](self)) charges a placement's setup cost and a message's
 /// production cost in proportion to its units, so where fixed costs are large it sits above
-/// the optimum. Each branching takes the open node with the largest bound and splits the
-/// fixed charge its relaxed point discounts most (cost times unpaid share) into *paid in
-/// full* and *closed*; every plan of the node lies in one half, so the largest bound over the
+/// the optimum. Each branching takes the open node with the largest bound and splits one
+/// fixed charge its relaxed point pays in part into *paid in full* and *closed*; every plan of the node lies in one half, so the largest bound over the
 /// open nodes stays a bound. A child's bound is at most its parent's. The item split is the
 /// one of largest score, the least of its unpaid part and what the point spends on its units
 /// (an item with few units costs little to close, one nearly paid little to pay). Branching
@@ -236,9 +236,8 @@ fn branched(problem: &Problem, nodes: usize) -> Result<Bound, Error> {
         let plan = super::Strategy::plan(&super::greedy::Greedy::default(), problem).ok()?;
         Some(plan.units().iter().map(|&u| u as f64).collect())
     });
-    let solve = |r: &Restriction, from: Option<&[f64]>| relaxation.solve_from(r, from);
     let root = relaxation.root();
-    let Relaxed::Solved(point) = solve(&root, start.as_deref()) else {
+    let Relaxed::Solved(point) = relaxation.solve_from(&root, start.as_deref()) else {
         return Err(Error::FloorsUnaffordable);
     };
     let mut open: Vec<(Restriction, Point)> = vec![(root, point)];
@@ -261,7 +260,7 @@ fn branched(problem: &Problem, nodes: usize) -> Result<Bound, Error> {
             solved += 1;
             // A child starts from its parent's point (clamped into its box), close to its own.
             let from = start.as_ref().map(|_| parent.units.as_slice());
-            if let Relaxed::Solved(mut p) = solve(&child, from) {
+            if let Relaxed::Solved(mut p) = relaxation.solve_from(&child, from) {
                 p.value = p.value.min(parent.value);
                 open.push((child, p));
             }
@@ -280,12 +279,7 @@ const WORTH: f64 = 5e-3;
 /// of it: either half moves about `score` yuan, valued at the point's prevented loss per
 /// yuan of units (at least the margin, the value being concave).
 fn worth_splitting(problem: &Problem, b: &Point, score: f64) -> bool {
-    let spend: f64 = problem
-        .arms()
-        .iter()
-        .zip(&b.units)
-        .map(|(arm, &x)| x * problem.placement(arm.placement).unit_cost)
-        .sum();
+    let spend = relaxation::unit_spend(problem, b, ArmId::range(problem.arms().len()));
     spend > 0.0 && score * b.relaxed_value / spend >= WORTH * b.value
 }
 

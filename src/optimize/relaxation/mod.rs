@@ -59,16 +59,7 @@ impl Restriction {
         b: &Point,
         by_spend: bool,
     ) -> Option<(f64, [Restriction; 2])> {
-        let spend = |arms: &[ArmId]| -> f64 {
-            arms.iter()
-                .map(|&a| {
-                    b.units[a.index()]
-                        * problem
-                            .placement(problem.arms()[a.index()].placement)
-                            .unit_cost
-                })
-                .sum()
-        };
+        let spend = |arms: &[ArmId]| unit_spend(problem, b, arms.iter().copied());
         let implied = |arms: &[ArmId]| arms.iter().any(|&a| self.lo[a.index()] > 0);
         let used = |arms: &[ArmId]| arms.iter().any(|&a| b.units[a.index()] > INTEGRAL);
         // (discount, is a message, index)
@@ -107,6 +98,17 @@ impl Restriction {
         }
         Some((score, [paid, closed]))
     }
+}
+
+/// What point `b` spends on the units of `arms` (unit costs only, yuan).
+pub(crate) fn unit_spend(problem: &Problem, b: &Point, arms: impl Iterator<Item = ArmId>) -> f64 {
+    arms.map(|a| {
+        b.units[a.index()]
+            * problem
+                .placement(problem.arms()[a.index()].placement)
+                .unit_cost
+    })
+    .sum()
 }
 
 /// Distance from an integer below which a relaxed unit count counts as integral (and a unit
