@@ -295,7 +295,7 @@ impl<'p> State<'p> {
         let t = t as f64;
         self.entries[arm]
             .iter()
-            .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * -(-t * rate).exp_m1())
+            .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * one_minus_exp_neg(t * rate))
             .sum()
     }
 
@@ -343,7 +343,7 @@ impl<'p> State<'p> {
         let (mut gain, mut slope) = (0.0, 0.0);
         for &(c, rate) in &self.entries[arm] {
             let weight = self.stakes[c] * self.remaining[c];
-            let m = (-t * rate).exp_m1();
+            let m = -one_minus_exp_neg(t * rate);
             gain -= weight * m;
             slope += weight * rate * (1.0 + m);
         }
@@ -356,7 +356,7 @@ impl<'p> State<'p> {
         let t = t as f64;
         self.entries[arm]
             .iter()
-            .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * (t * rate).exp_m1())
+            .map(|&(c, rate)| self.stakes[c] * self.remaining[c] * -one_minus_exp_neg(-t * rate))
             .sum()
     }
 
@@ -504,10 +504,18 @@ impl<'p> State<'p> {
     /// Adds `delta` units' worth of `arm`'s absorbed exposures (negative to remove).
     fn shift_exposure(&mut self, arm: usize, delta: f64) {
         let p = self.problem;
-        for (c, coef) in p.absorbed(ArmId::new(arm)) {
-            let c = c.index();
-            self.absorbed[c] = (self.absorbed[c] + delta * coef).max(0.0);
-            self.remaining[c] = remaining_share(self.absorbed[c], p.cells()[c].scale);
+        for (&(c, rate), (_, coef)) in self.entries[arm].iter().zip(p.absorbed(ArmId::new(arm))) {
+            let absorbed = (self.absorbed[c] + delta * coef).max(0.0);
+            let step = delta * rate;
+            self.remaining[c] = if absorbed == 0.0 {
+                1.0
+            } else if step.abs() < SMALL {
+                // exp(-(a + d)) = exp(-a) exp(-d): a short series instead of an `exp`.
+                self.remaining[c] * (1.0 - one_minus_exp_neg(step))
+            } else {
+                remaining_share(absorbed, p.cells()[c].scale)
+            };
+            self.absorbed[c] = absorbed;
         }
         self.touch(arm);
     }
@@ -607,6 +615,29 @@ impl<'p> State<'p> {
     }
 }
 
+/// Largest `|x|` for which [`one_minus_exp_neg`] uses its series: there the series' first
+/// omitted term, `|x|^8 / 8!`, is below `1e-21` of `|x|`.
+const SMALL: f64 = 1.0 / 128.0;
+
+/// `1 - exp(-x)` (that is `-expm1(-x)`), by its Taylor series when `|x| <` [`SMALL`] (within
+/// an ulp or two of `expm1` there, for a few multiplications instead of a libm call), else by
+/// `expm1`.
+#[inline]
+fn one_minus_exp_neg(x: f64) -> f64 {
+    if x.abs() < SMALL {
+        // x (1 - x/2 (1 - x/3 (1 - x/4 (1 - x/5 (1 - x/6 (1 - x/7))))))
+        let mut s = 1.0 - x * (1.0 / 7.0);
+        s = 1.0 - x * (1.0 / 6.0) * s;
+        s = 1.0 - x * (1.0 / 5.0) * s;
+        s = 1.0 - x * 0.25 * s;
+        s = 1.0 - x * (1.0 / 3.0) * s;
+        s = 1.0 - x * 0.5 * s;
+        x * s
+    } else {
+        -(-x).exp_m1()
+    }
+}
+
 /// `exp(-absorbed / scale)`: the share of a cell's ceiling not yet reached.
 #[inline]
 fn remaining_share(absorbed: f64, scale: f64) -> f64 {
@@ -686,6 +717,23 @@ mod tests {
         .unwrap()
         .compile()
         .unwrap()
+    }
+
+    #[test]
+    fn the_series_agrees_with_expm1() {
+        // Both sides of the switch to the series, small and tiny arguments, both signs.
+        let mut x = 1e-12;
+        while x < 0.1 {
+            for x in [x, -x] {
+                let (series, libm) = (one_minus_exp_neg(x), -(-x).exp_m1());
+                assert!(
+                    (series - libm).abs() <= 4.0 * f64::EPSILON * libm.abs(),
+                    "{x}: {series} vs {libm}"
+                );
+            }
+            x *= 1.37;
+        }
+        assert_eq!(one_minus_exp_neg(0.0), 0.0);
     }
 
     #[test]
