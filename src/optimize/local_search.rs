@@ -32,7 +32,8 @@ mod transfer;
 ///    keeping one unit so no fixed cost is refunded, and refill with the greedy, ranking
 ///    steps both by the binding resources and by every limited resource.
 /// 3. **Open** the most promising unused messages and placements (best marginal return per
-///    unit of normalised cost, at most 12 per round): shrink every arm by 5%, 15% or 40%, put
+///    unit of normalised cost, at most 12 per round): shrink every arm by 5%, 15% or 40%
+///    (only 40% on a calendar problem, where the smaller shrinks opened nothing), put
 ///    one unit on the item's best arm (paying its fixed cost) and refill with the greedy.
 ///    If that does not pay for one of the best 4, make room instead: put the greedy's
 ///    opening step on the item's best arm (the units that maximise gain per normalised cost,

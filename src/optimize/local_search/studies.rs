@@ -433,3 +433,238 @@ mod diag_open {
         assert!(v > 0.0);
     }
 }
+
+mod diag_seed {
+    use super::super::LocalSearch;
+    use crate::optimize::state::State;
+    use crate::optimize::{Greedy, Improve, Strategy};
+
+    /// Whether the yearly plan's open placements and messages seed a better calendar greedy:
+    /// the greedy with every calendar arm blocked whose yearly arm's placement or message the
+    /// yearly plan leaves closed, then local search.
+    /// `WEEKS=12,52 cargo test --release --lib local_search::studies::diag_seed -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn calendar_yearly_seed() {
+        let yearly = crate::scenarios::jurong_2023().compile().unwrap();
+        let yplan = crate::optimize::Reallocate::default()
+            .plan(&yearly)
+            .unwrap();
+        for weeks in super::weeks_from_env(&[12, 52]) {
+            let problem = super::jurong_calendar(weeks);
+            let w = problem.structure().weeks.clone().unwrap();
+            let t0 = std::time::Instant::now();
+            let y = yplan.units();
+            let ya = yearly.arms();
+            let kopen: Vec<bool> = (0..yearly.placements().len())
+                .map(|k| (0..ya.len()).any(|a| ya[a].placement.index() == k && y[a] > 0))
+                .collect();
+            let mopen: Vec<bool> = (0..yearly.messages().len())
+                .map(|m| (0..ya.len()).any(|a| ya[a].message.index() == m && y[a] > 0))
+                .collect();
+            let mut s = State::new(&problem);
+            for a in 0..problem.arms().len() {
+                let ya = &ya[w.yearly_arm(crate::core::ArmId::new(a)).index()];
+                s.blocked[a] = !kopen[ya.placement.index()] || !mopen[ya.message.index()];
+            }
+            let mask = s.all_limited();
+            s.set_mask(&mask);
+            Greedy::default().maximise(&mut s);
+            let mask = s.binding(0.98);
+            s.set_mask(&mask);
+            Greedy::default().maximise(&mut s);
+            s.blocked.iter_mut().for_each(|b| *b = false);
+            Greedy::default().maximise(&mut s);
+            let g = s.to_plan();
+            let opened = (0..problem.arms().len())
+                .filter(|&a| s.units[a] > 0)
+                .count();
+            println!(
+                "{} calendar arms blocked, {opened} used",
+                (0..problem.arms().len())
+                    .filter(|&a| {
+                        let ya = &ya[w.yearly_arm(crate::core::ArmId::new(a)).index()];
+                        !kopen[ya.placement.index()] || !mopen[ya.message.index()]
+                    })
+                    .count()
+            );
+            let tg = t0.elapsed();
+            let vg = crate::evaluate(&problem, &g).unwrap().prevented_loss;
+            let t1 = std::time::Instant::now();
+            let ls = LocalSearch::default().improve(&problem, &g).unwrap();
+            let vl = crate::evaluate(&problem, &ls).unwrap().prevented_loss;
+            println!(
+                "{weeks}w seeded greedy {vg:.1} in {tg:?}; + ls {vl:.1} in {:?}",
+                t1.elapsed()
+            );
+        }
+    }
+}
+
+mod flow {
+    use super::super::{LocalSearch, Search};
+    use crate::optimize::state::State;
+    use crate::optimize::{Greedy, Strategy};
+
+    /// Replays a flow of local-search passes on Jurong's calendar and prints the time and
+    /// value after each: `FLOW` is space-separated tokens, `f` fill, `c` close, `l` ruin and
+    /// recreate, `o` open, `oK:G:T1/T2` open over `K` candidates making room for `G` with
+    /// shrinks `T1`, `T2`, `t` transfer, `R` the default run, `*xyz` rounds of `x y z` until
+    /// a round gains less than 1e-5. `START=seeded` starts from the yearly-seeded greedy.
+    /// `WEEKS=12,52 FLOW='f *clot' cargo test --release --lib local_search::studies::flow -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn calendar_flow() {
+        let flow = std::env::var("FLOW").unwrap_or_else(|_| "R".into());
+        let seeded = std::env::var("START").is_ok_and(|s| s == "seeded");
+        let yearly = crate::scenarios::jurong_2023().compile().unwrap();
+        for weeks in super::weeks_from_env(&[12, 52]) {
+            let problem = super::jurong_calendar(weeks);
+            let t0 = std::time::Instant::now();
+            let empty = State::new(&problem);
+            let g = Greedy::default().plan_from(&empty).unwrap();
+            let mut start = empty.emptied().refilled(g.units());
+            println!("{weeks}w greedy {:.1} at {:?}", start.value(), t0.elapsed());
+            if seeded {
+                let yplan = crate::optimize::Reallocate::default()
+                    .plan(&yearly)
+                    .unwrap();
+                let w = problem.structure().weeks.clone().unwrap();
+                let (y, ya) = (yplan.units(), yearly.arms());
+                let kopen: Vec<bool> = (0..yearly.placements().len())
+                    .map(|k| (0..ya.len()).any(|a| ya[a].placement.index() == k && y[a] > 0))
+                    .collect();
+                let mopen: Vec<bool> = (0..yearly.messages().len())
+                    .map(|m| (0..ya.len()).any(|a| ya[a].message.index() == m && y[a] > 0))
+                    .collect();
+                let mut s = empty.emptied();
+                for a in 0..problem.arms().len() {
+                    let ya = &ya[w.yearly_arm(crate::core::ArmId::new(a)).index()];
+                    s.blocked[a] = !kopen[ya.placement.index()] || !mopen[ya.message.index()];
+                }
+                let mask = s.all_limited();
+                s.set_mask(&mask);
+                Greedy::default().maximise(&mut s);
+                let mask = s.binding(0.98);
+                s.set_mask(&mask);
+                Greedy::default().maximise(&mut s);
+                s.blocked.iter_mut().for_each(|b| *b = false);
+                Greedy::default().maximise(&mut s);
+                println!("{weeks}w seeded {:.1} at {:?}", s.value(), t0.elapsed());
+                if s.value() > start.value() {
+                    start = s;
+                }
+            }
+            let settings = LocalSearch::default();
+            let mut search = Search::new(start, &settings);
+            let step = |search: &mut Search<'_>, tok: &str| match tok {
+                "f" => {
+                    let mut filled = search.state.clone();
+                    search.refill.maximise(&mut filled);
+                    search.consider(filled);
+                }
+                "c" => {
+                    search.close_pass();
+                }
+                "l" => {
+                    search.lns_pass();
+                }
+                "o" => {
+                    search.open_pass();
+                }
+                "t" => {
+                    search.transfer_pass();
+                }
+                "R" => search.run(settings.max_rounds, settings.tolerance),
+                o if o.starts_with('o') => {
+                    let parts: Vec<&str> = o[1..].split(':').collect();
+                    let thetas: Vec<f64> = parts[2]
+                        .split('/')
+                        .filter(|x| !x.is_empty())
+                        .map(|x| x.parse().unwrap())
+                        .collect();
+                    search.open_pass_with(
+                        parts[0].parse().unwrap(),
+                        &thetas,
+                        parts[1].parse().unwrap(),
+                    );
+                }
+                other => panic!("unknown token {other}"),
+            };
+            for tok in flow.split_whitespace() {
+                if let Some(seq) = tok.strip_prefix('*') {
+                    let seq: Vec<String> = if seq.contains(',') {
+                        seq.split(',').map(String::from).collect()
+                    } else {
+                        seq.chars().map(String::from).collect()
+                    };
+                    for round in 0..50 {
+                        let v0 = search.value;
+                        for c in &seq {
+                            let before = search.value;
+                            let open0 = open_set(&search.state);
+                            step(&mut search, c);
+                            println!(
+                                "  r{round} {c}: {:.1} (+{:.3}%) at {:?} {}",
+                                search.value,
+                                100.0 * (search.value / before - 1.0),
+                                t0.elapsed(),
+                                diff(&problem, &open0, &open_set(&search.state))
+                            );
+                        }
+                        if search.value <= v0 * (1.0 + 1e-5) {
+                            break;
+                        }
+                    }
+                } else {
+                    let before = search.value;
+                    let open0 = open_set(&search.state);
+                    step(&mut search, tok);
+                    println!(
+                        "  {tok}: {:.1} (+{:.3}%) at {:?} {}",
+                        search.value,
+                        100.0 * (search.value / before - 1.0),
+                        t0.elapsed(),
+                        diff(&problem, &open0, &open_set(&search.state))
+                    );
+                }
+            }
+            let v = search.state.value();
+            assert!((v - search.value).abs() <= 1e-6 * v.abs());
+            search.state.to_plan().check(&problem).unwrap();
+            println!("{weeks}w final {v:.1} at {:?}", t0.elapsed());
+        }
+    }
+
+    /// The open placements and used messages of `s`.
+    fn open_set(s: &State<'_>) -> (Vec<bool>, Vec<bool>) {
+        (
+            s.placement_units.iter().map(|&u| u > 0).collect(),
+            s.message_used.clone(),
+        )
+    }
+
+    /// What changed between two open sets: `+name` opened, `-name` closed.
+    fn diff(
+        problem: &crate::problem::Problem,
+        a: &(Vec<bool>, Vec<bool>),
+        b: &(Vec<bool>, Vec<bool>),
+    ) -> String {
+        let mut out = Vec::new();
+        for (k, (x, y)) in a.0.iter().zip(&b.0).enumerate() {
+            if x != y {
+                out.push(format!(
+                    "{}{}",
+                    if *y { '+' } else { '-' },
+                    problem.placements()[k].id
+                ));
+            }
+        }
+        for (m, (x, y)) in a.1.iter().zip(&b.1).enumerate() {
+            if x != y {
+                out.push(format!("{}m{m}", if *y { '+' } else { '-' }));
+            }
+        }
+        out.join(" ")
+    }
+}
