@@ -3,7 +3,7 @@
 //! [`bound` module](mod@crate::optimize::bound)).
 
 use super::{Layout, Point, Relaxation, Row, stake};
-use crate::core::{CellId, PlacementId};
+use crate::core::{ArmId, CellId, PlacementId};
 use crate::response;
 
 impl Relaxation<'_> {
@@ -48,13 +48,7 @@ impl Relaxation<'_> {
     /// The value with every live cell at its most exposure (every arm at its upper bound):
     /// a bound that needs no solver.
     pub(super) fn saturated(&self, l: &Layout, live: &[usize]) -> f64 {
-        let mut most = vec![0.0; self.problem.cells().len()];
-        for &c in live {
-            most[c] = l.cell_terms[c]
-                .iter()
-                .map(|&(j, coef)| coef * l.upper[j])
-                .sum::<f64>();
-        }
+        let most = self.exposures(l, &l.upper);
         self.value_of(live, &most)
     }
 
@@ -108,9 +102,15 @@ impl Relaxation<'_> {
 
     /// Absorbed exposures per cell at `w` (one entry per variable).
     pub(super) fn exposures(&self, l: &Layout, w: &[f64]) -> Vec<f64> {
-        let mut e = vec![0.0; self.problem.cells().len()];
-        for (c, terms) in l.cell_terms.iter().enumerate() {
-            e[c] = terms.iter().map(|&(j, coef)| coef * w[j]).sum();
+        let p = self.problem;
+        let mut e = vec![0.0; p.cells().len()];
+        for (j, &a) in l.active.iter().enumerate() {
+            let wj = w[j];
+            if wj != 0.0 {
+                for (c, coef) in p.absorbed(ArmId::new(a)) {
+                    e[c.index()] += coef * wj;
+                }
+            }
         }
         e
     }
@@ -118,13 +118,18 @@ impl Relaxation<'_> {
     /// Gradient of the value in the arm variables; zero in the `z` variables.
     pub(super) fn gradient(&self, l: &Layout, live: &[usize], absorbed: &[f64]) -> Vec<f64> {
         let p = self.problem;
-        let mut gradient = vec![0.0; l.n_vars()];
+        // The value's derivative in each live cell's exposure (0 in the others).
+        let mut d = vec![0.0; p.cells().len()];
         for &c in live {
             let scale = p.cells()[c].scale;
-            let d = stake(p, c) / scale * (-absorbed[c] / scale).exp();
-            for &(j, coef) in &l.cell_terms[c] {
-                gradient[j] += d * coef;
-            }
+            d[c] = stake(p, c) / scale * (-absorbed[c] / scale).exp();
+        }
+        let mut gradient = vec![0.0; l.n_vars()];
+        for (j, &a) in l.active.iter().enumerate() {
+            gradient[j] = p
+                .absorbed(ArmId::new(a))
+                .map(|(c, coef)| d[c.index()] * coef)
+                .sum();
         }
         gradient
     }

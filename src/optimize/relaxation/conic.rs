@@ -167,6 +167,8 @@ impl Relaxation<'_> {
             }
         }
         let n_zero = t.b.len() - n_linear;
+        // The arms' terms of the live cells the stocks do not cover.
+        let cell_terms = self.cell_terms(l, |c| stocks.as_ref().is_none_or(|st| !st.covers(c)));
         // Exponential cones: (-E_c / kappa_c, 1, 1 - v_c) with y exp(x / y) <= z.
         for (i, &c) in live.iter().enumerate() {
             match stocks
@@ -176,7 +178,7 @@ impl Relaxation<'_> {
                 Some(terms) => t.row(terms, 0.0),
                 None => {
                     let kappa = p.cells()[CellId::new(c).index()].scale;
-                    let terms = l.cell_terms[c]
+                    let terms = cell_terms[c]
                         .iter()
                         .map(|&(j, coef)| (j, coef * sigma[j] / kappa));
                     t.row(terms, 0.0);

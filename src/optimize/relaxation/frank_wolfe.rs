@@ -44,12 +44,14 @@ impl Relaxation<'_> {
         let mut e_w = self.exposures(l, &w);
         let saturated = self.saturated(l, live);
         let mut in_lp: Vec<bool> = rows.iter().map(|row| !row.lazy).collect();
+        let mut cache: Option<Lp> = None;
         let mut best: Option<Point> = None;
         for step in 0..STEPS {
             let gradient = self.gradient(l, live, &e_w);
             // The first step's vertex only gives a direction: the lazy rows it violates join
             // the later steps' programs without a second solve now.
-            let (s, y) = self.lazy_linear_program(l, rows, &mut in_lp, &gradient, step > 0)?;
+            let (s, y) =
+                self.lazy_linear_program(l, rows, &mut in_lp, &mut cache, &gradient, step > 0)?;
             let point = Point {
                 iterations: step as u32,
                 ..self.certify_at(l, rows, live, &w, (&e_w, &gradient, saturated), &y)
@@ -83,11 +85,12 @@ impl Relaxation<'_> {
         l: &Layout,
         rows: &[Row],
         in_lp: &mut [bool],
+        cache: &mut Option<Lp>,
         g: &[f64],
         resolve: bool,
     ) -> Option<(Vec<f64>, Vec<f64>)> {
         loop {
-            let (s, y) = self.linear_program(l, rows, in_lp, g)?;
+            let (s, y) = self.linear_program(l, rows, in_lp, cache, g)?;
             let mut added = false;
             for (row, in_lp) in rows.iter().zip(in_lp.iter_mut()) {
                 if *in_lp {
@@ -142,12 +145,15 @@ impl Relaxation<'_> {
     }
 
     /// `max g.x` over the rows marked `in_lp` and the box: the maximiser and the rows'
-    /// multipliers (0 for rows left out).
+    /// multipliers (0 for rows left out). `cache` keeps the solver of the last call: when the
+    /// rows are the same, only the objective is replaced, and the solver's ordering and
+    /// symbolic factorisation are reused.
     fn linear_program(
         &self,
         l: &Layout,
         rows: &[Row],
         in_lp: &[bool],
+        cache: &mut Option<Lp>,
         g: &[f64],
     ) -> Option<(Vec<f64>, Vec<f64>)> {
         let n = l.n_vars();
@@ -157,27 +163,15 @@ impl Relaxation<'_> {
             .fold(0.0, f64::max)
             .max(1e-300);
         let q: Vec<f64> = (0..n).map(|j| -g[j] * sigma[j] / norm).collect();
-        let kept: Vec<usize> = (0..rows.len()).filter(|&i| in_lp[i]).collect();
-        let lp_rows: Vec<Row> = kept.iter().map(|&i| rows[i].clone()).collect();
-        let mut t = Triplets::default();
-        let row_scale = t.linear_rows(l, &lp_rows, &sigma);
-        let m = t.b.len();
-        let a = CscMatrix::new_from_triplets(m, n, t.ii, t.jj, t.vv);
-        let settings = DefaultSettings {
-            verbose: false,
-            tol_gap_abs: 1e-7,
-            tol_gap_rel: 1e-7,
-            tol_feas: 1e-7,
-            // Refinement costs about 40% of the time here and the certificate is valid
-            // whatever the accuracy (Jurong's bounds move by < 1e-8).
-            iterative_refinement_enable: false,
-            ..DefaultSettings::default()
-        };
-        let cones = [SupportedConeT::NonnegativeConeT(m)];
-        let p_mat = CscMatrix::zeros((n, n));
-        let mut solver = DefaultSolver::new(&p_mat, &q, &a, &t.b, &cones, settings).ok()?;
-        solver.solve();
-        let sol = &solver.solution;
+        let reusable = cache
+            .as_mut()
+            .is_some_and(|lp| lp.in_lp.as_slice() == in_lp && lp.solver.update_q(&q).is_ok());
+        if !reusable {
+            *cache = Some(Lp::new(l, rows, in_lp, &sigma, &q)?);
+        }
+        let lp = cache.as_mut()?;
+        lp.solver.solve();
+        let sol = &lp.solver.solution;
         if !matches!(
             sol.status,
             SolverStatus::Solved | SolverStatus::AlmostSolved
@@ -188,13 +182,57 @@ impl Relaxation<'_> {
             .map(|j| (sol.x[j] * sigma[j]).clamp(l.lower[j], l.upper[j]))
             .collect();
         let mut y = vec![0.0; rows.len()];
-        for (k, &i) in kept.iter().enumerate() {
+        for (k, &i) in lp.kept.iter().enumerate() {
             let z = sol.z[k];
             if z.is_finite() && z > 0.0 {
-                y[i] = z * norm / row_scale[k];
+                y[i] = z * norm / lp.row_scale[k];
             }
         }
         Some((x, y))
+    }
+}
+
+/// A Frank-Wolfe linear program's solver, for the rows marked `in_lp`.
+struct Lp {
+    in_lp: Vec<bool>,
+    /// The rows kept, in the solver's order, and their scales.
+    kept: Vec<usize>,
+    row_scale: Vec<f64>,
+    solver: DefaultSolver<f64>,
+}
+
+impl Lp {
+    /// The solver of `min q.x` over the rows marked `in_lp` and the box, in variables scaled
+    /// by `sigma`; `None` when the solver rejects the data.
+    fn new(l: &Layout, rows: &[Row], in_lp: &[bool], sigma: &[f64], q: &[f64]) -> Option<Lp> {
+        let n = l.n_vars();
+        let kept: Vec<usize> = (0..rows.len()).filter(|&i| in_lp[i]).collect();
+        let lp_rows: Vec<Row> = kept.iter().map(|&i| rows[i].clone()).collect();
+        let mut t = Triplets::default();
+        let row_scale = t.linear_rows(l, &lp_rows, sigma);
+        let m = t.b.len();
+        let a = CscMatrix::new_from_triplets(m, n, t.ii, t.jj, t.vv);
+        let settings = DefaultSettings {
+            verbose: false,
+            tol_gap_abs: 1e-7,
+            tol_gap_rel: 1e-7,
+            tol_feas: 1e-7,
+            // Refinement costs about 40% of the time here and the certificate is valid
+            // whatever the accuracy (Jurong's bounds move by < 1e-8).
+            iterative_refinement_enable: false,
+            // Presolve would forbid replacing the objective (it removes no row here).
+            presolve_enable: false,
+            ..DefaultSettings::default()
+        };
+        let cones = [SupportedConeT::NonnegativeConeT(m)];
+        let p_mat = CscMatrix::zeros((n, n));
+        let solver = DefaultSolver::new(&p_mat, q, &a, &t.b, &cones, settings).ok()?;
+        Some(Lp {
+            in_lp: in_lp.to_vec(),
+            kept,
+            row_scale,
+            solver,
+        })
     }
 }
 

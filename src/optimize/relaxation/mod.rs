@@ -185,8 +185,11 @@ struct Layout {
     upper: Vec<f64>,
     /// Setup cost per unit where a placement's setup is spread over its units.
     spread: Vec<f64>,
-    /// Per cell, `(variable, absorbed exposure per unit)` of the active arms.
-    cell_terms: Vec<Vec<(usize, f64)>>,
+    /// Whether an active arm reaches each cell. The exposure coefficients are read arm by
+    /// arm from the problem ([`Relaxation::cell_terms`] transposes them where a row needs a
+    /// cell's terms): a calendar problem's arm reaches every later week, so the transpose of
+    /// every cell costs as much as a Frank-Wolfe linear program.
+    reached: Vec<bool>,
 }
 
 impl Layout {
@@ -245,7 +248,7 @@ impl<'p> Relaxation<'p> {
         };
         // Cells worth something and reachable.
         let live: Vec<usize> = (0..self.problem.cells().len())
-            .filter(|&c| stake(self.problem, c) > 0.0 && !layout.cell_terms[c].is_empty())
+            .filter(|&c| stake(self.problem, c) > 0.0 && layout.reached[c])
             .collect();
         let n_vars = layout.n_vars();
         if let Some(start) = start
@@ -322,10 +325,10 @@ impl<'p> Relaxation<'p> {
             upper[j] = hi[a] as f64;
         }
         let spread = self.spread(&hi, &placement_paid);
-        let mut cell_terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); p.cells().len()];
-        for (j, &a) in active.iter().enumerate() {
-            for (c, coef) in p.absorbed(ArmId::new(a)) {
-                cell_terms[c.index()].push((j, coef));
+        let mut reached = vec![false; p.cells().len()];
+        for &a in &active {
+            for (c, _) in p.absorbed(ArmId::new(a)) {
+                reached[c.index()] = true;
             }
         }
         Some(Layout {
@@ -339,8 +342,22 @@ impl<'p> Relaxation<'p> {
             lower,
             upper,
             spread,
-            cell_terms,
+            reached,
         })
+    }
+
+    /// Per cell for which `wanted` holds, `(variable, absorbed exposure per unit)` of the
+    /// layout's active arms (empty for the other cells): `O(nnz)`.
+    fn cell_terms(&self, l: &Layout, wanted: impl Fn(usize) -> bool) -> Vec<Vec<(usize, f64)>> {
+        let mut terms: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.problem.cells().len()];
+        for (j, &a) in l.active.iter().enumerate() {
+            for (c, coef) in self.problem.absorbed(ArmId::new(a)) {
+                if wanted(c.index()) {
+                    terms[c.index()].push((j, coef));
+                }
+            }
+        }
+        terms
     }
 
     /// Per-unit share of each unpaid placement's setup cost: spread over the most units a

@@ -210,6 +210,15 @@ impl Relaxation<'_> {
     /// the reduction; `None` when a floor cannot be met by the active arms.
     fn floor_rows(&self, l: &Layout) -> Option<Vec<Row>> {
         let p = self.problem;
+        let mut floored = vec![false; p.cells().len()];
+        for fl in p.floors() {
+            floored[fl.cell.index()] = true;
+        }
+        let cell_terms = if p.floors().is_empty() {
+            Vec::new()
+        } else {
+            self.cell_terms(l, |c| floored[c])
+        };
         let mut rows = Vec::new();
         for (j, fl) in p.floors().iter().enumerate() {
             let c = fl.cell.index();
@@ -220,14 +229,11 @@ impl Relaxation<'_> {
             if need <= 0.0 {
                 continue;
             }
-            if l.cell_terms[c].is_empty() || !need.is_finite() {
+            if cell_terms[c].is_empty() || !need.is_finite() {
                 return None;
             }
             rows.push(Row {
-                terms: l.cell_terms[c]
-                    .iter()
-                    .map(|&(j, coef)| (j, -coef))
-                    .collect(),
+                terms: cell_terms[c].iter().map(|&(j, coef)| (j, -coef)).collect(),
                 rhs: -need,
                 lazy: false,
             });

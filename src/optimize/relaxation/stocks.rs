@@ -112,6 +112,11 @@ impl Stocks {
         rows
     }
 
+    /// Whether cell `c` is a week cell, whose exposure [`Stocks::exposure_terms`] writes.
+    pub(super) fn covers(&self, c: usize) -> bool {
+        c / self.per_week < self.horizon
+    }
+
     /// The terms of `-E_c / kappa_c` for cell `c` of the calendar problem in the stock
     /// variables after `first`; `None` for a cell that is not a week cell.
     pub(super) fn exposure_terms(
