@@ -24,6 +24,41 @@ fn weeks_from_env(default: &[usize]) -> Vec<usize> {
         .unwrap_or_else(|| default.to_vec())
 }
 
+/// The greedy on calendar `problem` (from its empty state `empty`) with every arm blocked whose
+/// yearly arm's placement or message `yearly_plan` (of `yearly`) leaves closed, under both
+/// weightings, then unblocked and refilled; with the number of arms blocked.
+fn yearly_seeded<'p>(
+    empty: &crate::optimize::state::State<'p>,
+    yearly: &Problem,
+    yearly_plan: &crate::Plan,
+) -> (crate::optimize::state::State<'p>, usize) {
+    use crate::optimize::Greedy;
+    let problem = empty.problem;
+    let w = problem.structure().weeks.clone().unwrap();
+    let (y, ya) = (yearly_plan.units(), yearly.arms());
+    let kopen: Vec<bool> = (0..yearly.placements().len())
+        .map(|k| (0..ya.len()).any(|a| ya[a].placement.index() == k && y[a] > 0))
+        .collect();
+    let mopen: Vec<bool> = (0..yearly.messages().len())
+        .map(|m| (0..ya.len()).any(|a| ya[a].message.index() == m && y[a] > 0))
+        .collect();
+    let mut s = empty.emptied();
+    for a in 0..problem.arms().len() {
+        let ya = &ya[w.yearly_arm(crate::core::ArmId::new(a)).index()];
+        s.blocked[a] = !kopen[ya.placement.index()] || !mopen[ya.message.index()];
+    }
+    let blocked = s.blocked.iter().filter(|&&b| b).count();
+    let mask = s.all_limited();
+    s.set_mask(&mask);
+    Greedy::default().maximise(&mut s);
+    let mask = s.binding(0.98);
+    s.set_mask(&mask);
+    Greedy::default().maximise(&mut s);
+    s.blocked.iter_mut().for_each(|b| *b = false);
+    Greedy::default().maximise(&mut s);
+    (s, blocked)
+}
+
 mod diag {
     use crate::optimize::relaxation::{Charge, Relaxation, Relaxed};
     use crate::optimize::state::State;
@@ -437,7 +472,7 @@ mod diag_open {
 mod diag_seed {
     use super::super::LocalSearch;
     use crate::optimize::state::State;
-    use crate::optimize::{Greedy, Improve, Strategy};
+    use crate::optimize::{Improve, Strategy};
 
     /// Whether the yearly plan's open placements and messages seed a better calendar greedy:
     /// the greedy with every calendar arm blocked whose yearly arm's placement or message the
@@ -452,42 +487,13 @@ mod diag_seed {
             .unwrap();
         for weeks in super::weeks_from_env(&[12, 52]) {
             let problem = super::jurong_calendar(weeks);
-            let w = problem.structure().weeks.clone().unwrap();
             let t0 = std::time::Instant::now();
-            let y = yplan.units();
-            let ya = yearly.arms();
-            let kopen: Vec<bool> = (0..yearly.placements().len())
-                .map(|k| (0..ya.len()).any(|a| ya[a].placement.index() == k && y[a] > 0))
-                .collect();
-            let mopen: Vec<bool> = (0..yearly.messages().len())
-                .map(|m| (0..ya.len()).any(|a| ya[a].message.index() == m && y[a] > 0))
-                .collect();
-            let mut s = State::new(&problem);
-            for a in 0..problem.arms().len() {
-                let ya = &ya[w.yearly_arm(crate::core::ArmId::new(a)).index()];
-                s.blocked[a] = !kopen[ya.placement.index()] || !mopen[ya.message.index()];
-            }
-            let mask = s.all_limited();
-            s.set_mask(&mask);
-            Greedy::default().maximise(&mut s);
-            let mask = s.binding(0.98);
-            s.set_mask(&mask);
-            Greedy::default().maximise(&mut s);
-            s.blocked.iter_mut().for_each(|b| *b = false);
-            Greedy::default().maximise(&mut s);
+            let (s, blocked) = super::yearly_seeded(&State::new(&problem), &yearly, &yplan);
             let g = s.to_plan();
             let opened = (0..problem.arms().len())
                 .filter(|&a| s.units[a] > 0)
                 .count();
-            println!(
-                "{} calendar arms blocked, {opened} used",
-                (0..problem.arms().len())
-                    .filter(|&a| {
-                        let ya = &ya[w.yearly_arm(crate::core::ArmId::new(a)).index()];
-                        !kopen[ya.placement.index()] || !mopen[ya.message.index()]
-                    })
-                    .count()
-            );
+            println!("{blocked} calendar arms blocked, {opened} used");
             let tg = t0.elapsed();
             let vg = crate::evaluate(&problem, &g).unwrap().prevented_loss;
             let t1 = std::time::Instant::now();
@@ -529,27 +535,7 @@ mod flow {
                 let yplan = crate::optimize::Reallocate::default()
                     .plan(&yearly)
                     .unwrap();
-                let w = problem.structure().weeks.clone().unwrap();
-                let (y, ya) = (yplan.units(), yearly.arms());
-                let kopen: Vec<bool> = (0..yearly.placements().len())
-                    .map(|k| (0..ya.len()).any(|a| ya[a].placement.index() == k && y[a] > 0))
-                    .collect();
-                let mopen: Vec<bool> = (0..yearly.messages().len())
-                    .map(|m| (0..ya.len()).any(|a| ya[a].message.index() == m && y[a] > 0))
-                    .collect();
-                let mut s = empty.emptied();
-                for a in 0..problem.arms().len() {
-                    let ya = &ya[w.yearly_arm(crate::core::ArmId::new(a)).index()];
-                    s.blocked[a] = !kopen[ya.placement.index()] || !mopen[ya.message.index()];
-                }
-                let mask = s.all_limited();
-                s.set_mask(&mask);
-                Greedy::default().maximise(&mut s);
-                let mask = s.binding(0.98);
-                s.set_mask(&mask);
-                Greedy::default().maximise(&mut s);
-                s.blocked.iter_mut().for_each(|b| *b = false);
-                Greedy::default().maximise(&mut s);
+                let (s, _) = super::yearly_seeded(&empty, &yearly, &yplan);
                 println!("{weeks}w seeded {:.1} at {:?}", s.value(), t0.elapsed());
                 if s.value() > start.value() {
                     start = s;
