@@ -238,8 +238,9 @@ impl<'p> State<'p> {
 
     /// [`State::with_units`] from an empty state (`self`, e.g. [`State::emptied`]), sharing its
     /// per-arm tables. The arms are added in index order as [`State::add`] would, and the
-    /// remaining shares computed once per cell at the end (each is a function of its cell's
-    /// absorbed exposure alone, so the state is the same as adding one arm at a time).
+    /// remaining shares computed once per cell at the end, as `exp(-absorbed / scale)` (the
+    /// same state as adding one arm at a time, up to the few ulp by which
+    /// [`State::shift_exposure`]'s small-step product can differ from the `exp`).
     pub(crate) fn refilled(mut self, units: &[u64]) -> Self {
         for (arm, &t) in units.iter().enumerate() {
             if t > 0 {
@@ -501,7 +502,10 @@ impl<'p> State<'p> {
         self.message_used[a.message.index()] = true;
     }
 
-    /// Adds `delta` units' worth of `arm`'s absorbed exposures (negative to remove).
+    /// Adds `delta` units' worth of `arm`'s absorbed exposures (negative to remove). A cell
+    /// whose exponent moves by less than [`SMALL`] gets its remaining share as the old one
+    /// times `exp(-step)` by the series (within a few ulp of `exp(-absorbed / scale)`, and
+    /// exactly 1 at no exposure); larger steps recompute it with `exp`.
     fn shift_exposure(&mut self, arm: usize, delta: f64) {
         let p = self.problem;
         for (&(c, rate), (_, coef)) in self.entries[arm].iter().zip(p.absorbed(ArmId::new(arm))) {
@@ -560,8 +564,8 @@ impl<'p> State<'p> {
     }
 
     /// [`State::remove`] of `t` units of each `(arm, t)` in turn, with the remaining shares
-    /// computed once per cell at the end: the same state as the removals one at a time (a
-    /// remaining share is a function of its cell's absorbed exposure alone), for one `exp`
+    /// computed once per cell at the end from the absorbed exposures: the same state as the
+    /// removals one at a time up to a few ulp (see [`State::shift_exposure`]), for one `exp`
     /// per cell instead of one per entry of every arm.
     pub(crate) fn remove_each(&mut self, removals: impl IntoIterator<Item = (usize, u64)>) {
         let mut any = false;
@@ -616,7 +620,7 @@ impl<'p> State<'p> {
 }
 
 /// Largest `|x|` for which [`one_minus_exp_neg`] uses its series: there the series' first
-/// omitted term, `|x|^8 / 8!`, is below `1e-21` of `|x|`.
+/// omitted term, `|x|^8 / 8!`, is below `5e-20` of `|x|` (`2^-49 / 40320`).
 const SMALL: f64 = 1.0 / 128.0;
 
 /// `1 - exp(-x)` (that is `-expm1(-x)`), by its Taylor series when `|x| <` [`SMALL`] (within
