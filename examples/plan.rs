@@ -62,7 +62,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use fanzha::analysis::{self, Goal};
-use fanzha::optimize::bound;
+use fanzha::optimize::{Bound, bound, plan_and_bound};
 use fanzha::prelude::*;
 use fanzha::report::{self, Baseline, RobustReport, UncertaintyReport};
 use fanzha::uncertainty::{Robust, Uncertainty, sensitivity, versus};
@@ -362,15 +362,22 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
     if let Some(goal) = args.target {
         return target(args, problem, strategy.as_ref(), goal, out);
     }
-    let (plan, robust) = match args.robust {
+    let (plan, robust, known) = match args.robust {
         Some(ab) => {
             let (plan, r) = robust_plan(run, ab, args.robust_draws as usize, strategy.as_ref())?;
-            (plan, Some(r))
+            (plan, Some(r), None)
+        }
+        // With `--bound`, the plan and the bound on two threads, in the time of the slower.
+        None if args.bound => {
+            let (plan, b) =
+                plan_and_bound(problem, strategy.as_ref()).map_err(|e| format!("{source}: {e}"))?;
+            (plan, None, Some(b))
         }
         None => (
             strategy
                 .plan(problem)
                 .map_err(|e| format!("{source}: {e}"))?,
+            None,
             None,
         ),
     };
@@ -378,7 +385,7 @@ fn plan(args: &Args, run: &Run<'_>, source: &str, out: &mut impl Write) -> Resul
         Some(_) => format!("robust({})", strategy.name()),
         None => strategy.name().to_string(),
     };
-    let report = write_up(args, problem, &name, &plan)?;
+    let report = write_up_with(args, problem, &name, &plan, known)?;
     // Every strategy promises a feasible plan; should one break that, say so as for a file.
     let violations = plan.violations(problem).map_err(|e| e.to_string())?;
     let base_plan = if baseline.name() == strategy.name()
@@ -702,9 +709,23 @@ fn write_up(
     strategy: &str,
     plan: &Plan,
 ) -> Result<PlanReport, String> {
+    write_up_with(args, problem, strategy, plan, None)
+}
+
+/// [`write_up`] with the bound already `known` (computed beside the plan), if it is.
+fn write_up_with(
+    args: &Args,
+    problem: &Problem,
+    strategy: &str,
+    plan: &Plan,
+    known: Option<Bound>,
+) -> Result<PlanReport, String> {
     let mut report = PlanReport::new(problem, strategy, plan).map_err(|e| e.to_string())?;
     if args.bound {
-        let b = bound(problem).map_err(|e| format!("--bound: {e}"))?;
+        let b = match known {
+            Some(b) => b,
+            None => bound(problem).map_err(|e| format!("--bound: {e}"))?,
+        };
         report.outcome = report.outcome.take().map(|o| o.with_bound(b.value));
     }
     Ok(report)
