@@ -68,8 +68,7 @@ impl Relaxation<'_> {
                     iterations: step as u32,
                     ..self.certify_at(l, rows, live, &w, (&e_w, &gradient, saturated), y)
                 };
-                let close = point.value - point.relaxed_value
-                    <= CLOSE * point.relaxed_value.abs().max(1e-300);
+                let close = is_close(&point);
                 best = Some(keep_least(best, point));
                 if close {
                     break;
@@ -84,8 +83,7 @@ impl Relaxation<'_> {
                 ..self.certify_at(l, rows, live, &w, (&e_w, &gradient, saturated), &y)
             };
             last_y = Some(y);
-            let value_w = point.relaxed_value;
-            let close = point.value - value_w <= CLOSE * value_w.abs().max(1e-300);
+            let close = is_close(&point);
             best = Some(keep_least(best, point));
             if close {
                 break;
@@ -216,6 +214,11 @@ impl Relaxation<'_> {
         }
         Some((x, y))
     }
+}
+
+/// Whether `point`'s certificate is within [`CLOSE`] of its relaxed value (the stop rule).
+fn is_close(point: &Point) -> bool {
+    point.value - point.relaxed_value <= CLOSE * point.relaxed_value.abs().max(1e-300)
 }
 
 /// The later iterate `point` (whose relaxed value is at least the earlier ones') with the
