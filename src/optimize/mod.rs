@@ -26,7 +26,7 @@ mod relaxation;
 pub(crate) mod state;
 
 pub use baselines::{Blanket, PopulationProportional, spread};
-pub use bound::{Bound, FixedChargeBranching, Relaxation, bound};
+pub use bound::{Bound, FixedChargeBranching, ProductionLagrangian, Relaxation, bound};
 pub use exact::{Exact, ExactSolution};
 pub use greedy::Greedy;
 pub use lns::Lns;

@@ -5,6 +5,7 @@
 mod certificate;
 mod conic;
 mod frank_wolfe;
+mod lagrange;
 mod rows;
 mod stocks;
 
@@ -149,6 +150,9 @@ pub(crate) struct Relaxation<'p> {
     accuracy: f64,
     /// Most units of each arm in any feasible plan.
     max_units: Vec<u64>,
+    /// Messages per threat whose production the interior-point route's bound also chooses
+    /// all or nothing ([`lagrange`]); 0: none.
+    exact_messages: usize,
 }
 
 /// Default solver tolerance: bounds within about `1e-4` (relative) of the relaxation's optimum,
@@ -207,7 +211,15 @@ impl<'p> Relaxation<'p> {
             max_units: (0..problem.arms().len())
                 .map(|a| empty.max_units(a))
                 .collect(),
+            exact_messages: 0,
         }
+    }
+
+    /// Also bounds each interior-point solve by the Lagrangian of [`lagrange`] with `n`
+    /// messages per threat chosen all or nothing (`O(2^n)` per threat).
+    pub(crate) fn with_exact_messages(mut self, n: usize) -> Self {
+        self.exact_messages = n;
+        self
     }
 
     /// The problem relaxed.
@@ -270,7 +282,20 @@ impl<'p> Relaxation<'p> {
                 None => (layout.lower.clone(), vec![0.0; rows.len()], 0),
             }
         };
-        Relaxed::Solved(self.certify(&layout, &rows, &live, &point, &multipliers, iterations))
+        let mut certified = self.certify(&layout, &rows, &live, &point, &multipliers, iterations);
+        if self.exact_messages > 0 && n_vars > 0 {
+            let w: Vec<f64> = (0..n_vars)
+                .map(|j| {
+                    let v = point.get(j).copied().unwrap_or(0.0);
+                    v.clamp(layout.lower[j], layout.upper[j])
+                })
+                .collect();
+            let exact = self.exact_messages;
+            if let Some(v) = self.lagrangian(&layout, &rows, &live, &w, &multipliers, exact) {
+                certified.value = certified.value.min(v.max(0.0) * (1.0 + 1e-9));
+            }
+        }
+        Relaxed::Solved(certified)
     }
 
     /// The variables of restriction `r`; `None` when its arm bounds contradict each other.
