@@ -249,7 +249,7 @@ impl UpperBound for FixedChargeBranching {
 /// relaxation's certificate.
 ///
 /// On generated province seeds 1-5 (2,400 arms, 60 messages) 8 messages per threat lower
-/// the root bound by 0.34-0.76% for about 0.2 s more than the root's solve (2026-12-04).
+/// the root bound by 0.35-0.75% for about 0.15 s more than the root's solve (2026-12-04).
 ///
 /// It costs the root's interior-point solve plus `O(threats x 2^exact_messages x nnz of a
 /// threat's arms)`; `exact_messages` is capped at [`ProductionLagrangian::MAX_EXACT`]. On
