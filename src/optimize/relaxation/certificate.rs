@@ -275,7 +275,7 @@ pub(super) fn refine_multipliers(
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Relaxation, conic};
+    use super::super::{Relaxation, Solved};
     use super::refine_multipliers;
     use crate::Strategy;
     use crate::generate::{self, Config};
@@ -294,17 +294,13 @@ mod tests {
                 .unwrap();
             for problem in [&yearly, &cal] {
                 let relaxation = Relaxation::new(problem).with_accuracy(1e-8);
-                let layout = relaxation.layout(&relaxation.root()).unwrap();
-                let rows = relaxation.rows(&layout).unwrap();
-                let live: Vec<usize> = (0..problem.cells().len())
-                    .filter(|&c| super::stake(problem, c) > 0.0 && layout.reached[c])
-                    .collect();
-                let Some(conic::Solution::Point {
-                    point, multipliers, ..
-                }) = relaxation.interior_point(&layout, &rows, &live)
-                else {
-                    panic!("seed {seed}: the conic solve failed");
-                };
+                let Solved {
+                    layout,
+                    rows,
+                    live,
+                    point,
+                    multipliers,
+                } = relaxation.solved_root();
                 let optimum = relaxation
                     .certify(&layout, &rows, &live, &point, &multipliers, 0)
                     .relaxed_value;

@@ -432,9 +432,26 @@ fn threat_of(p: &crate::problem::Problem, c: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Relaxation, conic, stake};
+    use super::super::{Relaxation, Solved};
+    use crate::UpperBound;
     use crate::generate::{self, Config};
-    use crate::optimize::Exact;
+    use crate::model::{ResponseOverride, Scenario};
+    use crate::optimize::{Exact, ProductionLagrangian, bound};
+    use crate::problem::Problem;
+
+    /// A tiny generated scenario's problem and its optimum, when it compiles and `exact`
+    /// proves it.
+    fn proven(scenario: &Scenario) -> Option<(Problem, f64)> {
+        let problem = scenario.compile().ok()?;
+        let exact = Exact {
+            max_arms: 64,
+            ..Exact::default()
+        }
+        .search(&problem)
+        .ok()
+        .filter(|e| e.proven)?;
+        Some((problem, exact.value))
+    }
 
     /// On tiny problems whose production costs are raised so that they matter, the
     /// Lagrangian (before it is combined with the relaxation's certificate) is at least
@@ -454,29 +471,17 @@ mod tests {
                 for m in &mut scenario.messages {
                     m.production_cost *= 6.0;
                 }
-                let Ok(problem) = scenario.compile() else {
+                let Some((problem, optimum)) = proven(&scenario) else {
                     continue;
                 };
-                let Ok(exact) = (Exact {
-                    max_arms: 64,
-                    ..Exact::default()
-                })
-                .search(&problem) else {
-                    continue;
-                };
-                assert!(exact.proven, "seed {seed}: exact not proven");
                 let relaxation = Relaxation::new(&problem);
-                let layout = relaxation.layout(&relaxation.root()).unwrap();
-                let rows = relaxation.rows(&layout).unwrap();
-                let live: Vec<usize> = (0..problem.cells().len())
-                    .filter(|&c| stake(&problem, c) > 0.0 && layout.reached[c])
-                    .collect();
-                let Some(conic::Solution::Point {
-                    point, multipliers, ..
-                }) = relaxation.interior_point(&layout, &rows, &live)
-                else {
-                    panic!("seed {seed}: the conic solve failed");
-                };
+                let Solved {
+                    layout,
+                    rows,
+                    live,
+                    point,
+                    multipliers,
+                } = relaxation.solved_root();
                 let root = relaxation.certify(&layout, &rows, &live, &point, &multipliers, 0);
                 let w: Vec<f64> = (0..layout.n_vars())
                     .map(|j| point[j].clamp(layout.lower[j], layout.upper[j]))
@@ -494,9 +499,8 @@ mod tests {
                     };
                     checked += 1;
                     assert!(
-                        v >= exact.value * (1.0 - 1e-9),
-                        "seed {seed}, floors {floors}: Lagrangian {v} below the optimum {}",
-                        exact.value
+                        v >= optimum * (1.0 - 1e-9),
+                        "seed {seed}, floors {floors}: Lagrangian {v} below the optimum {optimum}"
                     );
                     if v < root.value * (1.0 - 1e-6) {
                         lowered += 1;
@@ -507,14 +511,6 @@ mod tests {
         assert!(checked >= 10, "only {checked} problems checked");
         assert!(lowered > 0, "the Lagrangian never lowered the root bound");
     }
-}
-
-#[cfg(test)]
-mod saturated {
-    use crate::UpperBound;
-    use crate::generate::{self, Config};
-    use crate::model::ResponseOverride;
-    use crate::optimize::{Exact, ProductionLagrangian, bound};
 
     /// A threat whose cells saturate at the relaxation's point (its value gradient underflows
     /// to 0) keeps its arms' copies: the bound stays at least the proven optimum. A review
@@ -542,19 +538,9 @@ mod saturated {
                     scale: Some(scale),
                     source: None,
                 });
-                let Ok(problem) = scenario.compile() else {
+                let Some((problem, optimum)) = proven(&scenario) else {
                     continue;
                 };
-                let Ok(exact) = (Exact {
-                    max_arms: 64,
-                    ..Exact::default()
-                })
-                .search(&problem) else {
-                    continue;
-                };
-                if !exact.proven {
-                    continue;
-                }
                 let mut bounds = vec![bound(&problem).unwrap().value];
                 for k in 1..5 {
                     let b = ProductionLagrangian { exact_messages: k };
@@ -563,9 +549,8 @@ mod saturated {
                 for b in bounds {
                     checked += 1;
                     assert!(
-                        b >= exact.value * (1.0 - 1e-9),
-                        "seed {seed}, scale {scale}: bound {b} below the optimum {}",
-                        exact.value
+                        b >= optimum * (1.0 - 1e-9),
+                        "seed {seed}, scale {scale}: bound {b} below the optimum {optimum}"
                     );
                 }
             }

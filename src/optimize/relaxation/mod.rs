@@ -435,3 +435,39 @@ impl Relaxation<'_> {
 fn stake(p: &Problem, c: usize) -> f64 {
     p.value_at_risk(CellId::new(c)) * p.cells()[c].ceiling
 }
+
+/// The root's layout, rows, live cells and interior-point solution (point, multipliers), for
+/// tests that check a bound built from them.
+#[cfg(test)]
+struct Solved {
+    layout: Layout,
+    rows: Vec<Row>,
+    live: Vec<usize>,
+    point: Vec<f64>,
+    multipliers: Vec<f64>,
+}
+
+#[cfg(test)]
+impl Relaxation<'_> {
+    /// [`Solved`] at the root; panics when the conic solve fails (tests only).
+    fn solved_root(&self) -> Solved {
+        let layout = self.layout(&self.root()).expect("the root's bounds agree");
+        let rows = self.rows(&layout).expect("the root's rows hold");
+        let live: Vec<usize> = (0..self.problem.cells().len())
+            .filter(|&c| stake(self.problem, c) > 0.0 && layout.reached[c])
+            .collect();
+        let Some(conic::Solution::Point {
+            point, multipliers, ..
+        }) = self.interior_point(&layout, &rows, &live)
+        else {
+            panic!("the conic solve failed");
+        };
+        Solved {
+            layout,
+            rows,
+            live,
+            point,
+            multipliers,
+        }
+    }
+}
