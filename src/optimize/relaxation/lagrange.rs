@@ -6,9 +6,11 @@
 //! the 0/1 production decisions), `V(x) <= y.h + V(x) - (G^T y).w`. Leave out the rows that
 //! spread the production charge of the messages `X` chosen exactly (`x_a / M_a <= z_m` and
 //! the aggregated message rows: dropping rows keeps a relaxation) and split the value by
-//! threat, `V = sum_t V_t`: an arm that reaches cells of two threats has one copy in each,
-//! and its price (and its message's production price) is shared between the copies, any
-//! shares summing to one. The plan's own units are feasible for every copy, so
+//! threat, `V = sum_t V_t`: an arm with a positive coefficient into live cells of two
+//! threats has one copy in each (decided by its coefficients: its value gradient underflows
+//! to 0 in a saturated cell, and a copy left out would drop its exposure there), and its
+//! price (and its message's production price) is shared between the copies, any shares
+//! summing to one. The plan's own units are feasible for every copy, so
 //!
 //! `V(x) <= y.h + sum_t max_{S in 2^(X_t)} max_{x in box(S)} [V_t(x) - r_t.x - pi_t(S)]`
 //!
