@@ -17,9 +17,10 @@
 //! with `box(S)` the arms' boxes where the message is in `S` or not in `X`, and 0 where it
 //! is in `X` but not in `S`. Each inner maximum is of a concave function over a box, bounded
 //! above by its linearisation at any point (the Frank-Wolfe gap), so the number is a valid
-//! bound whatever the point found; with the relaxation's multipliers it is at most the
-//! relaxation's own bound up to the inner solves' accuracy, and lower where the relaxation
-//! opens many messages in part.
+//! bound whatever the point found. It is not always below the relaxation's own bound (the
+//! threat copies may choose different units, which the relaxation does not allow), so the
+//! bound reported is the least of the two; with the relaxation's multipliers it is lower
+//! where the relaxation opens many messages in part.
 
 use super::{Layout, Relaxation, Row, stake};
 use crate::core::{ArmId, CellId, MessageId};
@@ -240,10 +241,11 @@ impl Relaxation<'_> {
     ) -> Option<f64> {
         let priced = Priced::new(l, rows, multipliers);
         let shares = self.threat_shares(l, live, point);
+        let reaches = self.reaches(l, &shares);
         // A message's production price outside its own spreading rows is its price with
         // every spreading row left out.
         let (z_price, _) = priced.prices(l, rows, &|_| true);
-        let is_exact = self.exact_messages(l, &shares, &z_price, exact);
+        let is_exact = self.exact_messages(l, &reaches, &z_price, exact);
         if !is_exact.iter().any(|&e| e) {
             return None;
         }
@@ -261,7 +263,7 @@ impl Relaxation<'_> {
                 constant += box_max(j, -price[j]);
             }
         }
-        let threats = self.threats(l, live, point, &shares, &price, &is_exact);
+        let threats = self.threats(l, live, point, (&shares, &reaches), &price, &is_exact);
         let value = constant + threats.iter().map(Threat::bound).sum::<f64>();
         value.is_finite().then_some(value)
     }
@@ -306,17 +308,16 @@ impl Relaxation<'_> {
     }
 
     /// Which messages are chosen exactly: those of largest production price first whose
-    /// every threat has fewer than `exact`, among those that may be closed (no arm and not
-    /// the share forced above 0).
+    /// every threat (of `reaches`, per message) has fewer than `exact`, among those that may
+    /// be closed (neither their production share nor any of their arms forced above 0).
     fn exact_messages(
         &self,
         l: &Layout,
-        shares: &[Vec<Option<f64>>],
+        reaches: &[Vec<bool>],
         z_price: &[f64],
         exact: usize,
     ) -> Vec<bool> {
         let p = self.problem;
-        let reaches = self.reaches(l, shares);
         let closable = |m: usize| {
             l.lower[l.z_var[m]] <= 0.0
                 && p.arms_of_message(MessageId::new(m)).iter().all(|a| {
@@ -358,13 +359,14 @@ impl Relaxation<'_> {
 
     /// The threats' parts: live cells, arm copies (each arm's price split by its
     /// [shares](Relaxation::threat_shares)) and the exact messages' production prices
-    /// (split by their copies' share-weighted units).
+    /// (split by their copies' share-weighted units), given the shares and which threats
+    /// each message [reaches](Relaxation::reaches).
     fn threats(
         &self,
         l: &Layout,
         live: &[usize],
         point: &[f64],
-        shares: &[Vec<Option<f64>>],
+        (shares, reaches): (&[Vec<Option<f64>>], &[Vec<bool>]),
         price: &[f64],
         is_exact: &[bool],
     ) -> Vec<Threat> {
@@ -385,7 +387,7 @@ impl Relaxation<'_> {
         }
         // Exact message -> its index in each threat it reaches, and its weight there.
         let mut slot = vec![vec![None; n_threats]; p.messages().len()];
-        for (m, reach) in self.reaches(l, shares).iter().enumerate() {
+        for (m, reach) in reaches.iter().enumerate() {
             for t in (0..n_threats).filter(|&t| is_exact[m] && reach[t]) {
                 slot[m][t] = Some(threats[t].prices.len());
                 threats[t].prices.push(0.0);
